@@ -1,0 +1,67 @@
+/** The validated, resolved configuration of the service. Built once by `loadConfig`. */
+export interface ServiceConfig {
+  /** TCP port to listen on (`PORT`). */
+  readonly port: number;
+  /** Address to bind (`HOST`). */
+  readonly host: string;
+  /** pino log level (`LOG_LEVEL`). */
+  readonly logLevel: LogLevel;
+  /** `NODE_ENV`, used only to choose the default authentication mode. */
+  readonly nodeEnvironment: string | undefined;
+  readonly database: DatabaseConfig;
+  readonly documents: DocumentStoreConfig;
+  readonly auth: AuthConfig;
+  /** Milliseconds between SIGTERM and closing the listener, while /readyz answers 503 (`SHUTDOWN_DELAY_MS`). */
+  readonly shutdownDelayMs: number;
+  /** Directory the Vault agent writes secret files to (`VAULT_SECRETS_DIR`). */
+  readonly vaultSecretsDir: string;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type DatabaseConfig = SqliteDatabaseConfig | MssqlDatabaseConfig;
+
+export interface SqliteDatabaseConfig {
+  readonly client: 'sqlite';
+  /** File path (`SQLITE_FILENAME`); `:memory:` keeps the database in memory. */
+  readonly filename: string;
+  readonly poolMax: number;
+}
+
+export interface MssqlDatabaseConfig {
+  readonly client: 'mssql';
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  /** From the `mssql-password` secret. */
+  readonly password: string;
+  readonly encrypt: boolean;
+  readonly poolMax: number;
+}
+
+export type DocumentStoreConfig = FilesystemDocumentStoreConfig | S3DocumentStoreConfig;
+
+export interface FilesystemDocumentStoreConfig {
+  readonly store: 'filesystem';
+  /** Directory documents are written under (`DOCUMENTS_DIR`). */
+  readonly directory: string;
+  readonly maxDocumentBytes: number;
+}
+
+export interface S3DocumentStoreConfig {
+  readonly store: 's3';
+  /** e.g. `https://minio.lms.svc:9000`; undefined uses the AWS default endpoint for the region. */
+  readonly endpoint: string | undefined;
+  readonly region: string;
+  readonly bucket: string;
+  readonly forcePathStyle: boolean;
+  /** From the `s3-access-key-id` secret. */
+  readonly accessKeyId: string;
+  /** From the `s3-secret-access-key` secret. */
+  readonly secretAccessKey: string;
+  readonly maxDocumentBytes: number;
+}
+
+export type AuthConfig = { readonly mode: 'jwt'; readonly jwtSecret: string } | { readonly mode: 'header' };
