@@ -1,0 +1,78 @@
+import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+import type { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
+import { Construct } from 'constructs';
+import { PlatformError, formatValue } from './platform-error';
+
+/** A rendered Kubernetes object, as cdk8s `Chart.toJson()` returns it. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+export interface KubernetesObjectsProps {
+  /** The provider of the site the objects are applied to. */
+  readonly provider: KubernetesProvider;
+  /** The objects, usually a cdk8s chart's `toJson()`. */
+  readonly objects: readonly KubeObject[];
+  /**
+   * Kinds whose apply waits for the rollout to finish, so a failed rollout fails the apply.
+   * @default - Deployment and StatefulSet
+   */
+  readonly waitForRolloutKinds?: readonly string[];
+}
+
+/** Field manager name the cluster records for every object this project applies. */
+export const FIELD_MANAGER = 'lms-platform';
+
+/**
+ * The bridge from cdk8s to Terraform: one `kubernetes_manifest` resource per object, with a
+ * stable construct id derived from kind, namespace and name (renaming an object replaces
+ * it; nothing else does), and namespaced objects depending on their Namespace when it is
+ * applied by the same stack.
+ */
+export class KubernetesObjects extends Construct {
+  /** The Terraform resources, keyed by `kind/namespace/name`. */
+  public readonly resources: ReadonlyMap<string, Manifest>;
+
+  constructor(scope: Construct, id: string, props: KubernetesObjectsProps) {
+    super(scope, id);
+    const waitKinds = new Set(props.waitForRolloutKinds ?? ['Deployment', 'StatefulSet']);
+    const resources = new Map<string, Manifest>();
+    const namespaces = new Map<string, Manifest>();
+
+    // Namespaces first so namespaced objects can depend on them.
+    const ordered = [...props.objects].sort((a, b) => Number(b.kind === 'Namespace') - Number(a.kind === 'Namespace'));
+    for (const object of ordered) {
+      const key = objectKey(object);
+      if (resources.has(key)) {
+        throw new PlatformError(`${this.node.path}: objects: ${formatValue(key)} is rendered twice (allowed: each kind/namespace/name once)`);
+      }
+      const namespace = object.metadata.namespace;
+      const manifest = new Manifest(this, constructIdFor(object), {
+        provider: props.provider,
+        manifest: object as unknown as Record<string, unknown>,
+        fieldManager: { name: FIELD_MANAGER, forceConflicts: false },
+        wait: waitKinds.has(object.kind) ? { rollout: true } : undefined,
+        dependsOn: namespace && namespaces.has(namespace) ? [namespaces.get(namespace)!] : undefined,
+      });
+      resources.set(key, manifest);
+      if (object.kind === 'Namespace') namespaces.set(object.metadata.name, manifest);
+    }
+    this.resources = resources;
+  }
+}
+
+function objectKey(object: KubeObject): string {
+  return `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+}
+
+/** `NetworkPolicy` `default-deny` in `lms-apps` -> `networkpolicy-lms-apps-default-deny`. */
+function constructIdFor(object: KubeObject): string {
+  return [object.kind, object.metadata.namespace, object.metadata.name]
+    .filter((part): part is string => Boolean(part))
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-');
+}

@@ -1,0 +1,130 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { z } from 'zod';
+import { PlatformError } from '../constructs/platform-error';
+import { EnvironmentSchema, type Environment } from './schema';
+
+/** Files in the environments folder that are code, not environments. */
+const MODULE_FILES = new Set(['schema.ts', 'load.ts']);
+
+/** Promotion order: environments synthesize and list in this order. */
+const TIER_ORDER = { development: 0, staging: 1, production: 2 } as const;
+
+/** One or more invalid environment files: one line per problem, each naming file and field. */
+export class EnvironmentError extends PlatformError {
+  constructor(public readonly problems: readonly string[]) {
+    super(`invalid environment configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+export interface LoadOptions {
+  /**
+   * Only these environments (by name), e.g. from `LMS_ENVIRONMENTS=production`.
+   * @default - every environment file in the folder
+   */
+  readonly only?: readonly string[];
+  /**
+   * Folder the file names in messages are relative to.
+   * @default process.cwd()
+   */
+  readonly relativeTo?: string;
+}
+
+/**
+ * Loads and validates every environment file (`<name>.ts`, default export) in `directory`.
+ * Every problem in every file is collected before anything is thrown, so one run shows them all.
+ */
+export function loadEnvironments(directory: string, options: LoadOptions = {}): Environment[] {
+  const relativeTo = options.relativeTo ?? process.cwd();
+  const files = listEnvironmentFiles(directory);
+  const problems: string[] = [];
+  const environments: Environment[] = [];
+
+  for (const file of files) {
+    const shown = path.relative(relativeTo, file).split(path.sep).join('/');
+    const expectedName = path.basename(file, '.ts');
+    let exported: unknown;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      exported = (require(file) as { default?: unknown }).default;
+    } catch (error) {
+      problems.push(`${shown}: cannot be loaded: ${(error as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    if (exported === undefined) {
+      problems.push(`${shown}: has no default export (allowed: export default { name: "${expectedName}", ... } satisfies EnvironmentInput)`);
+      continue;
+    }
+    const result = EnvironmentSchema.safeParse(exported, { reportInput: true, error: describeIssue });
+    if (!result.success) {
+      problems.push(...result.error.issues.flatMap((issue) => formatIssue(shown, issue)));
+      continue;
+    }
+    if (result.data.name !== expectedName) {
+      problems.push(`${shown}: name: ${JSON.stringify(result.data.name)} does not match the file name (allowed: "${expectedName}")`);
+      continue;
+    }
+    environments.push(result.data);
+  }
+
+  if (files.length === 0) {
+    problems.push(`${path.relative(relativeTo, directory) || '.'}: no environment files (allowed: one <name>.ts per environment)`);
+  }
+  if (options.only) {
+    const known = environments.map((env) => env.name);
+    for (const wanted of options.only) {
+      if (!known.includes(wanted) && problems.length === 0) {
+        problems.push(`LMS_ENVIRONMENTS: ${JSON.stringify(wanted)} is not an environment (allowed: ${known.join(', ')})`);
+      }
+    }
+  }
+  if (problems.length > 0) throw new EnvironmentError(problems);
+
+  const selected = options.only ? environments.filter((env) => options.only!.includes(env.name)) : environments;
+  return selected.sort((a, b) => TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || a.name.localeCompare(b.name));
+}
+
+function listEnvironmentFiles(directory: string): string[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(directory);
+  } catch (error) {
+    throw new EnvironmentError([`${directory}: cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
+  return entries
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts') && !MODULE_FILES.has(name))
+    .sort()
+    .map((name) => path.resolve(directory, name));
+}
+
+/** `sites.lusaka.nodePools[0].name` */
+function formatPath(segments: readonly PropertyKey[]): string {
+  return segments
+    .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`))
+    .join('');
+}
+
+function formatIssue(file: string, issue: z.core.$ZodIssue): string[] {
+  const where = formatPath(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${file}: ${where ? `${where}.` : ''}${key}: ${issue.message}`);
+  }
+  return [`${file}: ${where || '(top level)'}: ${issue.message}`];
+}
+
+/** Messages for the issues the schema does not word itself: always the bad value and what is allowed. */
+function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  const got = issue.input === undefined ? undefined : JSON.stringify(issue.input);
+  switch (issue.code) {
+    case 'invalid_type':
+      return got === undefined ? `is required (allowed: ${issue.expected})` : `${got} is not ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`} (allowed: ${issue.expected})`;
+    case 'invalid_value':
+      return `${got ?? 'nothing'} is not allowed (allowed: ${issue.values.map((v) => String(v)).join(', ')})`;
+    case 'too_small':
+      return `${got} is too small (allowed: ${issue.origin === 'array' ? 'at least ' : issue.inclusive ? '>= ' : '> '}${String(issue.minimum)}${issue.origin === 'array' ? ' entries' : ''})`;
+    case 'too_big':
+      return `${got} is too big (allowed: ${issue.inclusive ? '<= ' : '< '}${String(issue.maximum)})`;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,284 @@
+import { z } from 'zod';
+import { DURATION_ALLOWED, DURATION_PATTERN, Duration } from '../constructs/duration';
+import { VERSIONS } from '../constructs/versions';
+
+/**
+ * Facts from the operations plan (shared/seed/infrastructure-and-operations.md) that hold
+ * for the whole platform. Environment files state their own objectives; production's may
+ * not be weaker than these.
+ */
+export const OPERATIONS_PLAN = {
+  recoveryPoint: Duration.hours(1),
+  recoveryTime: Duration.hours(4),
+  availabilityPercent: 99.9,
+  fullBackupSchedule: 'daily',
+} as const;
+
+/**
+ * Data sovereignty (Bank of Zambia): every image, endpoint and DNS name stays in Zambia.
+ * These lists are the only in-country places the environments may name.
+ */
+export const DATA_SOVEREIGNTY = {
+  country: 'ZM',
+  /** Container registry mirrors every image must be pulled from. */
+  approvedRegistries: ['registry.lms.co.zm'],
+  /** DNS domains (and their subdomains) that cluster API, state and service endpoints may use. */
+  approvedDomains: ['lms.co.zm'],
+} as const;
+
+/** The two sites every environment has. */
+export const SITE_NAMES = ['lusaka', 'kitwe'] as const;
+export type SiteName = (typeof SITE_NAMES)[number];
+
+/** The namespaces of a site's baseline, by role. */
+export const NAMESPACE_ROLES = ['platform', 'data', 'security', 'observability', 'node-agents', 'apps'] as const;
+export type NamespaceRole = (typeof NAMESPACE_ROLES)[number];
+
+const dnsLabel = z
+  .string()
+  .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+    error: (issue) =>
+      `${JSON.stringify(issue.input)} is not a DNS label (allowed: lower-case letters, digits and "-", starting with a letter, at most 63 characters)`,
+  });
+
+const duration = z
+  .string({ error: (issue) => `${describe(issue.input)} is not a duration (allowed: ${DURATION_ALLOWED})` })
+  .regex(DURATION_PATTERN, {
+    error: (issue) => `${JSON.stringify(issue.input)} is not a duration (allowed: ${DURATION_ALLOWED})`,
+  })
+  .transform((text) => Duration.parse(text));
+
+const cpuQuantity = z.string().regex(/^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a CPU quantity (allowed: cores such as "2" or "0.5", or millicores such as "500m")`,
+});
+
+const memoryQuantity = z.string().regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a memory quantity (allowed: a whole number with Mi, Gi or Ti, e.g. "512Mi", "4Gi")`,
+});
+
+const positiveInt = z.int().positive();
+
+function inApprovedDomain(host: string): boolean {
+  return DATA_SOVEREIGNTY.approvedDomains.some((domain) => host === domain || host.endsWith(`.${domain}`));
+}
+
+const approvedDomainsText = DATA_SOVEREIGNTY.approvedDomains.map((d) => `*.${d}`).join(', ');
+
+/** An https URL whose host is in an approved in-country domain. */
+const inCountryEndpoint = z.string().superRefine((value, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a URL (allowed: https://<host in ${approvedDomainsText}>[:port])` });
+    return;
+  }
+  if (url.protocol !== 'https:') {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} does not use https (allowed: https://<host in ${approvedDomainsText}>[:port])` });
+  } else if (!inApprovedDomain(url.hostname)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(value)} is not an approved in-country endpoint (allowed: https://<host in ${approvedDomainsText}>)`,
+    });
+  } else if (url.pathname !== '/' || url.search || url.username || url.password) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(value)} must be a bare endpoint, without path, query or credentials (allowed: https://<host>[:port])`,
+    });
+  }
+});
+
+const registry = z.string().refine((value) => (DATA_SOVEREIGNTY.approvedRegistries as readonly string[]).includes(value), {
+  error: (issue) =>
+    `${describe(issue.input)} is not an approved in-country registry (allowed: ${DATA_SOVEREIGNTY.approvedRegistries.join(', ')})`,
+});
+
+const dnsDomain = z.string().refine((value) => /^([a-z0-9-]+\.)+[a-z]+$/.test(value) && inApprovedDomain(value), {
+  error: (issue) => `${describe(issue.input)} is not a DNS domain in an approved in-country domain (allowed: ${approvedDomainsText})`,
+});
+
+/** How Terraform reaches a site's cluster. Credentials never appear here: see README. */
+const clusterAccess = z.discriminatedUnion(
+  'kind',
+  [
+    strict({
+      kind: z.literal('kubeconfig-context'),
+      /** Context name in the operator's kubeconfig (KUBE_CONFIG_PATH). */
+      context: z.string().min(1),
+    }),
+    strict({
+      kind: z.literal('api-endpoint'),
+      /** The API server URL; the token comes from KUBE_TOKEN at deploy time. */
+      endpoint: inCountryEndpoint,
+    }),
+  ],
+  { error: (issue) => `${describe((issue.input as { kind?: unknown } | undefined)?.kind)} is not a cluster access kind (allowed: kubeconfig-context, api-endpoint)` },
+);
+
+const nodePool = strict({
+  name: dnsLabel,
+  /** What runs there: `system` (control add-ons), `general` (apps, platform), `data` (databases, storage). */
+  purpose: z.enum(['system', 'general', 'data']),
+  nodeCount: positiveInt,
+  cpuCores: positiveInt,
+  memoryGiB: positiveInt,
+});
+
+const namespaceQuota = strict({
+  requestsCpu: cpuQuantity,
+  requestsMemory: memoryQuantity,
+  limitsCpu: cpuQuantity,
+  limitsMemory: memoryQuantity,
+  requestsStorage: memoryQuantity,
+  persistentVolumeClaims: z.int().nonnegative(),
+  pods: positiveInt,
+});
+
+const containerDefaults = strict({
+  cpuRequest: cpuQuantity,
+  memoryRequest: memoryQuantity,
+  cpuLimit: cpuQuantity,
+  memoryLimit: memoryQuantity,
+});
+
+const site = strict({
+  /** Which site serves traffic. Exactly one site per environment is primary; fail over by swapping roles. */
+  role: z.enum(['primary', 'disaster-recovery']),
+  /** The data centre the site runs in (for audit reports). */
+  dataCentre: z.string().min(1),
+  cluster: clusterAccess,
+  kubernetesVersion: z.enum(VERSIONS.kubernetes),
+  nodePools: z.array(nodePool).min(1).superRefine((pools, ctx) => {
+    const seen = new Set<string>();
+    pools.forEach((pool, index) => {
+      if (seen.has(pool.name)) {
+        ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `${JSON.stringify(pool.name)} is used by two node pools (allowed: unique names)` });
+      }
+      seen.add(pool.name);
+    });
+  }),
+  /** Storage class names that exist in the cluster. */
+  storageClasses: strict({
+    /** General-purpose volumes. */
+    standard: dnsLabel,
+    /** Low-latency volumes for SQL Server data and logs. */
+    fast: dnsLabel,
+  }),
+  /** The in-country registry mirror every image of this site is pulled from. */
+  registry,
+  /** The DNS domain the site's services are published under. */
+  dnsDomain,
+  sizing: strict({
+    /** ResourceQuota of each baseline namespace. */
+    namespaces: strict(Object.fromEntries(NAMESPACE_ROLES.map((role) => [role, namespaceQuota])) as Record<NamespaceRole, typeof namespaceQuota>),
+    /** LimitRange defaults for containers that state no requests or limits. */
+    containerDefaults,
+  }),
+  /** How long each kind of record is kept at this site. */
+  retention: strict({
+    logs: duration,
+    metrics: duration,
+    backups: duration,
+  }),
+});
+
+const stateBackend = z.discriminatedUnion(
+  'kind',
+  [
+    strict({
+      kind: z.literal('s3'),
+      /** The in-country S3-compatible (MinIO) endpoint holding Terraform state. */
+      endpoint: inCountryEndpoint,
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+        error: (issue) => `${JSON.stringify(issue.input)} is not a bucket name (allowed: 3-63 lower-case letters, digits, "." and "-")`,
+      }),
+      /** Region name the MinIO server is configured with. */
+      region: z.string().min(1),
+    }),
+    strict({
+      kind: z.literal('local'),
+      /**
+       * Directory for state files, relative to the project root (never absolute, so
+       * synthesized output is the same on every machine).
+       */
+      directory: z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]+$/, {
+        error: (issue) => `${JSON.stringify(issue.input)} is not a relative directory inside the project (allowed: e.g. ".terraform-state")`,
+      }),
+    }),
+  ],
+  { error: (issue) => `${describe((issue.input as { kind?: unknown } | undefined)?.kind)} is not a state backend kind (allowed: s3, local)` },
+);
+
+export const EnvironmentSchema = strict({
+  /** Must equal the file name: `environments/<name>.ts`. */
+  name: dnsLabel,
+  tier: z.enum(['development', 'staging', 'production']),
+  objectives: strict({
+    recoveryPoint: duration,
+    recoveryTime: duration,
+    availabilityPercent: z.number().min(90).max(100),
+    fullBackupSchedule: z.enum(['daily']),
+    /** How often transaction logs are backed up and shipped to the DR site. */
+    logBackupInterval: duration,
+  }),
+  state: stateBackend,
+  sites: strict({ lusaka: site, kitwe: site }),
+}).superRefine((env, ctx) => {
+  const primaries = SITE_NAMES.filter((name) => env.sites[name].role === 'primary');
+  if (primaries.length !== 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['sites'],
+      message: `${primaries.length} primary sites (${primaries.join(', ') || 'none'}) (allowed: exactly one site with role "primary", the other "disaster-recovery")`,
+    });
+  }
+  if (env.objectives.logBackupInterval.isLongerThan(env.objectives.recoveryPoint)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['objectives', 'logBackupInterval'],
+      message: `"${env.objectives.logBackupInterval}" is longer than the recovery point "${env.objectives.recoveryPoint}" (allowed: at most the recovery point)`,
+    });
+  }
+  if (env.tier === 'production') {
+    const plan = OPERATIONS_PLAN;
+    if (env.objectives.recoveryPoint.isLongerThan(plan.recoveryPoint)) {
+      ctx.addIssue({ code: 'custom', path: ['objectives', 'recoveryPoint'], message: `"${env.objectives.recoveryPoint}" is weaker than the operations plan (allowed in production: at most "${plan.recoveryPoint}")` });
+    }
+    if (env.objectives.recoveryTime.isLongerThan(plan.recoveryTime)) {
+      ctx.addIssue({ code: 'custom', path: ['objectives', 'recoveryTime'], message: `"${env.objectives.recoveryTime}" is weaker than the operations plan (allowed in production: at most "${plan.recoveryTime}")` });
+    }
+    if (env.objectives.availabilityPercent < plan.availabilityPercent) {
+      ctx.addIssue({ code: 'custom', path: ['objectives', 'availabilityPercent'], message: `${env.objectives.availabilityPercent} is weaker than the operations plan (allowed in production: at least ${plan.availabilityPercent})` });
+    }
+    if (env.state.kind !== 's3') {
+      ctx.addIssue({ code: 'custom', path: ['state', 'kind'], message: `"${env.state.kind}" keeps production state on one machine (allowed in production: s3)` });
+    }
+  }
+});
+
+/** What an environment file exports (before defaults and parsing). */
+export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
+/** A parsed, validated environment. */
+export type Environment = z.output<typeof EnvironmentSchema>;
+export type Site = Environment['sites'][SiteName];
+export type NamespaceQuota = Site['sizing']['namespaces'][NamespaceRole];
+export type ContainerDefaults = Site['sizing']['containerDefaults'];
+export type StateBackend = Environment['state'];
+export type ClusterAccess = Site['cluster'];
+
+/** A strict object whose unknown-key error lists the keys that are allowed. */
+function strict<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code === 'unrecognized_keys') return `unknown key (allowed: ${allowed})`;
+      if (issue.code === 'invalid_type') return `${describe(issue.input)} is not an object (allowed: an object with ${allowed})`;
+      return undefined;
+    },
+  });
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  return JSON.stringify(value) ?? String(value);
+}

@@ -1,0 +1,17 @@
+import type { SiteName } from '../environments/schema';
+
+/**
+ * The layers of one site, in apply order. Each layer is its own Terraform stack with its
+ * own state, so a failed apply stops at that layer and never leaves another half-done.
+ *
+ * - `base`: the cluster baseline (namespaces, policies, quotas, PriorityClasses) and every
+ *   Helm release that installs CustomResourceDefinitions (operators).
+ * - `apps`: the loan management workloads, which use what the earlier layers created.
+ */
+export const LAYERS = ['base', 'apps'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** `production-lusaka-base`: stable, because it names the stack's Terraform state. */
+export function stackName(environmentName: string, siteName: SiteName, layer: Layer): string {
+  return `${environmentName}-${siteName}-${layer}`;
+}

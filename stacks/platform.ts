@@ -1,0 +1,40 @@
+import { TerraformStack, type App } from 'cdktf';
+import { SiteCluster } from '../constructs/site-cluster';
+import { SITE_NAMES, type Environment, type SiteName } from '../environments/schema';
+import { stackName, type Layer } from './layers';
+import { configureStateBackend } from './state-backend';
+
+/** The stacks built for one site, by layer. */
+export type SiteStacks = Readonly<Record<Layer, TerraformStack>>;
+
+/**
+ * Builds every stack of every environment and site into `app`: the one platform
+ * definition, applied to each environment object.
+ */
+export function buildPlatform(app: App, environments: readonly Environment[]): Map<string, SiteStacks> {
+  const built = new Map<string, SiteStacks>();
+  for (const environment of environments) {
+    for (const siteName of SITE_NAMES) {
+      built.set(`${environment.name}-${siteName}`, buildSite(app, environment, siteName));
+    }
+  }
+  return built;
+}
+
+function buildSite(app: App, environment: Environment, siteName: SiteName): SiteStacks {
+  const site = environment.sites[siteName];
+  const layerStack = (layer: Layer): TerraformStack => {
+    const name = stackName(environment.name, siteName, layer);
+    const stack = new TerraformStack(app, name);
+    configureStateBackend(stack, name, environment.state);
+    return stack;
+  };
+
+  const base = layerStack('base');
+  new SiteCluster(base, 'site', { environmentName: environment.name, siteName, site });
+
+  const apps = layerStack('apps');
+  apps.addDependency(base);
+
+  return { base, apps };
+}
