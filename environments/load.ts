@@ -42,7 +42,6 @@ export function loadEnvironments(directory: string, options: LoadOptions = {}): 
 
   for (const file of files) {
     const shown = path.relative(relativeTo, file).split(path.sep).join('/');
-    const expectedName = path.basename(file, '.ts');
     let exported: unknown;
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -51,20 +50,9 @@ export function loadEnvironments(directory: string, options: LoadOptions = {}): 
       problems.push(`${shown}: cannot be loaded: ${(error as Error).message.split('\n')[0]}`);
       continue;
     }
-    if (exported === undefined) {
-      problems.push(`${shown}: has no default export (allowed: export default { name: "${expectedName}", ... } satisfies EnvironmentInput)`);
-      continue;
-    }
-    const result = EnvironmentSchema.safeParse(exported, { reportInput: true, error: describeIssue });
-    if (!result.success) {
-      problems.push(...result.error.issues.flatMap((issue) => formatIssue(shown, issue)));
-      continue;
-    }
-    if (result.data.name !== expectedName) {
-      problems.push(`${shown}: name: ${JSON.stringify(result.data.name)} does not match the file name (allowed: "${expectedName}")`);
-      continue;
-    }
-    environments.push(result.data);
+    const checked = checkEnvironment(exported, shown);
+    problems.push(...checked.problems);
+    if (checked.environment) environments.push(checked.environment);
   }
 
   if (files.length === 0) {
@@ -82,6 +70,25 @@ export function loadEnvironments(directory: string, options: LoadOptions = {}): 
 
   const selected = options.only ? environments.filter((env) => options.only!.includes(env.name)) : environments;
   return selected.sort((a, b) => TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || a.name.localeCompare(b.name));
+}
+
+/**
+ * Validates one environment file's default export. `file` is the path shown in messages
+ * (`environments/production.ts`); its base name is the name the environment must have.
+ */
+export function checkEnvironment(exported: unknown, file: string): { environment?: Environment; problems: string[] } {
+  const expectedName = path.basename(file, '.ts');
+  if (exported === undefined) {
+    return { problems: [`${file}: has no default export (allowed: export default { name: "${expectedName}", ... } satisfies EnvironmentInput)`] };
+  }
+  const result = EnvironmentSchema.safeParse(exported, { reportInput: true, error: describeIssue });
+  if (!result.success) {
+    return { problems: result.error.issues.flatMap((issue) => formatIssue(file, issue)) };
+  }
+  if (result.data.name !== expectedName) {
+    return { problems: [`${file}: name: ${JSON.stringify(result.data.name)} does not match the file name (allowed: "${expectedName}")`] };
+  }
+  return { environment: result.data, problems: [] };
 }
 
 function listEnvironmentFiles(directory: string): string[] {
@@ -117,7 +124,7 @@ function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   const got = issue.input === undefined ? undefined : JSON.stringify(issue.input);
   switch (issue.code) {
     case 'invalid_type':
-      return got === undefined ? `is required (allowed: ${issue.expected})` : `${got} is not ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`} (allowed: ${issue.expected})`;
+      return got === undefined ? `is required (allowed: ${issue.expected})` : `${got} is not a ${issue.expected} (allowed: ${issue.expected})`;
     case 'invalid_value':
       return `${got ?? 'nothing'} is not allowed (allowed: ${issue.values.map((v) => String(v)).join(', ')})`;
     case 'too_small':

@@ -254,7 +254,7 @@ export const EnvironmentSchema = strict({
       ctx.addIssue({ code: 'custom', path: ['state', 'kind'], message: `"${env.state.kind}" keeps production state on one machine (allowed in production: s3)` });
     }
   }
-});
+}, { when: (payload) => payload.issues.length === 0 }); // cross-field rules run only on otherwise valid input
 
 /** What an environment file exports (before defaults and parsing). */
 export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
@@ -272,7 +272,9 @@ function strict<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject(shape, {
     error: (issue) => {
       if (issue.code === 'unrecognized_keys') return `unknown key (allowed: ${allowed})`;
-      if (issue.code === 'invalid_type') return `${describe(issue.input)} is not an object (allowed: an object with ${allowed})`;
+      if (issue.code === 'invalid_type') {
+        return issue.input === undefined ? `is required (allowed: an object with ${allowed})` : `${describe(issue.input)} is not an object (allowed: an object with ${allowed})`;
+      }
       return undefined;
     },
   });
