@@ -1,0 +1,157 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { KubeObject } from '../../constructs/kubernetes-objects';
+import { PROJECT_ROOT } from '../support/environments';
+import { validateKubeObject } from '../support/kube-schema';
+
+/** Runs the synth entry point the way `npm run synth` does. */
+function synth(cwd: string, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'stacks/main.ts'], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Every file under `dir`, relative path -> contents. */
+function readTree(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (current: string) => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.set(path.relative(dir, full), fs.readFileSync(full));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** A fresh copy of the project's sources at `dir`, sharing node_modules. */
+function checkout(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const entry of ['stacks', 'constructs', 'charts-ts', 'environments', 'package.json', 'cdktf.json', 'tsconfig.json']) {
+    fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+let scratch: string;
+beforeAll(() => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-synth-'));
+});
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+describe('npm run synth', () => {
+  let output: Map<string, Buffer>;
+
+  beforeAll(() => {
+    const outdir = path.join(scratch, 'first');
+    const result = synth(PROJECT_ROOT, { CDKTF_OUTDIR: outdir });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    output = readTree(outdir);
+  });
+
+  test('writes every stack of every environment', () => {
+    const manifest = JSON.parse(output.get('manifest.json')!.toString());
+    expect(Object.keys(manifest.stacks)).toHaveLength(3 * 2 * 2);
+    for (const name of Object.keys(manifest.stacks)) {
+      expect(output.has(`stacks/${name}/cdk.tf.json`)).toBe(true);
+    }
+  });
+
+  test('every Kubernetes object it renders validates against its schema', () => {
+    let count = 0;
+    for (const [file, contents] of output) {
+      if (!file.endsWith('cdk.tf.json')) continue;
+      const resources = JSON.parse(contents.toString()).resource?.kubernetes_manifest ?? {};
+      for (const resource of Object.values(resources) as { manifest: KubeObject }[]) {
+        if (resource.manifest.apiVersion.includes('monitoring.coreos.com')) continue; // custom resources: validated against their CRDs
+        validateKubeObject(resource.manifest);
+        count++;
+      }
+    }
+    expect(count).toBeGreaterThan(3 * 2 * 33 - 1);
+  });
+
+  test('is byte-identical across runs and across checkouts in different directories', () => {
+    const first = checkout(path.join(scratch, 'a', 'lms'));
+    const second = checkout(path.join(scratch, 'b', 'elsewhere', 'platform'));
+    expect(synth(first).status).toBe(0);
+    expect(synth(second).status).toBe(0);
+    const inFirst = readTree(path.join(first, 'cdktf.out'));
+    const inSecond = readTree(path.join(second, 'cdktf.out'));
+    expect([...inSecond.keys()]).toEqual([...output.keys()]);
+    for (const [file, contents] of output) {
+      expect({ file, same: contents.equals(inFirst.get(file)!) && contents.equals(inSecond.get(file)!) }).toEqual({ file, same: true });
+    }
+    const text = [...output.values()].map((b) => b.toString()).join('\n');
+    expect(text).not.toContain(scratch);
+    expect(text).not.toContain(PROJECT_ROOT);
+  });
+
+  test('`npx cdktf synth` writes the same output', () => {
+    const outdir = path.join(scratch, 'cdktf-cli');
+    const result = spawnSync(path.join(PROJECT_ROOT, 'node_modules/.bin/cdktf'), ['synth', '--output', outdir], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1', FORCE_COLOR: '0' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(0);
+    const viaCli = readTree(outdir);
+    expect([...viaCli.keys()]).toEqual([...output.keys()]);
+    for (const [file, contents] of output) expect({ file, same: contents.equals(viaCli.get(file)!) }).toEqual({ file, same: true });
+  });
+
+  test('a broken environment fails with one line per problem and leaves the previous output untouched', () => {
+    const outdir = path.join(scratch, 'kept');
+    fs.mkdirSync(path.join(outdir, 'stacks'), { recursive: true });
+    fs.writeFileSync(path.join(outdir, 'manifest.json'), '{"previous":true}');
+    const before = readTree(outdir);
+
+    const environments = path.join(scratch, 'broken-environments');
+    fs.mkdirSync(environments);
+    const production = fs
+      .readFileSync(path.join(PROJECT_ROOT, 'environments/production.ts'), 'utf8')
+      .replace("recoveryPoint: '1h'", "recoveryPoint: 'one hour'")
+      .replace(/registry: 'registry\.lms\.co\.zm'/, "registry: 'docker.io'")
+      .replace("role: 'disaster-recovery',", "role: 'disaster-recovery', colour: 'blue',");
+    fs.writeFileSync(path.join(environments, 'production.ts'), production);
+
+    const result = synth(PROJECT_ROOT, { CDKTF_OUTDIR: outdir, LMS_ENVIRONMENTS_DIR: environments });
+    expect(result.status).toBe(1);
+    const shown = path.relative(PROJECT_ROOT, path.join(environments, 'production.ts'));
+    expect(result.stderr).toBe(
+      [
+        'synth failed: invalid environment configuration (3 problems):',
+        `  ${shown}: objectives.recoveryPoint: "one hour" is not a duration (allowed: a whole number followed by s, m, h or d, e.g. "15m", "1h", "30d")`,
+        `  ${shown}: sites.lusaka.registry: "docker.io" is not an approved in-country registry (allowed: registry.lms.co.zm)`,
+        `  ${shown}: sites.kitwe.colour: unknown key (allowed: role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, sizing, retention)`,
+        '',
+      ].join('\n'),
+    );
+    expect(readTree(outdir)).toEqual(before);
+    expect(fs.readdirSync(scratch).filter((name) => name.startsWith('kept.'))).toEqual([]);
+  });
+
+  test('LMS_ENVIRONMENTS selects environments, and names the allowed ones when wrong', () => {
+    const outdir = path.join(scratch, 'only-production');
+    expect(synth(PROJECT_ROOT, { CDKTF_OUTDIR: outdir, LMS_ENVIRONMENTS: 'production' }).status).toBe(0);
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).stacks)).toEqual([
+      'production-kitwe-apps',
+      'production-kitwe-base',
+      'production-lusaka-apps',
+      'production-lusaka-base',
+    ]);
+    const wrong = synth(PROJECT_ROOT, { CDKTF_OUTDIR: outdir, LMS_ENVIRONMENTS: 'prod' });
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr).toBe(
+      'synth failed: invalid environment configuration (1 problem):\n  LMS_ENVIRONMENTS: "prod" is not an environment (allowed: dev, production, staging)\n',
+    );
+  });
+});
