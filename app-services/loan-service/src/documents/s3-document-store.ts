@@ -1,0 +1,46 @@
+import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3DocumentStoreConfig } from '../config/service-config';
+import type { DocumentStore } from './document-store';
+
+/**
+ * Stores documents in an S3-compatible bucket: MinIO in the platform (path-style addressing,
+ * `S3_FORCE_PATH_STYLE=true`), any S3 API elsewhere.
+ */
+export class S3DocumentStore implements DocumentStore {
+  readonly description: string;
+  private readonly client: S3Client;
+  private readonly bucket: string;
+
+  constructor(config: S3DocumentStoreConfig) {
+    this.bucket = config.bucket;
+    this.description = `s3 bucket ${config.bucket}${config.endpoint === undefined ? '' : ` at ${config.endpoint}`}`;
+    this.client = new S3Client({
+      region: config.region,
+      forcePathStyle: config.forcePathStyle,
+      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+      ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
+      maxAttempts: 2,
+    });
+  }
+
+  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.length }),
+    );
+  }
+
+  async get(key: string): Promise<Buffer> {
+    const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    if (response.Body === undefined) throw new Error(`object ${key} in bucket ${this.bucket} has no body`);
+    return Buffer.from(await response.Body.transformToByteArray());
+  }
+
+  async checkReachable(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+  }
+
+  /** Releases the SDK's HTTP agents. */
+  destroy(): void {
+    this.client.destroy();
+  }
+}

@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { requireRole } from '../auth/identity';
+import { calculateSchedule, type RepaymentSchedule, ScheduleError } from '../money/repayment-schedule';
+import { PERIODS_PER_YEAR } from '../money/repayment-frequency';
+import { writeAuditLog } from '../observability/audit-log';
+import type { ServiceMetrics } from '../observability/service-metrics';
+import type {
+  ApplicationListQuery,
+  ApplicationPage,
+  ApplicationRecord,
+  ApplicationRepository,
+  ApplicationStatus,
+  ApplicationTransitionUpdate,
+} from '../repositories/application-repository';
+import type { ConfigVersionRepository } from '../repositories/config-version-repository';
+import type { BusinessConfigurationService, VersionOf } from './business-configuration-service';
+import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from './domain-errors';
+import { type LoanProduct, loanProductSchema } from './loan-product';
+import { gradeForCreditScore } from './risk-grades';
+import type { Clock, ServiceContext } from './service-context';
+
+/** Largest share of monthly income the regular instalment may take: 40% (4000 bps). */
+export const MAX_DEBT_TO_INCOME_BPS = 4000n;
+
+/** A new application as a loan officer submits it. */
+export interface NewApplication {
+  readonly productId: string;
+  readonly applicant: { readonly nationalId: string; readonly fullName: string; readonly monthlyIncomeNgwee: number };
+  readonly creditScore: number;
+  readonly principalNgwee: number;
+  readonly instalmentCount: number;
+  /** Loan start date `YYYY-MM-DD`; defaults to today (UTC). */
+  readonly startDate?: string | undefined;
+}
+
+/** Builds the terms of a schedule from a product and an amount. */
+export function scheduleFor(product: LoanProduct, principalNgwee: number, instalmentCount: number, startDate: string): RepaymentSchedule {
+  return calculateSchedule({
+    principalNgwee: BigInt(principalNgwee),
+    annualInterestRateBps: product.annualInterestRateBps,
+    instalmentCount,
+    frequency: product.repaymentFrequency,
+    method: product.interestMethod,
+    arrangementFeeBps: product.arrangementFeeBps,
+    flatFeeNgwee: BigInt(product.flatFeeNgwee),
+    startDate,
+  });
+}
+
+/** @throws BusinessRuleError (422) when the amount or term is outside the product's limits. */
+export function assertWithinProductLimits(
+  productId: string,
+  product: VersionOf<LoanProduct>,
+  principalNgwee: number,
+  instalmentCount: number,
+): void {
+  const limits = product.payload;
+  const productName = `loan product "${productId}" version ${product.version}`;
+  if (principalNgwee < limits.minPrincipalNgwee || principalNgwee > limits.maxPrincipalNgwee) {
+    throw new BusinessRuleError(
+      `principalNgwee ${principalNgwee} is outside the limits of ${productName} ` +
+        `(allowed: ${limits.minPrincipalNgwee} to ${limits.maxPrincipalNgwee})`,
+    );
+  }
+  if (instalmentCount < limits.minInstalments || instalmentCount > limits.maxInstalments) {
+    throw new BusinessRuleError(
+      `instalmentCount ${instalmentCount} is outside the limits of ${productName} ` +
+        `(allowed: ${limits.minInstalments} to ${limits.maxInstalments} ${limits.repaymentFrequency} instalments)`,
+    );
+  }
+}
+
+/**
+ * Loan applications and their lifecycle: submitted -> approved | rejected, approved -> disbursed.
+ * Validation uses the loan product and risk grades in force when the application is submitted;
+ * the versions used are stored on the application.
+ */
+export class ApplicationService {
+  constructor(
+    private readonly applications: ApplicationRepository,
+    private readonly configVersions: ConfigVersionRepository,
+    private readonly configuration: BusinessConfigurationService,
+    private readonly metrics: ServiceMetrics,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(context: ServiceContext, input: NewApplication): Promise<ApplicationRecord> {
+    requireRole(context.identity, 'loan_officer');
+    const product = await this.configuration.currentProduct(input.productId);
+    const riskGrades = await this.configuration.currentRiskGrades();
+    assertWithinProductLimits(input.productId, product, input.principalNgwee, input.instalmentCount);
+    const limits = product.payload;
+    const grade = gradeForCreditScore(riskGrades.payload, input.creditScore);
+    if (grade === undefined) {
+      const lowest = Math.min(...riskGrades.payload.grades.map((candidate) => candidate.minCreditScore));
+      throw new BusinessRuleError(
+        `creditScore ${input.creditScore} is below every risk grade threshold of risk grades version ${riskGrades.version} (lowest: ${lowest})`,
+      );
+    }
+    if (input.principalNgwee > grade.maxPrincipalNgwee) {
+      throw new BusinessRuleError(
+        `principalNgwee ${input.principalNgwee} exceeds the limit for risk grade ${grade.grade} ` +
+          `(allowed: up to ${grade.maxPrincipalNgwee})`,
+      );
+    }
+    const now = this.clock();
+    const startDate = input.startDate ?? now.toISOString().slice(0, 10);
+    const schedule = this.scheduleOrRuleError(limits, input.principalNgwee, input.instalmentCount, startDate);
+    this.checkAffordability(schedule, limits, input.applicant.monthlyIncomeNgwee);
+
+    const timestamp = now.toISOString();
+    const application: ApplicationRecord = {
+      id: randomUUID(),
+      productId: input.productId,
+      productVersion: product.version,
+      applicantNationalId: input.applicant.nationalId,
+      applicantName: input.applicant.fullName,
+      applicantMonthlyIncomeNgwee: input.applicant.monthlyIncomeNgwee,
+      creditScore: input.creditScore,
+      riskGrade: grade.grade,
+      riskGradesVersion: riskGrades.version,
+      principalNgwee: input.principalNgwee,
+      instalmentCount: input.instalmentCount,
+      startDate,
+      totalRepayableNgwee: Number(schedule.totalRepayableNgwee),
+      status: 'submitted',
+      createdBy: context.identity.userId,
+      createdAt: timestamp,
+      updatedAt: timestamp,
+      decidedBy: null,
+      decidedAt: null,
+      rejectionReason: null,
+      disbursedBy: null,
+      disbursedAt: null,
+    };
+    await this.applications.insert(application);
+    this.metrics.applicationsCreated.inc();
+    this.audit(context, 'application.create', application.id, null, application, timestamp);
+    return application;
+  }
+
+  async get(id: string): Promise<ApplicationRecord> {
+    const application = await this.applications.findById(id);
+    if (application === undefined) throw new NotFoundError(`loan application "${id}" does not exist`);
+    return application;
+  }
+
+  async list(query: ApplicationListQuery): Promise<ApplicationPage> {
+    return this.applications.list(query);
+  }
+
+  /** The repayment schedule of an application, from the product version it was submitted under. */
+  async schedule(id: string): Promise<RepaymentSchedule> {
+    const application = await this.get(id);
+    const version = await this.configVersions.findVersion('loan_product', application.productId, application.productVersion);
+    if (version === undefined) {
+      throw new NotFoundError(`loan product "${application.productId}" version ${application.productVersion} does not exist`);
+    }
+    const product = loanProductSchema.parse(version.payload);
+    return scheduleFor(product, application.principalNgwee, application.instalmentCount, application.startDate);
+  }
+
+  /** A schedule quote under the product in force, checked against its limits. */
+  async quote(productId: string, principalNgwee: number, instalmentCount: number, startDate: string): Promise<{ productVersion: number; schedule: RepaymentSchedule }> {
+    const product = await this.configuration.currentProduct(productId);
+    assertWithinProductLimits(productId, product, principalNgwee, instalmentCount);
+    return { productVersion: product.version, schedule: this.scheduleOrRuleError(product.payload, principalNgwee, instalmentCount, startDate) };
+  }
+
+  async approve(context: ServiceContext, id: string): Promise<ApplicationRecord> {
+    requireRole(context.identity, 'credit_manager');
+    return this.decide(context, id, 'approved', null);
+  }
+
+  async reject(context: ServiceContext, id: string, reason: string): Promise<ApplicationRecord> {
+    requireRole(context.identity, 'credit_manager');
+    return this.decide(context, id, 'rejected', reason);
+  }
+
+  async disburse(context: ServiceContext, id: string): Promise<ApplicationRecord> {
+    requireRole(context.identity, 'credit_manager');
+    const timestamp = this.clock().toISOString();
+    const result = await this.transition(context, id, 'approved', 'disbursed', 'disburse', {
+      updatedAt: timestamp,
+      disbursedBy: context.identity.userId,
+      disbursedAt: timestamp,
+    });
+    this.metrics.applicationsDisbursed.inc();
+    return result;
+  }
+
+  private async decide(
+    context: ServiceContext,
+    id: string,
+    to: 'approved' | 'rejected',
+    reason: string | null,
+  ): Promise<ApplicationRecord> {
+    const verb = to === 'approved' ? 'approve' : 'reject';
+    const application = await this.get(id);
+    if (application.createdBy === context.identity.userId) {
+      throw new ForbiddenError(
+        `loan application "${id}" was created by "${application.createdBy}", who cannot also ${verb} it ` +
+          '(maker-checker: a different credit_manager must decide)',
+      );
+    }
+    const timestamp = this.clock().toISOString();
+    const result = await this.transition(context, id, 'submitted', to, verb, {
+      updatedAt: timestamp,
+      decidedBy: context.identity.userId,
+      decidedAt: timestamp,
+      rejectionReason: reason,
+    });
+    (to === 'approved' ? this.metrics.applicationsApproved : this.metrics.applicationsRejected).inc();
+    return result;
+  }
+
+  private async transition(
+    context: ServiceContext,
+    id: string,
+    from: ApplicationStatus,
+    to: ApplicationStatus,
+    verb: string,
+    update: ApplicationTransitionUpdate,
+  ): Promise<ApplicationRecord> {
+    const before = await this.get(id);
+    const conflict = (): ConflictError =>
+      new ConflictError(`loan application "${id}" is ${before.status}; only ${from} applications can be ${to === 'disbursed' ? 'disbursed' : `${verb}d`}`);
+    if (before.status !== from) throw conflict();
+    if (!(await this.applications.transition(id, from, to, update))) throw conflict();
+    const after = await this.get(id);
+    this.audit(context, `application.${verb}`, id, before, after, update.updatedAt);
+    return after;
+  }
+
+  private scheduleOrRuleError(product: LoanProduct, principalNgwee: number, instalmentCount: number, startDate: string): RepaymentSchedule {
+    try {
+      return scheduleFor(product, principalNgwee, instalmentCount, startDate);
+    } catch (error) {
+      if (error instanceof ScheduleError) throw new BusinessRuleError(error.message);
+      throw error;
+    }
+  }
+
+  /** The regular instalment, as a monthly amount, may take at most 40% of monthly income. */
+  private checkAffordability(schedule: RepaymentSchedule, product: LoanProduct, monthlyIncomeNgwee: number): void {
+    const monthlyEquivalentTimes12 = schedule.regularPaymentNgwee * PERIODS_PER_YEAR[product.repaymentFrequency];
+    const limitTimes12 = (BigInt(monthlyIncomeNgwee) * 12n * MAX_DEBT_TO_INCOME_BPS) / 10_000n;
+    if (monthlyEquivalentTimes12 > limitTimes12) {
+      throw new BusinessRuleError(
+        `regular instalment of ${schedule.regularPaymentNgwee} ngwee (${product.repaymentFrequency}) exceeds 40% of ` +
+          `monthly income ${monthlyIncomeNgwee} ngwee (allowed: a monthly equivalent up to ${limitTimes12 / 12n})`,
+      );
+    }
+  }
+
+  private audit(context: ServiceContext, action: string, id: string, before: unknown, after: unknown, at: string): void {
+    writeAuditLog(context.log, { actor: context.identity.userId, action, entity: { type: 'loan_application', id }, before, after }, at);
+  }
+}

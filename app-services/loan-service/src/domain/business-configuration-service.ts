@@ -1,0 +1,144 @@
+import type { z } from 'zod';
+import { requireRole } from '../auth/identity';
+import { writeAuditLog } from '../observability/audit-log';
+import type { ServiceMetrics } from '../observability/service-metrics';
+import type { ConfigType, ConfigVersionRecord, ConfigVersionRepository } from '../repositories/config-version-repository';
+import { ConflictError, ForbiddenError, NotFoundError } from './domain-errors';
+import { type LoanProduct, loanProductSchema } from './loan-product';
+import { type RiskGrades, riskGradesSchema } from './risk-grades';
+import type { Clock, ServiceContext } from './service-context';
+
+/** Risk grades have a single configuration key. */
+export const RISK_GRADES_KEY = 'default';
+
+/** Human names for error messages. */
+const DESCRIPTIONS: Readonly<Record<ConfigType, string>> = {
+  loan_product: 'loan product',
+  risk_grades: 'risk grades',
+};
+
+/** A configuration version whose payload has been validated against its schema. */
+export interface VersionOf<Payload> extends Omit<ConfigVersionRecord, 'payload'> {
+  readonly payload: Payload;
+}
+
+/**
+ * Versioned business configuration under maker-checker control: a `config_admin` proposes a
+ * version, a different `config_admin` approves or rejects it. Every version is kept; the
+ * highest approved version of a key is the one in force.
+ */
+export class BusinessConfigurationService {
+  constructor(
+    private readonly versions: ConfigVersionRepository,
+    private readonly metrics: ServiceMetrics,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The loan product in force, or 404. */
+  async currentProduct(productId: string): Promise<VersionOf<LoanProduct>> {
+    const current = await this.versions.findCurrent('loan_product', productId);
+    if (current === undefined) {
+      throw new NotFoundError(`loan product "${productId}" has no approved version`);
+    }
+    return { ...current, payload: loanProductSchema.parse(current.payload) };
+  }
+
+  /** Every loan product in force. */
+  async currentProducts(): Promise<VersionOf<LoanProduct>[]> {
+    const current = await this.versions.listCurrent('loan_product');
+    return current.map((record) => ({ ...record, payload: loanProductSchema.parse(record.payload) }));
+  }
+
+  /** The risk grades in force; 409 when none has been approved yet, since applications cannot be graded. */
+  async currentRiskGrades(): Promise<VersionOf<RiskGrades>> {
+    const current = await this.versions.findCurrent('risk_grades', RISK_GRADES_KEY);
+    if (current === undefined) {
+      throw new ConflictError('no risk grades have been approved yet; a config_admin must propose and another approve them');
+    }
+    return { ...current, payload: riskGradesSchema.parse(current.payload) };
+  }
+
+  /** Every version of one key, oldest first; 404 when the key has none. */
+  async listVersions(configType: ConfigType, configKey: string): Promise<ConfigVersionRecord[]> {
+    const versions = await this.versions.listVersions(configType, configKey);
+    if (versions.length === 0) throw new NotFoundError(`${DESCRIPTIONS[configType]} "${configKey}" has no versions`);
+    return versions;
+  }
+
+  /** The maker step: records a proposed version. Only one proposal per key may wait at a time. */
+  async propose<Schema extends z.ZodType>(
+    context: ServiceContext,
+    configType: ConfigType,
+    configKey: string,
+    payload: z.output<Schema>,
+  ): Promise<ConfigVersionRecord> {
+    requireRole(context.identity, 'config_admin');
+    if (await this.versions.hasPendingProposal(configType, configKey)) {
+      throw new ConflictError(
+        `${DESCRIPTIONS[configType]} "${configKey}" already has a proposed version awaiting approval; ` +
+          'approve or reject it before proposing another',
+      );
+    }
+    const now = this.clock().toISOString();
+    const proposed = await this.versions.propose(configType, configKey, payload, context.identity.userId, now);
+    this.metrics.configVersionsProposed.inc();
+    writeAuditLog(
+      context.log,
+      {
+        actor: context.identity.userId,
+        action: `config.${configType}.propose`,
+        entity: { type: configType, id: `${configKey}@${proposed.version}` },
+        before: null,
+        after: proposed,
+      },
+      now,
+    );
+    return proposed;
+  }
+
+  /** The checker step: approve or reject a proposed version; the proposer may not decide. */
+  async decide(
+    context: ServiceContext,
+    configType: ConfigType,
+    configKey: string,
+    version: number,
+    decision: { approve: true } | { approve: false; reason: string },
+  ): Promise<ConfigVersionRecord> {
+    requireRole(context.identity, 'config_admin');
+    const name = `${DESCRIPTIONS[configType]} "${configKey}" version ${version}`;
+    const before = await this.versions.findVersion(configType, configKey, version);
+    if (before === undefined) throw new NotFoundError(`${name} does not exist`);
+    if (before.status !== 'proposed') {
+      throw new ConflictError(`${name} is already ${before.status}; only a proposed version can be approved or rejected`);
+    }
+    if (before.proposedBy === context.identity.userId) {
+      throw new ForbiddenError(
+        `${name} was proposed by "${before.proposedBy}", who cannot also ${decision.approve ? 'approve' : 'reject'} it ` +
+          '(maker-checker: a different config_admin must decide)',
+      );
+    }
+    const now = this.clock().toISOString();
+    const decided = await this.versions.decide(configType, configKey, version, {
+      status: decision.approve ? 'approved' : 'rejected',
+      decidedBy: context.identity.userId,
+      decidedAt: now,
+      rejectionReason: decision.approve ? null : decision.reason,
+    });
+    if (!decided) throw new ConflictError(`${name} was decided by someone else at the same time`);
+    const after = await this.versions.findVersion(configType, configKey, version);
+    if (after === undefined) throw new NotFoundError(`${name} does not exist`);
+    if (decision.approve) this.metrics.configVersionsApproved.inc();
+    writeAuditLog(
+      context.log,
+      {
+        actor: context.identity.userId,
+        action: `config.${configType}.${decision.approve ? 'approve' : 'reject'}`,
+        entity: { type: configType, id: `${configKey}@${version}` },
+        before,
+        after,
+      },
+      now,
+    );
+    return after;
+  }
+}

@@ -1,0 +1,70 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { requireRole } from '../auth/identity';
+import type { DocumentStore } from '../documents/document-store';
+import { writeAuditLog } from '../observability/audit-log';
+import type { ServiceMetrics } from '../observability/service-metrics';
+import type { DocumentKind, DocumentRecord, DocumentRepository } from '../repositories/document-repository';
+import type { ApplicationService } from './application-service';
+import { NotFoundError } from './domain-errors';
+import type { Clock, ServiceContext } from './service-context';
+
+/** Content types accepted for documents. */
+export const ALLOWED_DOCUMENT_CONTENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+
+/** Documents attached to loan applications: metadata in the database, bytes in the document store. */
+export class DocumentService {
+  constructor(
+    private readonly documents: DocumentRepository,
+    private readonly store: DocumentStore,
+    private readonly applications: ApplicationService,
+    private readonly metrics: ServiceMetrics,
+    private readonly clock: Clock,
+  ) {}
+
+  async upload(
+    context: ServiceContext,
+    applicationId: string,
+    kind: DocumentKind,
+    contentType: string,
+    body: Buffer,
+  ): Promise<DocumentRecord> {
+    requireRole(context.identity, 'loan_officer');
+    await this.applications.get(applicationId);
+    const id = randomUUID();
+    const document: DocumentRecord = {
+      id,
+      applicationId,
+      kind,
+      contentType,
+      sizeBytes: body.length,
+      sha256: createHash('sha256').update(body).digest('hex'),
+      storageKey: `applications/${applicationId}/${id}`,
+      uploadedBy: context.identity.userId,
+      uploadedAt: this.clock().toISOString(),
+    };
+    // Bytes first: a failed upload leaves at worst an orphan object, never metadata without bytes.
+    await this.store.put(document.storageKey, body, contentType);
+    await this.documents.insert(document);
+    this.metrics.documentsUploaded.inc();
+    writeAuditLog(
+      context.log,
+      { actor: context.identity.userId, action: 'document.upload', entity: { type: 'application_document', id }, before: null, after: document },
+      document.uploadedAt,
+    );
+    return document;
+  }
+
+  async list(applicationId: string): Promise<DocumentRecord[]> {
+    await this.applications.get(applicationId);
+    return this.documents.listForApplication(applicationId);
+  }
+
+  async download(applicationId: string, documentId: string): Promise<{ document: DocumentRecord; body: Buffer }> {
+    await this.applications.get(applicationId);
+    const document = await this.documents.find(applicationId, documentId);
+    if (document === undefined) {
+      throw new NotFoundError(`document "${documentId}" does not exist for loan application "${applicationId}"`);
+    }
+    return { document, body: await this.store.get(document.storageKey) };
+  }
+}

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { installErrorHandlers } from './error-handler';
+import { buildOpenApiDocument } from './openapi-document';
+import type { RouteDependencies } from './route-dependencies';
+import { registerApplicationRoutes } from './routes/application-routes';
+import { registerBusinessConfigurationRoutes } from './routes/business-configuration-routes';
+import { registerDocumentRoutes } from './routes/document-routes';
+import { registerOperationsRoutes } from './routes/operations-routes';
+
+/** Incoming request ids are honoured when they look like ids; anything else gets a fresh UUID. */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** Paths whose requests are not logged. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** JSON bodies (everything but documents) are small. */
+export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
+
+/** Creates the fastify instance: request ids, logging, metrics hooks and error mapping, no routes yet. */
+export function createFastify(logger: Logger): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    requestIdHeader: false,
+    logController: new LogController({
+      requestIdLogLabel: 'requestId',
+      // Probes and scrapes every few seconds would drown the request log.
+      disableRequestLogging: (request) => QUIET_PATHS.has(request.url),
+    }),
+    genReqId: (request: IncomingMessage) => {
+      const incoming = request.headers[REQUEST_ID_HEADER];
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    },
+    bodyLimit: JSON_BODY_LIMIT_BYTES,
+    // Keep-alive connections that are idle when closing are closed; busy ones finish first.
+    forceCloseConnections: 'idle',
+  });
+  // Only JSON (and, in the documents scope, the allowed document types) is accepted.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onSend', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  installErrorHandlers(app);
+  return app;
+}
+
+/** Registers every route and the metrics hook, and builds the OpenAPI document from them. */
+export function registerRoutes(dependencies: RouteDependencies, version: string): void {
+  const { app, metrics, routes } = dependencies;
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) };
+    metrics.httpRequests.inc(labels);
+    if (reply.statusCode >= 400) metrics.httpErrors.inc(labels);
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+  let openApiDocument: Record<string, unknown> | undefined;
+  registerOperationsRoutes(dependencies, () => (openApiDocument ??= buildOpenApiDocument(routes.routes, version)));
+  registerBusinessConfigurationRoutes(dependencies);
+  registerApplicationRoutes(dependencies);
+  registerDocumentRoutes(dependencies);
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import {
+  applicationListQuerySchema,
+  applicationPageSchema,
+  applicationParamsSchema,
+  applicationSchema,
+  newApplicationSchema,
+  rejectionSchema,
+  scheduleRequestSchema,
+  scheduleSchema,
+} from '../api-schemas';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { presentSchedule } from '../presenters';
+import type { RouteDependencies } from '../route-dependencies';
+
+const TAG = 'loan applications';
+const UNAUTHENTICATED = { description: 'No or invalid identity.' };
+const FORBIDDEN = { description: 'Missing role, or the creator tries to decide (maker-checker).' };
+const NOT_FOUND = { description: 'Unknown application.' };
+const CONFLICT = { description: 'The application is not in a state that allows this change.' };
+
+/** Loan applications, their lifecycle and repayment schedules. */
+export function registerApplicationRoutes({ app, routes, applications }: RouteDependencies): void {
+  routes.add(app, {
+    method: 'POST', url: '/v1/applications', tag: TAG, authenticated: true, body: newApplicationSchema,
+    summary: 'Submit a loan application (loan_officer). Checked against the product, risk grades and affordability in force.',
+    responses: {
+      201: { description: 'The submitted application.', schema: applicationSchema },
+      400: { description: 'Invalid input; `issues` lists each field.' }, 401: UNAUTHENTICATED, 403: FORBIDDEN,
+      404: { description: 'Unknown product.' }, 409: { description: 'No risk grades approved yet.' },
+      422: { description: 'Amount, term, grade or affordability outside the rules.' },
+    },
+    handler: async ({ body, identity, request, reply }) =>
+      reply.code(201).send(await applications.create({ identity, log: request.log }, body)),
+  });
+  routes.add(app, {
+    method: 'GET', url: '/v1/applications', tag: TAG, authenticated: true, query: applicationListQuerySchema,
+    summary: 'List applications oldest first, filtered by status, productId or applicant (NRC), a page of `limit` at a time.',
+    responses: {
+      200: { description: 'A page; pass `nextCursor` as `cursor` for the next one (null at the end).', schema: applicationPageSchema },
+      400: { description: 'Invalid filter, limit or cursor.' }, 401: UNAUTHENTICATED,
+    },
+    handler: async ({ query }) => {
+      const page = await applications.list({
+        status: query.status,
+        productId: query.productId,
+        applicantNationalId: query.applicant,
+        afterSeq: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+        limit: query.limit,
+      });
+      const full = page.items.length === query.limit && page.lastSeq !== undefined;
+      return { items: page.items, nextCursor: full ? encodeCursor(page.lastSeq as number) : null };
+    },
+  });
+  routes.add(app, {
+    method: 'GET', url: '/v1/applications/:applicationId', tag: TAG, authenticated: true, params: applicationParamsSchema,
+    summary: 'Get one application.',
+    responses: { 200: { description: 'The application.', schema: applicationSchema }, 400: { description: 'Malformed id.' }, 401: UNAUTHENTICATED, 404: NOT_FOUND },
+    handler: async ({ params }) => applications.get(params.applicationId),
+  });
+  routes.add(app, {
+    method: 'GET', url: '/v1/applications/:applicationId/schedule', tag: TAG, authenticated: true, params: applicationParamsSchema,
+    summary: "The application's repayment schedule, from the product version it was submitted under.",
+    responses: { 200: { description: 'The schedule.', schema: scheduleSchema }, 401: UNAUTHENTICATED, 404: NOT_FOUND },
+    handler: async ({ params }) => presentSchedule(await applications.schedule(params.applicationId)),
+  });
+  for (const verb of ['approve', 'reject', 'disburse'] as const) {
+    routes.add(app, {
+      method: 'POST', url: `/v1/applications/:applicationId/${verb}`, tag: TAG, authenticated: true,
+      params: applicationParamsSchema, ...(verb === 'reject' ? { body: rejectionSchema } : {}),
+      summary: {
+        approve: 'Approve a submitted application (credit_manager other than its creator).',
+        reject: 'Reject a submitted application with a reason (credit_manager other than its creator).',
+        disburse: 'Mark an approved application disbursed (credit_manager).',
+      }[verb],
+      responses: {
+        200: { description: 'The application after the change.', schema: applicationSchema },
+        400: { description: 'Invalid input (e.g. no rejection reason).' }, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT,
+      },
+      handler: async ({ params, body, identity, request }) => {
+        const context = { identity, log: request.log };
+        if (verb === 'approve') return applications.approve(context, params.applicationId);
+        if (verb === 'reject') return applications.reject(context, params.applicationId, (body as z.infer<typeof rejectionSchema>).reason);
+        return applications.disburse(context, params.applicationId);
+      },
+    });
+  }
+
+  routes.add(app, {
+    method: 'POST', url: '/v1/schedules', tag: 'repayment schedules', authenticated: true, body: scheduleRequestSchema,
+    summary: 'Quote a repayment schedule for an amount and term under the loan product in force (no application is created).',
+    responses: {
+      200: { description: 'The schedule and the product version it used.', schema: scheduleSchema.extend({ productId: z.string(), productVersion: z.number().int() }) }, 400: { description: 'Invalid input.' }, 401: UNAUTHENTICATED,
+      404: { description: 'Unknown product.' }, 422: { description: 'Amount or term outside the product limits.' },
+    },
+    handler: async ({ body }) => {
+      const quote = await applications.quote(body.productId, body.principalNgwee, body.instalmentCount, body.startDate);
+      return { productId: body.productId, productVersion: quote.productVersion, ...presentSchedule(quote.schedule) };
+    },
+  });
+}

@@ -1,0 +1,150 @@
+import type { Knex } from 'knex';
+
+export const APPLICATION_STATUSES = ['submitted', 'approved', 'rejected', 'disbursed'] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+/** A stored loan application. Money is integer ngwee. */
+export interface ApplicationRecord {
+  readonly id: string;
+  readonly productId: string;
+  readonly productVersion: number;
+  readonly applicantNationalId: string;
+  readonly applicantName: string;
+  readonly applicantMonthlyIncomeNgwee: number;
+  readonly creditScore: number;
+  readonly riskGrade: string;
+  readonly riskGradesVersion: number;
+  readonly principalNgwee: number;
+  readonly instalmentCount: number;
+  readonly startDate: string;
+  readonly totalRepayableNgwee: number;
+  readonly status: ApplicationStatus;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
+  readonly rejectionReason: string | null;
+  readonly disbursedBy: string | null;
+  readonly disbursedAt: string | null;
+}
+
+/** Filters and page position for `list`. */
+export interface ApplicationListQuery {
+  readonly status?: ApplicationStatus | undefined;
+  readonly productId?: string | undefined;
+  readonly applicantNationalId?: string | undefined;
+  /** Return rows after this sequence number (decoded from the opaque cursor). */
+  readonly afterSeq?: number | undefined;
+  readonly limit: number;
+}
+
+/** A page of applications and the sequence number to continue after, if there are more. */
+export interface ApplicationPage {
+  readonly items: ApplicationRecord[];
+  readonly lastSeq: number | undefined;
+}
+
+/** Column updates a status change may make. */
+export type ApplicationTransitionUpdate = Partial<
+  Pick<ApplicationRecord, 'decidedBy' | 'decidedAt' | 'rejectionReason' | 'disbursedBy' | 'disbursedAt'>
+> & { readonly updatedAt: string };
+
+const TABLE = 'loan_applications';
+
+const COLUMNS: Readonly<Record<keyof ApplicationRecord, string>> = {
+  id: 'id',
+  productId: 'product_id',
+  productVersion: 'product_version',
+  applicantNationalId: 'applicant_national_id',
+  applicantName: 'applicant_name',
+  applicantMonthlyIncomeNgwee: 'applicant_monthly_income_ngwee',
+  creditScore: 'credit_score',
+  riskGrade: 'risk_grade',
+  riskGradesVersion: 'risk_grades_version',
+  principalNgwee: 'principal_ngwee',
+  instalmentCount: 'instalment_count',
+  startDate: 'start_date',
+  totalRepayableNgwee: 'total_repayable_ngwee',
+  status: 'status',
+  createdBy: 'created_by',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  decidedBy: 'decided_by',
+  decidedAt: 'decided_at',
+  rejectionReason: 'rejection_reason',
+  disbursedBy: 'disbursed_by',
+  disbursedAt: 'disbursed_at',
+};
+
+/** Numeric columns; SQL Server's BIGINT comes back as a string from tedious, so they are converted. */
+const NUMERIC_FIELDS = new Set<keyof ApplicationRecord>([
+  'productVersion',
+  'applicantMonthlyIncomeNgwee',
+  'creditScore',
+  'riskGradesVersion',
+  'principalNgwee',
+  'instalmentCount',
+  'totalRepayableNgwee',
+]);
+
+/** Loan applications in the `loan_applications` table. */
+export class ApplicationRepository {
+  constructor(private readonly database: Knex) {}
+
+  async insert(application: ApplicationRecord): Promise<void> {
+    await this.database(TABLE).insert(toRow(application));
+  }
+
+  async findById(id: string): Promise<ApplicationRecord | undefined> {
+    const row: Record<string, unknown> | undefined = await this.database(TABLE).where({ id }).first();
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  async list(query: ApplicationListQuery): Promise<ApplicationPage> {
+    const rows: Record<string, unknown>[] = await this.listQuery(query);
+    const items = rows.map(toRecord);
+    const last = rows[rows.length - 1];
+    return { items, lastSeq: last === undefined ? undefined : Number(last.seq) };
+  }
+
+  /** The query behind `list`, exposed so its SQL Server text can be checked. */
+  listQuery(query: ApplicationListQuery): Knex.QueryBuilder {
+    const builder = this.database(TABLE).select('*').orderBy('seq', 'asc').limit(query.limit);
+    if (query.status !== undefined) builder.where('status', query.status);
+    if (query.productId !== undefined) builder.where('product_id', query.productId);
+    if (query.applicantNationalId !== undefined) builder.where('applicant_national_id', query.applicantNationalId);
+    if (query.afterSeq !== undefined) builder.where('seq', '>', query.afterSeq);
+    return builder;
+  }
+
+  /**
+   * Moves an application from `from` to `to` only if it is still in `from`, so two concurrent
+   * decisions cannot both succeed.
+   *
+   * @returns false when the application was not in `from` any more.
+   */
+  async transition(id: string, from: ApplicationStatus, to: ApplicationStatus, update: ApplicationTransitionUpdate): Promise<boolean> {
+    const changes: Record<string, unknown> = { status: to };
+    for (const [field, value] of Object.entries(update)) {
+      changes[COLUMNS[field as keyof ApplicationRecord]] = value;
+    }
+    const updated = await this.database(TABLE).where({ id, status: from }).update(changes);
+    return updated === 1;
+  }
+}
+
+function toRow(application: ApplicationRecord): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [field, column] of Object.entries(COLUMNS)) row[column] = application[field as keyof ApplicationRecord];
+  return row;
+}
+
+function toRecord(row: Record<string, unknown>): ApplicationRecord {
+  const record: Record<string, unknown> = {};
+  for (const [field, column] of Object.entries(COLUMNS)) {
+    const value = row[column];
+    record[field] = NUMERIC_FIELDS.has(field as keyof ApplicationRecord) ? Number(value) : value;
+  }
+  return record as unknown as ApplicationRecord;
+}

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { createAuthenticator } from './auth/authenticator';
+import type { ServiceConfig } from './config/service-config';
+import { createDatabase } from './db/create-database';
+import { migrateToLatest } from './db/migration-source';
+import { createDocumentStore } from './documents/create-document-store';
+import type { DocumentStore } from './documents/document-store';
+import { S3DocumentStore } from './documents/s3-document-store';
+import { ApplicationService } from './domain/application-service';
+import { BusinessConfigurationService } from './domain/business-configuration-service';
+import { DocumentService } from './domain/document-service';
+import type { Clock } from './domain/service-context';
+import { createFastify, registerRoutes } from './http/build-app';
+import type { Lifecycle } from './http/route-dependencies';
+import { RouteRegistry } from './http/route-registry';
+import { ServiceMetrics } from './observability/service-metrics';
+import { ApplicationRepository } from './repositories/application-repository';
+import { ConfigVersionRepository } from './repositories/config-version-repository';
+import { DocumentRepository } from './repositories/document-repository';
+
+/** A built, migrated service ready to `listen`. */
+export interface LoanService {
+  readonly app: FastifyInstance;
+  readonly database: Knex;
+  readonly documentStore: DocumentStore;
+  readonly metrics: ServiceMetrics;
+  readonly lifecycle: Lifecycle;
+}
+
+/** Optional replacements, for tests. */
+export interface LoanServiceOptions {
+  readonly clock?: Clock;
+}
+
+/** The service version, from package.json (one directory above both src/ and dist/). */
+export function serviceVersion(): string {
+  const packageJson = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
+  return packageJson.version;
+}
+
+/**
+ * Opens the database (running migrations), the document store and the HTTP app. Closing the
+ * app (`app.close()`) waits for in-flight requests, then closes the database pool and the store.
+ */
+export async function createLoanService(config: ServiceConfig, logger: Logger, options: LoanServiceOptions = {}): Promise<LoanService> {
+  const clock = options.clock ?? (() => new Date());
+  const database = createDatabase(config.database);
+  try {
+    await migrateToLatest(database);
+  } catch (error) {
+    await database.destroy();
+    throw error;
+  }
+  const documentStore = createDocumentStore(config.documents);
+  const metrics = new ServiceMetrics();
+  metrics.observeDatabasePool(database);
+
+  const configVersions = new ConfigVersionRepository(database);
+  const configuration = new BusinessConfigurationService(configVersions, metrics, clock);
+  const applications = new ApplicationService(new ApplicationRepository(database), configVersions, configuration, metrics, clock);
+  const documents = new DocumentService(new DocumentRepository(database), documentStore, applications, metrics, clock);
+
+  const app = createFastify(logger);
+  const lifecycle: Lifecycle = { shuttingDown: false };
+  registerRoutes(
+    {
+      app,
+      routes: new RouteRegistry(createAuthenticator(config.auth)),
+      configuration,
+      applications,
+      documents,
+      metrics,
+      database,
+      documentStore,
+      lifecycle,
+      maxDocumentBytes: config.documents.maxDocumentBytes,
+    },
+    serviceVersion(),
+  );
+  app.addHook('onClose', async () => {
+    await database.destroy();
+    if (documentStore instanceof S3DocumentStore) documentStore.destroy();
+  });
+  return { app, database, documentStore, metrics, lifecycle };
+}
