@@ -20,6 +20,9 @@ export class S3DocumentStore implements DocumentStore {
       credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
       ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
       maxAttempts: 2,
+      // Checksums only where the API requires them: older MinIO releases reject the SDK's default CRC32 trailers.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
     });
   }
 
