@@ -36,6 +36,9 @@ export default {
         },
         containerDefaults: { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
       },
+      workloads: {
+        loanService: { replicas: 1, standbyReplicas: 1, maxReplicas: 2, cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
+      },
       retention: { logs: '7d', metrics: '7d', backups: '7d' },
     },
     kitwe: {
@@ -57,6 +60,9 @@ export default {
           apps: { requestsCpu: '1', requestsMemory: '2Gi', limitsCpu: '2', limitsMemory: '4Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 10 },
         },
         containerDefaults: { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
+      },
+      workloads: {
+        loanService: { replicas: 1, standbyReplicas: 1, maxReplicas: 2, cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
       },
       retention: { logs: '7d', metrics: '7d', backups: '7d' },
     },

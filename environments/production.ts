@@ -42,6 +42,9 @@ export default {
         },
         containerDefaults: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '1', memoryLimit: '512Mi' },
       },
+      workloads: {
+        loanService: { replicas: 3, standbyReplicas: 1, maxReplicas: 8, cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' },
+      },
       retention: { logs: '90d', metrics: '30d', backups: '35d' },
     },
     kitwe: {
@@ -67,6 +70,9 @@ export default {
           apps: { requestsCpu: '12', requestsMemory: '24Gi', limitsCpu: '24', limitsMemory: '48Gi', requestsStorage: '50Gi', persistentVolumeClaims: 10, pods: 80 },
         },
         containerDefaults: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '1', memoryLimit: '512Mi' },
+      },
+      workloads: {
+        loanService: { replicas: 3, standbyReplicas: 1, maxReplicas: 8, cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' },
       },
       retention: { logs: '90d', metrics: '30d', backups: '35d' },
     },

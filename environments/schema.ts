@@ -141,6 +141,26 @@ const containerDefaults = strict({
   memoryLimit: memoryQuantity,
 });
 
+const workloadSizing = strict({
+  /** Replicas while the site is primary; at least 2 in production (availability 99.9 %). */
+  replicas: positiveInt,
+  /** Replicas while the site is the disaster-recovery warm standby. */
+  standbyReplicas: positiveInt,
+  /** Upper bound for the HorizontalPodAutoscaler. */
+  maxReplicas: positiveInt,
+  cpuRequest: cpuQuantity,
+  memoryRequest: memoryQuantity,
+  cpuLimit: cpuQuantity,
+  memoryLimit: memoryQuantity,
+}).superRefine((sizing, ctx) => {
+  if (sizing.standbyReplicas > sizing.replicas) {
+    ctx.addIssue({ code: 'custom', path: ['standbyReplicas'], message: `${sizing.standbyReplicas} is above replicas ${sizing.replicas} (allowed: at most replicas)` });
+  }
+  if (sizing.maxReplicas < sizing.replicas) {
+    ctx.addIssue({ code: 'custom', path: ['maxReplicas'], message: `${sizing.maxReplicas} is below replicas ${sizing.replicas} (allowed: at least replicas)` });
+  }
+});
+
 const site = strict({
   /** Which site serves traffic. Exactly one site per environment is primary; fail over by swapping roles. */
   role: z.enum(['primary', 'disaster-recovery']),
@@ -173,6 +193,10 @@ const site = strict({
     namespaces: strict(Object.fromEntries(NAMESPACE_ROLES.map((role) => [role, namespaceQuota])) as Record<NamespaceRole, typeof namespaceQuota>),
     /** LimitRange defaults for containers that state no requests or limits. */
     containerDefaults,
+  }),
+  /** Sizing of the platform's own workloads at this site. */
+  workloads: strict({
+    loanService: workloadSizing,
   }),
   /** How long each kind of record is kept at this site. */
   retention: strict({
@@ -250,6 +274,12 @@ export const EnvironmentSchema = strict({
     if (env.objectives.availabilityPercent < plan.availabilityPercent) {
       ctx.addIssue({ code: 'custom', path: ['objectives', 'availabilityPercent'], message: `${env.objectives.availabilityPercent} is weaker than the operations plan (allowed in production: at least ${plan.availabilityPercent})` });
     }
+    for (const siteName of SITE_NAMES) {
+      const replicas = env.sites[siteName].workloads.loanService.replicas;
+      if (replicas < 2) {
+        ctx.addIssue({ code: 'custom', path: ['sites', siteName, 'workloads', 'loanService', 'replicas'], message: `${replicas} leaves no replica during a node failure or rollout (allowed in production: at least 2)` });
+      }
+    }
     if (env.state.kind !== 's3') {
       ctx.addIssue({ code: 'custom', path: ['state', 'kind'], message: `"${env.state.kind}" keeps production state on one machine (allowed in production: s3)` });
     }
@@ -264,6 +294,7 @@ export type Site = Environment['sites'][SiteName];
 export type NamespaceQuota = Site['sizing']['namespaces'][NamespaceRole];
 export type ContainerDefaults = Site['sizing']['containerDefaults'];
 export type StateBackend = Environment['state'];
+export type WorkloadSizing = Site['workloads']['loanService'];
 export type ClusterAccess = Site['cluster'];
 
 /** A strict object whose unknown-key error lists the keys that are allowed. */

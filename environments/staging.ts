@@ -42,6 +42,9 @@ export default {
         },
         containerDefaults: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '1', memoryLimit: '512Mi' },
       },
+      workloads: {
+        loanService: { replicas: 2, standbyReplicas: 1, maxReplicas: 4, cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' },
+      },
       retention: { logs: '30d', metrics: '15d', backups: '14d' },
     },
     kitwe: {
@@ -67,6 +70,9 @@ export default {
           apps: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 40 },
         },
         containerDefaults: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '1', memoryLimit: '512Mi' },
+      },
+      workloads: {
+        loanService: { replicas: 2, standbyReplicas: 1, maxReplicas: 4, cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' },
       },
       retention: { logs: '30d', metrics: '15d', backups: '14d' },
     },

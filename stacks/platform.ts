@@ -1,5 +1,7 @@
 import { TerraformStack, type App } from 'cdktf';
+import { LoanService } from '../constructs/loan-service';
 import { SiteCluster } from '../constructs/site-cluster';
+import { SiteProviders } from '../constructs/site-providers';
 import { SITE_NAMES, type Environment, type SiteName } from '../environments/schema';
 import { stackName, type Layer } from './layers';
 import { configureStateBackend } from './state-backend';
@@ -31,10 +33,18 @@ function buildSite(app: App, environment: Environment, siteName: SiteName): Site
   };
 
   const base = layerStack('base');
-  new SiteCluster(base, 'site', { environmentName: environment.name, siteName, site });
+  const cluster = new SiteCluster(base, 'site', { environmentName: environment.name, siteName, site });
 
   const apps = layerStack('apps');
   apps.addDependency(base);
+  new LoanService(apps, 'loan-service', {
+    environmentName: environment.name,
+    cluster,
+    providers: new SiteProviders(apps, 'providers', { siteName, cluster: site.cluster }),
+    siteRole: site.role,
+    registry: site.registry,
+    sizing: site.workloads.loanService,
+  });
 
   return { base, apps };
 }

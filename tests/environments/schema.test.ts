@@ -46,12 +46,12 @@ describe('invalid environments: one exact line per problem', () => {
 
   test('unknown key lists the allowed keys', () => {
     expect(problemsAfter((env) => (env.sites.kitwe.colour = 'blue'))).toEqual([
-      `${FILE}: sites.kitwe.colour: unknown key (allowed: role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, sizing, retention)`,
+      `${FILE}: sites.kitwe.colour: unknown key (allowed: role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, sizing, workloads, retention)`,
     ]);
   });
 
   test('missing site', () => {
-    expect(problemsAfter((env) => delete env.sites.kitwe)).toEqual([`${FILE}: sites.kitwe: is required (allowed: an object with role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, sizing, retention)`]);
+    expect(problemsAfter((env) => delete env.sites.kitwe)).toEqual([`${FILE}: sites.kitwe: is required (allowed: an object with role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, sizing, workloads, retention)`]);
   });
 
   test('two primaries', () => {
@@ -125,6 +125,24 @@ describe('invalid environments: one exact line per problem', () => {
   test('log backups less frequent than the recovery point', () => {
     expect(problemsAfter((env) => (env.objectives.logBackupInterval = '2h'))).toEqual([
       `${FILE}: objectives.logBackupInterval: "2h" is longer than the recovery point "1h" (allowed: at most the recovery point)`,
+    ]);
+  });
+
+  test('production with a single loan-service replica', () => {
+    expect(problemsAfter((env) => (env.sites.kitwe.workloads.loanService.replicas = 1))).toEqual([
+      `${FILE}: sites.kitwe.workloads.loanService.replicas: 1 leaves no replica during a node failure or rollout (allowed in production: at least 2)`,
+    ]);
+  });
+
+  test('standby above replicas, autoscaler ceiling below them', () => {
+    expect(
+      problemsAfter((env) => {
+        env.sites.lusaka.workloads.loanService.standbyReplicas = 5;
+        env.sites.lusaka.workloads.loanService.maxReplicas = 2;
+      }),
+    ).toEqual([
+      `${FILE}: sites.lusaka.workloads.loanService.standbyReplicas: 5 is above replicas 3 (allowed: at most replicas)`,
+      `${FILE}: sites.lusaka.workloads.loanService.maxReplicas: 2 is below replicas 3 (allowed: at least replicas)`,
     ]);
   });
 

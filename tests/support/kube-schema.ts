@@ -53,6 +53,9 @@ export function validateCustomResource(object: KubeObject, crdFile: string): voi
     const served = crd.spec.versions.find((v) => v.name === version);
     if (!served) throw new Error(`${crdFile} serves no version ${version}`);
     const ajv = new Ajv({ strict: false, allErrors: true });
+    // OpenAPI integer formats used by Kubernetes CRDs; other formats are not checked by the API server either.
+    for (const format of ['int32', 'int64']) ajv.addFormat(format, { type: 'number', validate: (n: number) => Number.isInteger(n) });
+    ajv.addFormat('date-time', { type: 'string', validate: (text: string) => !Number.isNaN(Date.parse(text)) });
     validate = ajv.compile(served.schema.openAPIV3Schema);
     crdValidators.set(key, validate);
   }

@@ -1,0 +1,192 @@
+import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { IntOrString, KubeNetworkPolicy, KubePodDisruptionBudget, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
+import type { Construct } from 'constructs';
+
+/** A workload the loan-service talks to or is reached from, selected by namespace and pod labels. */
+export interface PeerSelector {
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly port: number;
+}
+
+/** One file the Vault agent renders into `/vault/secrets/<file>` from a KV v2 secret. */
+export interface VaultSecretFile {
+  /** File name the service reads, e.g. `mssql-password`. */
+  readonly file: string;
+  /** KV v2 path, e.g. `kv/data/production/loan-service`. */
+  readonly path: string;
+  /** Key inside the secret's data. */
+  readonly key: string;
+}
+
+export interface LoanServiceChartProps {
+  readonly namespace: string;
+  readonly image: string;
+  readonly replicas: number;
+  readonly maxReplicas: number;
+  readonly resources: { readonly cpuRequestMillis: number; readonly cpuLimitMillis: number; readonly memoryRequestMiB: number; readonly memoryLimitMiB: number };
+  readonly runAsUser: number;
+  readonly priorityClassName: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Plain (non-secret) environment variables of the container. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly vault: { readonly address: string; readonly role: string; readonly secrets: readonly VaultSecretFile[] };
+  readonly ingressFrom: readonly PeerSelector[];
+  readonly egressTo: readonly PeerSelector[];
+  /** Labels the Prometheus operator selects ServiceMonitors by. */
+  readonly serviceMonitorLabels: Readonly<Record<string, string>>;
+}
+
+export const LOAN_SERVICE_NAME = 'loan-service';
+export const LOAN_SERVICE_PORT = 8080;
+/** Where the Vault agent writes secrets; the service reads them from there (VAULT_SECRETS_DIR). */
+export const VAULT_SECRETS_DIR = '/vault/secrets';
+
+/**
+ * The loan-service on one site: ServiceAccount, Deployment (restricted security context,
+ * read-only root filesystem, probes, Vault agent annotations, spread across nodes), Service,
+ * HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicy and ServiceMonitor.
+ */
+export class LoanServiceChart extends Chart {
+  constructor(scope: Construct, id: string, props: LoanServiceChartProps) {
+    super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true, labels: { ...props.labels } });
+    const selector = { 'app.kubernetes.io/name': LOAN_SERVICE_NAME };
+
+    const serviceAccount = new kplus.ServiceAccount(this, 'service-account', {
+      metadata: { name: LOAN_SERVICE_NAME },
+      // The Vault agent authenticates with the pod's service account token.
+      automountToken: true,
+    });
+
+    const deployment = new kplus.Deployment(this, 'deployment', {
+      metadata: { name: LOAN_SERVICE_NAME },
+      // No fixed replica count: the HorizontalPodAutoscaler owns it (minReplicas = replicas),
+      // so an apply never resets a scaled-out Deployment.
+      serviceAccount,
+      automountServiceAccountToken: true,
+      spread: false,
+      // Surge one pod at a time and never drop below the desired count: with graceful
+      // shutdown in the service, a rollout drops no request.
+      strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
+      podMetadata: { labels: selector, annotations: vaultAnnotations(props.vault) },
+      securityContext: { user: props.runAsUser, group: props.runAsUser, fsGroup: props.runAsUser, ensureNonRoot: true },
+      terminationGracePeriod: Duration.seconds(40),
+      select: false,
+      containers: [
+        {
+          name: LOAN_SERVICE_NAME,
+          image: props.image,
+          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+          ports: [{ number: LOAN_SERVICE_PORT, name: 'http' }],
+          envVariables: Object.fromEntries(Object.entries(props.env).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)])),
+          liveness: kplus.Probe.fromHttpGet('/healthz', { port: LOAN_SERVICE_PORT, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
+          readiness: kplus.Probe.fromHttpGet('/readyz', { port: LOAN_SERVICE_PORT, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
+          startup: kplus.Probe.fromHttpGet('/healthz', { port: LOAN_SERVICE_PORT, periodSeconds: Duration.seconds(2), failureThreshold: 30 }),
+          resources: {
+            cpu: { request: kplus.Cpu.millis(props.resources.cpuRequestMillis), limit: kplus.Cpu.millis(props.resources.cpuLimitMillis) },
+            memory: { request: Size.mebibytes(props.resources.memoryRequestMiB), limit: Size.mebibytes(props.resources.memoryLimitMiB) },
+          },
+          securityContext: {
+            user: props.runAsUser,
+            group: props.runAsUser,
+            ensureNonRoot: true,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            capabilities: { drop: [kplus.Capability.ALL] },
+            seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+          },
+          // Let the Service endpoints drop this pod before it stops accepting connections.
+          lifecycle: { preStop: kplus.Handler.fromCommand(['sleep', '5']) },
+          volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }) }],
+        },
+      ],
+    });
+    deployment.select(kplus.LabelSelector.of({ labels: selector }));
+
+    const deploymentObject = ApiObject.of(deployment);
+    deploymentObject.addJsonPatch(
+      JsonPatch.add('/spec/template/spec/priorityClassName', props.priorityClassName),
+      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } },
+      ]),
+    );
+
+    new kplus.Service(this, 'service', {
+      metadata: { name: LOAN_SERVICE_NAME, labels: selector },
+      selector: deployment,
+      ports: [{ name: 'http', port: 80, targetPort: LOAN_SERVICE_PORT }],
+    });
+
+    new kplus.HorizontalPodAutoscaler(this, 'autoscaler', {
+      metadata: { name: LOAN_SERVICE_NAME },
+      target: deployment,
+      minReplicas: props.replicas,
+      maxReplicas: props.maxReplicas,
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+    });
+
+    new KubePodDisruptionBudget(this, 'disruption-budget', {
+      metadata: { name: LOAN_SERVICE_NAME },
+      spec: { maxUnavailable: IntOrString.fromNumber(1), selector: { matchLabels: selector } },
+    });
+
+    const peer = (p: PeerSelector): NetworkPolicyPeer => ({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } },
+      podSelector: { matchLabels: { ...p.podLabels } },
+    });
+    new KubeNetworkPolicy(this, 'network-policy', {
+      metadata: { name: LOAN_SERVICE_NAME },
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: props.ingressFrom.map((p) => ({ from: [peer(p)], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(p.port) }] })),
+        egress: [
+          ...props.egressTo.map((p) => ({ to: [peer(p)], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(p.port) }] })),
+          {
+            to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+            ports: [
+              { protocol: 'UDP', port: IntOrString.fromNumber(53) },
+              { protocol: 'TCP', port: IntOrString.fromNumber(53) },
+            ],
+          },
+        ],
+      },
+    });
+
+    new ApiObject(this, 'service-monitor', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: LOAN_SERVICE_NAME, labels: { ...props.serviceMonitorLabels } },
+      spec: {
+        selector: { matchLabels: selector },
+        namespaceSelector: { matchNames: [props.namespace] },
+        endpoints: [{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }],
+      },
+    });
+  }
+}
+
+/**
+ * Vault agent injector annotations: the agent starts first (so secrets exist before the
+ * service does), authenticates with the pod's service account, and renders each secret
+ * as a file holding the bare value.
+ * @see https://developer.hashicorp.com/vault/docs/platform/k8s/injector/annotations
+ */
+function vaultAnnotations(vault: LoanServiceChartProps['vault']): Record<string, string> {
+  const annotations: Record<string, string> = {
+    'vault.hashicorp.com/agent-inject': 'true',
+    'vault.hashicorp.com/agent-init-first': 'true',
+    'vault.hashicorp.com/role': vault.role,
+    'vault.hashicorp.com/service': vault.address,
+    'vault.hashicorp.com/secret-volume-path': VAULT_SECRETS_DIR,
+  };
+  for (const secret of vault.secrets) {
+    annotations[`vault.hashicorp.com/agent-inject-secret-${secret.file}`] = secret.path;
+    annotations[`vault.hashicorp.com/agent-inject-template-${secret.file}`] =
+      `{{- with secret "${secret.path}" -}}{{ .Data.data.${secret.key} }}{{- end -}}`;
+  }
+  return annotations;
+}
