@@ -35,9 +35,12 @@ export const FIELD_MANAGER = 'lms-platform';
 export class KubernetesObjects extends Construct {
   /** The Terraform resources, keyed by `kind/namespace/name`. */
   public readonly resources: ReadonlyMap<string, Manifest>;
+  /** The objects as given, for renderers and audits that read plain Kubernetes objects. */
+  public readonly objects: readonly KubeObject[];
 
   constructor(scope: Construct, id: string, props: KubernetesObjectsProps) {
     super(scope, id);
+    this.objects = props.objects;
     const waitKinds = new Set(props.waitForRolloutKinds ?? ['Deployment', 'StatefulSet']);
     const resources = new Map<string, Manifest>();
     const namespaces = new Map<string, Manifest>();

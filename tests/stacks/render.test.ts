@@ -1,0 +1,56 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { PROJECT_ROOT } from '../support/environments';
+
+/** A Debian tool the test needs; CI installs it (.ci/run), a developer may not have it. */
+function hasTool(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
+let outdir: string;
+let synthdir: string;
+beforeAll(() => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-render-test-'));
+  outdir = path.join(scratch, 'dist');
+  synthdir = path.join(scratch, 'cdktf.out');
+  const env = { ...process.env, CDK8S_OUTDIR: outdir, CDKTF_OUTDIR: synthdir };
+  for (const entry of ['stacks/render.ts', 'stacks/main.ts']) {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  }
+});
+afterAll(() => fs.rmSync(path.dirname(outdir), { recursive: true, force: true }));
+
+describe('npm run render', () => {
+  test('writes each stack\'s Kubernetes objects as YAML, the same objects Terraform applies', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(synthdir, 'manifest.json'), 'utf8'));
+    const stacks = Object.keys(manifest.stacks).sort();
+    expect(fs.readdirSync(outdir).sort()).toEqual(stacks.map((name) => `${name}.k8s.yaml`));
+    for (const stack of stacks) {
+      const rendered = parseAllDocuments(fs.readFileSync(path.join(outdir, `${stack}.k8s.yaml`), 'utf8')).map((doc) => doc.toJSON());
+      const config = JSON.parse(fs.readFileSync(path.join(synthdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      const applied = Object.values(config.resource.kubernetes_manifest as Record<string, { manifest: unknown }>).map((r) => r.manifest);
+      const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+      expect(rendered.map(key).sort()).toEqual(applied.map(key).sort());
+      expect(new Map(rendered.map((o) => [key(o), o]))).toEqual(new Map(applied.map((o) => [key(o), o])));
+    }
+  });
+
+  (hasTool('yamllint') ? test : test.skip)('passes yamllint (Debian yamllint; .ci/run installs it)', () => {
+    const result = spawnSync('yamllint', ['--strict', '-c', path.join(PROJECT_ROOT, '.yamllint.yaml'), outdir, path.join(PROJECT_ROOT, 'cdk8s.yaml')], { encoding: 'utf8' });
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('shell scripts', () => {
+  (hasTool('shellcheck') ? test : test.skip)('pass shellcheck (Debian shellcheck; .ci/run installs it)', () => {
+    const result = spawnSync('shellcheck', [path.join(PROJECT_ROOT, '.ci/run')], { encoding: 'utf8' });
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
