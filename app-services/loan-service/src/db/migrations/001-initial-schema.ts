@@ -23,12 +23,15 @@ export function createInitialSchema(schema: Knex.SchemaBuilder): Knex.SchemaBuil
       table.string('decided_by', USER_ID_LENGTH).nullable();
       table.string('decided_at', TIMESTAMP_LENGTH).nullable();
       table.string('rejection_reason', 1000).nullable();
-      table.unique(['config_type', 'config_key', 'version'], { indexName: 'config_versions_type_key_version_unique' });
+      table.unique(['config_type', 'config_key', 'version'], { indexName: 'config_versions_type_key_version_unique', useConstraint: true });
     })
     .createTable('loan_applications', (table) => {
       // seq orders the cursor pagination; id is the public identifier.
       table.bigIncrements('seq').primary();
-      table.string('id', 36).notNullable().unique({ indexName: 'loan_applications_id_unique' });
+      table.string('id', 36).notNullable();
+      // A UNIQUE constraint, not knex's default filtered unique index on SQL Server: the
+      // documents' foreign key can only reference a primary key or a unique constraint.
+      table.unique(['id'], { indexName: 'loan_applications_id_unique', useConstraint: true });
       table.string('product_id', 100).notNullable().index('loan_applications_product_id_index');
       table.integer('product_version').notNullable();
       table.string('applicant_national_id', 20).notNullable().index('loan_applications_applicant_index');

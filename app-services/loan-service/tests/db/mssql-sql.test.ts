@@ -1,0 +1,77 @@
+import knex from 'knex';
+import { createInitialSchema } from '../../src/db/migrations/001-initial-schema';
+import { ApplicationRepository } from '../../src/repositories/application-repository';
+import { ConfigVersionRepository } from '../../src/repositories/config-version-repository';
+
+/**
+ * No SQL Server runs here, so the SQL the service would send it is checked as generated text:
+ * a knex client for the mssql dialect builds the statements without connecting.
+ */
+describe('SQL Server dialect', () => {
+  const mssql = knex({ client: 'mssql' });
+  afterAll(async () => {
+    await mssql.destroy();
+  });
+
+  const ddl = createInitialSchema(mssql.schema).toSQL().map((statement) => statement.sql);
+  const createTable = (name: string): string => {
+    const statement = ddl.find((sql) => sql.startsWith(`CREATE TABLE [${name}]`));
+    if (statement === undefined) throw new Error(`no CREATE TABLE for ${name}`);
+    return statement;
+  };
+
+  it('stores money as BIGINT ngwee and text as NVARCHAR', () => {
+    const applications = createTable('loan_applications');
+    expect(applications).toContain('[seq] bigint identity(1,1) not null primary key');
+    expect(applications).toContain('[principal_ngwee] bigint not null');
+    expect(applications).toContain('[total_repayable_ngwee] bigint not null');
+    expect(applications).toContain('[applicant_monthly_income_ngwee] bigint not null');
+    expect(applications).toContain('[applicant_name] nvarchar(200) not null');
+    expect(applications).toContain('[rejection_reason] nvarchar(1000) null');
+    expect(createTable('application_documents')).toContain('[size_bytes] bigint not null');
+  });
+
+  it('keeps configuration payloads in NVARCHAR(MAX) with one row per version', () => {
+    expect(createTable('config_versions')).toContain('[payload] nvarchar(max) not null');
+    expect(ddl).toContain(
+      'ALTER TABLE [config_versions] ADD CONSTRAINT [config_versions_type_key_version_unique] UNIQUE ([config_type], [config_key], [version])',
+    );
+  });
+
+  it('references applications through a UNIQUE constraint SQL Server accepts as a foreign-key target', () => {
+    expect(ddl).toContain('ALTER TABLE [loan_applications] ADD CONSTRAINT [loan_applications_id_unique] UNIQUE ([id])');
+    expect(createTable('application_documents')).toContain(
+      'CONSTRAINT [application_documents_application_id_foreign] FOREIGN KEY ([application_id]) REFERENCES [loan_applications] ([id])',
+    );
+    expect(ddl).toContain('CREATE INDEX [loan_applications_status_index] ON [loan_applications] ([status])');
+  });
+
+  it('pages applications with TOP and a seq cursor', () => {
+    const query = new ApplicationRepository(mssql)
+      .listQuery({ status: 'submitted', productId: 'salary-advance', applicantNationalId: '123456/78/1', afterSeq: 40, limit: 20 })
+      .toSQL()
+      .toNative();
+    expect(query).toEqual({
+      sql:
+        'select top (@p0) * from [loan_applications] where [status] = @p1 and [product_id] = @p2 ' +
+        'and [applicant_national_id] = @p3 and [seq] > @p4 order by [seq] asc',
+      bindings: [20, 'submitted', 'salary-advance', '123456/78/1', 40],
+    });
+  });
+
+  it('selects the highest approved version of every product', () => {
+    const { sql, bindings } = new ConfigVersionRepository(mssql).currentQuery('loan_product').toSQL().toNative();
+    expect(sql).toBe(
+      'select [current].* from [config_versions] as [current] where [current].[config_type] = @p0 and [current].[status] = @p1 ' +
+        'and [current].[version] = (select max([newer].[version]) from [config_versions] as [newer] ' +
+        'where [newer].[config_type] = [current].[config_type] and [newer].[config_key] = [current].[config_key] ' +
+        'and [newer].[status] = @p2) order by [current].[config_key] asc',
+    );
+    expect(bindings).toEqual(['loan_product', 'approved', 'approved']);
+  });
+
+  it('makes status changes conditional on the current status and reads the row count', () => {
+    const { sql } = mssql('loan_applications').where({ id: 'a', status: 'submitted' }).update({ status: 'approved' }).toSQL().toNative();
+    expect(sql).toBe('update [loan_applications] set [status] = @p0 where [id] = @p1 and [status] = @p2;select @@rowcount');
+  });
+});
