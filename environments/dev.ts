@@ -1,4 +1,27 @@
-import type { EnvironmentInput } from './schema';
+import type { EnvironmentInput, SiteInput } from './schema';
+
+/** What both dev sites share: one node each, single replicas. */
+const bothSites = {
+  kubernetesVersion: '1.30',
+  nodePools: [{ name: 'all', purpose: 'general', nodeCount: 1, cpuCores: 8, memoryGiB: 32 }],
+  storageClasses: { standard: 'local-path', fast: 'local-path' },
+  registry: 'registry.lms.co.zm',
+  sizing: {
+    namespaces: {
+      platform: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 20 },
+      data: { requestsCpu: '2', requestsMemory: '8Gi', limitsCpu: '4', limitsMemory: '12Gi', requestsStorage: '100Gi', persistentVolumeClaims: 10, pods: 10 },
+      security: { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '1', limitsMemory: '2Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 5 },
+      observability: { requestsCpu: '2', requestsMemory: '6Gi', limitsCpu: '4', limitsMemory: '10Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20 },
+      'node-agents': { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '1', limitsMemory: '2Gi', requestsStorage: '1Gi', persistentVolumeClaims: 0, pods: 5 },
+      apps: { requestsCpu: '1', requestsMemory: '2Gi', limitsCpu: '2', limitsMemory: '4Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 10 },
+    },
+    containerDefaults: { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
+  },
+  workloads: {
+    loanService: { replicas: 1, standbyReplicas: 1, maxReplicas: 2, cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
+  },
+  retention: { logs: '7d', metrics: '7d', backups: '7d' },
+} satisfies Partial<SiteInput>;
 
 /**
  * Development: single-node clusters reached through kubeconfig contexts, Terraform state
@@ -20,51 +43,15 @@ export default {
       role: 'primary',
       dataCentre: 'Infratel Lusaka',
       cluster: { kind: 'kubeconfig-context', context: 'lms-dev-lusaka' },
-      kubernetesVersion: '1.30',
-      nodePools: [{ name: 'all', purpose: 'general', nodeCount: 1, cpuCores: 8, memoryGiB: 32 }],
-      storageClasses: { standard: 'local-path', fast: 'local-path' },
-      registry: 'registry.lms.co.zm',
       dnsDomain: 'dev.lusaka.lms.co.zm',
-      sizing: {
-        namespaces: {
-          platform: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 20 },
-          data: { requestsCpu: '2', requestsMemory: '8Gi', limitsCpu: '4', limitsMemory: '12Gi', requestsStorage: '100Gi', persistentVolumeClaims: 10, pods: 10 },
-          security: { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '1', limitsMemory: '2Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 5 },
-          observability: { requestsCpu: '2', requestsMemory: '6Gi', limitsCpu: '4', limitsMemory: '10Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20 },
-          'node-agents': { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '1', limitsMemory: '2Gi', requestsStorage: '1Gi', persistentVolumeClaims: 0, pods: 5 },
-          apps: { requestsCpu: '1', requestsMemory: '2Gi', limitsCpu: '2', limitsMemory: '4Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 10 },
-        },
-        containerDefaults: { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
-      },
-      workloads: {
-        loanService: { replicas: 1, standbyReplicas: 1, maxReplicas: 2, cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
-      },
-      retention: { logs: '7d', metrics: '7d', backups: '7d' },
+      ...bothSites,
     },
     kitwe: {
       role: 'disaster-recovery',
       dataCentre: 'Paratus Kitwe',
       cluster: { kind: 'kubeconfig-context', context: 'lms-dev-kitwe' },
-      kubernetesVersion: '1.30',
-      nodePools: [{ name: 'all', purpose: 'general', nodeCount: 1, cpuCores: 8, memoryGiB: 32 }],
-      storageClasses: { standard: 'local-path', fast: 'local-path' },
-      registry: 'registry.lms.co.zm',
       dnsDomain: 'dev.kitwe.lms.co.zm',
-      sizing: {
-        namespaces: {
-          platform: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 20 },
-          data: { requestsCpu: '2', requestsMemory: '8Gi', limitsCpu: '4', limitsMemory: '12Gi', requestsStorage: '100Gi', persistentVolumeClaims: 10, pods: 10 },
-          security: { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '1', limitsMemory: '2Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 5 },
-          observability: { requestsCpu: '2', requestsMemory: '6Gi', limitsCpu: '4', limitsMemory: '10Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20 },
-          'node-agents': { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '1', limitsMemory: '2Gi', requestsStorage: '1Gi', persistentVolumeClaims: 0, pods: 5 },
-          apps: { requestsCpu: '1', requestsMemory: '2Gi', limitsCpu: '2', limitsMemory: '4Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 10 },
-        },
-        containerDefaults: { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
-      },
-      workloads: {
-        loanService: { replicas: 1, standbyReplicas: 1, maxReplicas: 2, cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
-      },
-      retention: { logs: '7d', metrics: '7d', backups: '7d' },
+      ...bothSites,
     },
   },
 } satisfies EnvironmentInput;

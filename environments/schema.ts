@@ -288,6 +288,8 @@ export const EnvironmentSchema = strict({
 
 /** What an environment file exports (before defaults and parsing). */
 export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
+/** What one site of an environment file holds (before parsing). */
+export type SiteInput = EnvironmentInput['sites'][SiteName];
 /** A parsed, validated environment. */
 export type Environment = z.output<typeof EnvironmentSchema>;
 export type Site = Environment['sites'][SiteName];

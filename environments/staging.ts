@@ -1,4 +1,26 @@
-import type { EnvironmentInput } from './schema';
+import type { EnvironmentInput, SiteInput } from './schema';
+
+/** What both staging sites share. */
+const bothSites = {
+  kubernetesVersion: '1.30',
+  storageClasses: { standard: 'ssd-standard', fast: 'nvme-retain' },
+  registry: 'registry.lms.co.zm',
+  sizing: {
+    namespaces: {
+      platform: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '50Gi', persistentVolumeClaims: 10, pods: 40 },
+      data: { requestsCpu: '8', requestsMemory: '48Gi', limitsCpu: '16', limitsMemory: '96Gi', requestsStorage: '1Ti', persistentVolumeClaims: 20, pods: 20 },
+      security: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 10 },
+      observability: { requestsCpu: '4', requestsMemory: '16Gi', limitsCpu: '8', limitsMemory: '32Gi', requestsStorage: '500Gi', persistentVolumeClaims: 10, pods: 40 },
+      'node-agents': { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '1Gi', persistentVolumeClaims: 0, pods: 20 },
+      apps: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 40 },
+    },
+    containerDefaults: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '1', memoryLimit: '512Mi' },
+  },
+  workloads: {
+    loanService: { replicas: 2, standbyReplicas: 1, maxReplicas: 4, cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' },
+  },
+  retention: { logs: '30d', metrics: '15d', backups: '14d' },
+} satisfies Partial<SiteInput>;
 
 /** Staging: the same shape as production at a smaller size, for integration tests and UAT. */
 export default {
@@ -22,59 +44,25 @@ export default {
       role: 'primary',
       dataCentre: 'Infratel Lusaka',
       cluster: { kind: 'api-endpoint', endpoint: 'https://api.staging.lusaka.lms.co.zm:6443' },
-      kubernetesVersion: '1.30',
+      dnsDomain: 'staging.lusaka.lms.co.zm',
       nodePools: [
         { name: 'system', purpose: 'system', nodeCount: 1, cpuCores: 4, memoryGiB: 16 },
         { name: 'general', purpose: 'general', nodeCount: 2, cpuCores: 8, memoryGiB: 32 },
         { name: 'data', purpose: 'data', nodeCount: 2, cpuCores: 8, memoryGiB: 64 },
       ],
-      storageClasses: { standard: 'ssd-standard', fast: 'nvme-retain' },
-      registry: 'registry.lms.co.zm',
-      dnsDomain: 'staging.lusaka.lms.co.zm',
-      sizing: {
-        namespaces: {
-          platform: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '50Gi', persistentVolumeClaims: 10, pods: 40 },
-          data: { requestsCpu: '8', requestsMemory: '48Gi', limitsCpu: '16', limitsMemory: '96Gi', requestsStorage: '1Ti', persistentVolumeClaims: 20, pods: 20 },
-          security: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 10 },
-          observability: { requestsCpu: '4', requestsMemory: '16Gi', limitsCpu: '8', limitsMemory: '32Gi', requestsStorage: '500Gi', persistentVolumeClaims: 10, pods: 40 },
-          'node-agents': { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '1Gi', persistentVolumeClaims: 0, pods: 20 },
-          apps: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 40 },
-        },
-        containerDefaults: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '1', memoryLimit: '512Mi' },
-      },
-      workloads: {
-        loanService: { replicas: 2, standbyReplicas: 1, maxReplicas: 4, cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' },
-      },
-      retention: { logs: '30d', metrics: '15d', backups: '14d' },
+      ...bothSites,
     },
     kitwe: {
       role: 'disaster-recovery',
       dataCentre: 'Paratus Kitwe',
       cluster: { kind: 'api-endpoint', endpoint: 'https://api.staging.kitwe.lms.co.zm:6443' },
-      kubernetesVersion: '1.30',
+      dnsDomain: 'staging.kitwe.lms.co.zm',
       nodePools: [
         { name: 'system', purpose: 'system', nodeCount: 1, cpuCores: 4, memoryGiB: 16 },
         { name: 'general', purpose: 'general', nodeCount: 1, cpuCores: 8, memoryGiB: 32 },
         { name: 'data', purpose: 'data', nodeCount: 1, cpuCores: 8, memoryGiB: 64 },
       ],
-      storageClasses: { standard: 'ssd-standard', fast: 'nvme-retain' },
-      registry: 'registry.lms.co.zm',
-      dnsDomain: 'staging.kitwe.lms.co.zm',
-      sizing: {
-        namespaces: {
-          platform: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '50Gi', persistentVolumeClaims: 10, pods: 40 },
-          data: { requestsCpu: '8', requestsMemory: '48Gi', limitsCpu: '16', limitsMemory: '96Gi', requestsStorage: '1Ti', persistentVolumeClaims: 20, pods: 20 },
-          security: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 10 },
-          observability: { requestsCpu: '4', requestsMemory: '16Gi', limitsCpu: '8', limitsMemory: '32Gi', requestsStorage: '500Gi', persistentVolumeClaims: 10, pods: 40 },
-          'node-agents': { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '1Gi', persistentVolumeClaims: 0, pods: 20 },
-          apps: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 40 },
-        },
-        containerDefaults: { cpuRequest: '100m', memoryRequest: '128Mi', cpuLimit: '1', memoryLimit: '512Mi' },
-      },
-      workloads: {
-        loanService: { replicas: 2, standbyReplicas: 1, maxReplicas: 4, cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' },
-      },
-      retention: { logs: '30d', metrics: '15d', backups: '14d' },
+      ...bothSites,
     },
   },
 } satisfies EnvironmentInput;

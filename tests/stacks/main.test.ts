@@ -131,9 +131,10 @@ describe('npm run synth', () => {
     const shown = path.relative(PROJECT_ROOT, path.join(environments, 'production.ts'));
     expect(result.stderr).toBe(
       [
-        'synth failed: invalid environment configuration (3 problems):',
+        'synth failed: invalid environment configuration (4 problems):',
         `  ${shown}: objectives.recoveryPoint: "one hour" is not a duration (allowed: a whole number followed by s, m, h or d, e.g. "15m", "1h", "30d")`,
         `  ${shown}: sites.lusaka.registry: "docker.io" is not an approved in-country registry (allowed: registry.lms.co.zm)`,
+        `  ${shown}: sites.kitwe.registry: "docker.io" is not an approved in-country registry (allowed: registry.lms.co.zm)`,
         `  ${shown}: sites.kitwe.colour: unknown key (allowed: role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, sizing, workloads, retention)`,
         '',
       ].join('\n'),

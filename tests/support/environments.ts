@@ -17,5 +17,7 @@ export function environmentNamed(name: string): Environment {
 export function rawEnvironment(name: 'dev' | 'staging' | 'production'): EnvironmentInput {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exported = (require(path.join(PROJECT_ROOT, 'environments', `${name}.ts`)) as { default: EnvironmentInput }).default;
-  return structuredClone(exported);
+  // A JSON round trip, not structuredClone: the sites share objects in the file, and a test
+  // breaking one site must not break the other.
+  return JSON.parse(JSON.stringify(exported)) as EnvironmentInput;
 }
