@@ -65,11 +65,14 @@ export interface LoanServiceProps {
    */
   readonly vault?: LoanServiceVault;
   /**
-   * Numeric user the container runs as (the image's non-root user).
-   * @default 10001
+   * Numeric user the container runs as.
+   * @default 1000 - the image's non-root `node` user (USER in app-services/loan-service/Dockerfile)
    */
   readonly runAsUser?: number;
 }
+
+/** The numeric user of the loan-service image (`USER 1000:1000` in its Dockerfile; a test checks it). */
+export const LOAN_SERVICE_IMAGE_USER = 1000;
 
 /** Files the Vault agent writes, each named as the service reads it (see app-services/loan-service/README.md). */
 const SECRET_FILES = [
@@ -108,7 +111,7 @@ export class LoanService extends Construct {
     this.image = imageReference(props.registry, 'loanService');
     this.replicas = props.siteRole === 'primary' ? props.sizing.replicas : props.sizing.standbyReplicas;
     this.maxReplicas = props.sizing.maxReplicas;
-    this.runAsUser = props.runAsUser ?? 10001;
+    this.runAsUser = props.runAsUser ?? LOAN_SERVICE_IMAGE_USER;
     if (!Number.isInteger(this.runAsUser) || this.runAsUser < 1) {
       throw PlatformError.invalidProp(where, 'runAsUser', props.runAsUser, 'a whole number above 0: the container never runs as root');
     }

@@ -28,8 +28,12 @@ export const VERSIONS = {
    */
   images: {
     /**
-     * The bundled loan-service (app-services/loan-service). The release job builds the
-     * image, pushes it to the in-country registry and records the pushed digest here.
+     * The bundled loan-service (app-services/loan-service). Its release builds the image
+     * from app-services/loan-service/Dockerfile, pushes it to the in-country registry and
+     * records the pushed tag and digest here, so every environment deploys exactly that build.
+     * No image has been pushed from this repository yet: until the first release replaces it,
+     * this digest has the right form but names no pushed image, and a deploy of an `apps`
+     * stack would fail to pull.
      */
     loanService: {
       repository: 'lms/loan-service',

@@ -57,15 +57,15 @@ describe('LoanService', () => {
   test('the pod meets the restricted Pod Security level', () => {
     const { service } = loanService('production', 'lusaka');
     const pod = objectOfKind(service, 'Deployment').spec.template.spec;
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.containers[0].securityContext).toEqual({
       allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'] },
       privileged: false,
       readOnlyRootFilesystem: true,
-      runAsGroup: 10001,
+      runAsGroup: 1000,
       runAsNonRoot: true,
-      runAsUser: 10001,
+      runAsUser: 1000,
       seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
