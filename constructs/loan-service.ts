@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { LOAN_SERVICE_PORT, LoanServiceChart, VAULT_SECRETS_DIR, type VaultSecretFile } from '../charts-ts/loan-service-chart';
 import type { WorkloadSizing } from '../environments/schema';
 import { KubernetesObjects, type KubeObject } from './kubernetes-objects';
-import { PLATFORM_PEERS, peerServiceHost } from './platform-peers';
+import { PLATFORM_PEERS, SCRAPE_LABELS, peerServiceHost } from './platform-peers';
 import { PlatformError, formatValue } from './platform-error';
 import { cpuMillis, memoryMiB } from './quantities';
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
@@ -185,7 +185,7 @@ export class LoanService extends Construct {
         { ...peer('prometheus'), port: LOAN_SERVICE_PORT },
       ],
       egressTo: [peer('sqlServer'), peer('minio'), peer('vault')],
-      serviceMonitorLabels: { 'lms.co.zm/scrape': 'true' },
+      serviceMonitorLabels: SCRAPE_LABELS,
     });
     this.objects = chart.toJson() as KubeObject[];
     new KubernetesObjects(this, 'objects', { provider: props.providers.kubernetes, objects: this.objects });

@@ -20,3 +20,9 @@ export type PlatformPeer = keyof typeof PLATFORM_PEERS;
 export function peerServiceHost(service: string, namespace: string): string {
   return `${service}.${namespace}.svc.cluster.local`;
 }
+
+/**
+ * Labels a ServiceMonitor carries for the platform's Prometheus to select it
+ * (`serviceMonitorSelector`); every workload's ServiceMonitor uses them.
+ */
+export const SCRAPE_LABELS: Readonly<Record<string, string>> = { 'lms.co.zm/scrape': 'true' };
