@@ -189,5 +189,13 @@ export class LoanService extends Construct {
     });
     this.objects = chart.toJson() as KubeObject[];
     new KubernetesObjects(this, 'objects', { provider: props.providers.kubernetes, objects: this.objects });
+
+    // Spans two constructs: the baseline the service relies on and the cluster it is applied to.
+    this.node.addValidation({
+      validate: () =>
+        props.providers.alias === props.cluster.siteName
+          ? []
+          : [`${where}: providers: site "${props.providers.alias}" is not the site of cluster "${props.cluster.siteName}" (allowed: the providers of site "${props.cluster.siteName}")`],
+    });
   }
 }

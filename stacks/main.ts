@@ -30,8 +30,9 @@ function main(): void {
 try {
   main();
 } catch (error) {
-  if (error instanceof PlatformError) {
-    process.stderr.write(`synth failed: ${error.message}\n`);
+  if (error instanceof PlatformError || /^Validation failed/.test((error as Error).message)) {
+    // Project errors and construct validations already say what, where and what is allowed.
+    process.stderr.write(`synth failed: ${(error as Error).message}\n`);
   } else {
     process.stderr.write(`synth failed: ${(error as Error).stack ?? String(error)}\n`);
   }

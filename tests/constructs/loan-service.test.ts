@@ -164,6 +164,24 @@ describe('LoanService', () => {
     );
   });
 
+  test('providers of another site fail validation at synth', () => {
+    const environment = environmentNamed('production');
+    const app = Testing.app();
+    const cluster = new SiteCluster(new TerraformStack(app, 'production-lusaka-base'), 'site', { environmentName: 'production', siteName: 'lusaka', site: environment.sites.lusaka });
+    const apps = new TerraformStack(app, 'production-lusaka-apps');
+    new LoanService(apps, 'loan-service', {
+      environmentName: 'production',
+      cluster,
+      providers: new SiteProviders(apps, 'providers', { siteName: 'kitwe', cluster: environment.sites.kitwe.cluster }),
+      siteRole: 'primary',
+      registry: 'registry.lms.co.zm',
+      sizing: environment.sites.lusaka.workloads.loanService,
+    });
+    expect(() => Testing.synth(apps, true)).toThrow(
+      'LoanService production-lusaka-apps/loan-service: providers: site "kitwe" is not the site of cluster "lusaka" (allowed: the providers of site "lusaka")',
+    );
+  });
+
   test('bad props are rejected, naming the prop, the value and what is allowed', () => {
     expect(() => loanService('dev', 'lusaka', { runAsUser: 0 })).toThrow(
       new PlatformError('LoanService dev-lusaka-apps/loan-service: runAsUser: 0 is not allowed (allowed: a whole number above 0: the container never runs as root)'),
