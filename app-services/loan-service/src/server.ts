@@ -1,7 +1,7 @@
 import { ConfigurationError } from './config/configuration-error';
 import { loadConfig } from './config/load-config';
 import { createLogger } from './observability/create-logger';
-import { createLoanService } from './service';
+import { createLoanService, StartupError } from './service';
 
 /**
  * Entry point (`node dist/server.js`): validate configuration (exit 1 naming every bad setting),
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`loan-service: failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  const detail = error instanceof StartupError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`loan-service: failed to start: ${detail}\n`);
   process.exit(1);
 });

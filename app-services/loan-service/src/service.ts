@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { createAuthenticator } from './auth/authenticator';
-import type { ServiceConfig } from './config/service-config';
+import type { DatabaseConfig, ServiceConfig } from './config/service-config';
 import { createDatabase } from './db/create-database';
 import { migrateToLatest } from './db/migration-source';
 import { createDocumentStore } from './documents/create-document-store';
@@ -36,6 +36,19 @@ export interface LoanServiceOptions {
   readonly clock?: Clock;
 }
 
+/** A failure to start that is explained by its message alone (no stack trace needed). */
+export class StartupError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StartupError';
+  }
+}
+
+/** `sqlite ./data/loan-service.sqlite` or `mssql sql.lms:1433, database loans` (never the password). */
+export function describeDatabase(config: DatabaseConfig): string {
+  return config.client === 'sqlite' ? `sqlite ${config.filename}` : `mssql ${config.host}:${config.port}, database ${config.database}`;
+}
+
 /** The service version, from package.json (one directory above both src/ and dist/). */
 export function serviceVersion(): string {
   const packageJson = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -53,7 +66,8 @@ export async function createLoanService(config: ServiceConfig, logger: Logger, o
     await migrateToLatest(database);
   } catch (error) {
     await database.destroy();
-    throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StartupError(`cannot migrate the database (${describeDatabase(config.database)}): ${reason}`, { cause: error });
   }
   const documentStore = createDocumentStore(config.documents);
   const metrics = new ServiceMetrics();

@@ -36,6 +36,17 @@ describe('the built server as a process', () => {
     expect(stderr).not.toContain('sup3r');
   });
 
+  it('exits 1 naming the database it cannot reach', async () => {
+    const server = spawnServer(
+      { DATABASE_CLIENT: 'mssql', MSSQL_HOST: '127.0.0.1', MSSQL_PORT: '1', MSSQL_DATABASE: 'loans', MSSQL_USER: 'loan_service', MSSQL_PASSWORD: 'not-printed', VAULT_SECRETS_DIR: directory },
+      await freePort(),
+    );
+    expect(await server.exited).toBe(1);
+    const stderr = server.stderr.join('');
+    expect(stderr).toMatch(/^loan-service: failed to start: cannot migrate the database \(mssql 127\.0\.0\.1:1, database loans\): Failed to connect to 127\.0\.0\.1:1/);
+    expect(stderr).not.toContain('not-printed');
+  });
+
   it('drains in-flight requests on SIGTERM, drops none, and exits 0', async () => {
     const server = await startServer({
       AUTH_MODE: 'header',
