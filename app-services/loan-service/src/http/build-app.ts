@@ -9,6 +9,7 @@ import { registerApplicationRoutes } from './routes/application-routes';
 import { registerBusinessConfigurationRoutes } from './routes/business-configuration-routes';
 import { registerDocumentRoutes } from './routes/document-routes';
 import { registerOperationsRoutes } from './routes/operations-routes';
+import { registerScheduleRoutes } from './routes/schedule-routes';
 
 /** Incoming request ids are honoured when they look like ids; anything else gets a fresh UUID. */
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -60,5 +61,6 @@ export function registerRoutes(dependencies: RouteDependencies, version: string)
   registerOperationsRoutes(dependencies, () => (openApiDocument ??= buildOpenApiDocument(routes.routes, version)));
   registerBusinessConfigurationRoutes(dependencies);
   registerApplicationRoutes(dependencies);
+  registerScheduleRoutes(dependencies);
   registerDocumentRoutes(dependencies);
 }

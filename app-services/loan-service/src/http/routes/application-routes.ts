@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   applicationListQuerySchema,
   applicationPageSchema,
@@ -6,7 +6,6 @@ import {
   applicationSchema,
   newApplicationSchema,
   rejectionSchema,
-  scheduleRequestSchema,
   scheduleSchema,
 } from '../api-schemas';
 import { decodeCursor, encodeCursor } from '../cursor';
@@ -85,17 +84,4 @@ export function registerApplicationRoutes({ app, routes, applications }: RouteDe
       },
     });
   }
-
-  routes.add(app, {
-    method: 'POST', url: '/v1/schedules', tag: 'repayment schedules', authenticated: true, body: scheduleRequestSchema,
-    summary: 'Quote a repayment schedule for an amount and term under the loan product in force (no application is created).',
-    responses: {
-      200: { description: 'The schedule and the product version it used.', schema: scheduleSchema.extend({ productId: z.string(), productVersion: z.number().int() }) }, 400: { description: 'Invalid input.' }, 401: UNAUTHENTICATED,
-      404: { description: 'Unknown product.' }, 422: { description: 'Amount or term outside the product limits.' },
-    },
-    handler: async ({ body }) => {
-      const quote = await applications.quote(body.productId, body.principalNgwee, body.instalmentCount, body.startDate);
-      return { productId: body.productId, productVersion: quote.productVersion, ...presentSchedule(quote.schedule) };
-    },
-  });
 }
