@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { requireRole } from '../auth/identity';
+import { isUniqueViolation } from '../db/unique-violation';
 import { writeAuditLog } from '../observability/audit-log';
 import type { ServiceMetrics } from '../observability/service-metrics';
 import type { ConfigType, ConfigVersionRecord, ConfigVersionRepository } from '../repositories/config-version-repository';
@@ -80,7 +81,16 @@ export class BusinessConfigurationService {
       );
     }
     const now = this.clock().toISOString();
-    const proposed = await this.versions.propose(configType, configKey, payload, context.identity.userId, now);
+    let proposed: ConfigVersionRecord;
+    try {
+      proposed = await this.versions.propose(configType, configKey, payload, context.identity.userId, now);
+    } catch (error) {
+      // Two makers numbered the same version at once (possible on SQL Server with several replicas).
+      if (isUniqueViolation(error)) {
+        throw new ConflictError(`${DESCRIPTIONS[configType]} "${configKey}" received another proposal at the same time; reload and retry`);
+      }
+      throw error;
+    }
     this.metrics.configVersionsProposed.inc();
     writeAuditLog(
       context.log,

@@ -39,10 +39,10 @@ export interface ApplicationListQuery {
   readonly limit: number;
 }
 
-/** A page of applications and the sequence number to continue after, if there are more. */
+/** A page of applications and, when more match, the sequence number to continue after. */
 export interface ApplicationPage {
   readonly items: ApplicationRecord[];
-  readonly lastSeq: number | undefined;
+  readonly nextAfterSeq: number | undefined;
 }
 
 /** Column updates a status change may make. */
@@ -101,16 +101,18 @@ export class ApplicationRepository {
     return row === undefined ? undefined : toRecord(row);
   }
 
+  /** One row more than the page is read, so the last page says so without a further request. */
   async list(query: ApplicationListQuery): Promise<ApplicationPage> {
     const rows: Record<string, unknown>[] = await this.listQuery(query);
-    const items = rows.map(toRecord);
-    const last = rows[rows.length - 1];
-    return { items, lastSeq: last === undefined ? undefined : Number(last.seq) };
+    const pageRows = rows.slice(0, query.limit);
+    const last = pageRows[pageRows.length - 1];
+    const hasMore = rows.length > query.limit && last !== undefined;
+    return { items: pageRows.map(toRecord), nextAfterSeq: hasMore ? Number(last.seq) : undefined };
   }
 
-  /** The query behind `list`, exposed so its SQL Server text can be checked. */
+  /** The query behind `list` (page size + 1 rows), exposed so its SQL Server text can be checked. */
   listQuery(query: ApplicationListQuery): Knex.QueryBuilder {
-    const builder = this.database(TABLE).select('*').orderBy('seq', 'asc').limit(query.limit);
+    const builder = this.database(TABLE).select('*').orderBy('seq', 'asc').limit(query.limit + 1);
     if (query.status !== undefined) builder.where('status', query.status);
     if (query.productId !== undefined) builder.where('product_id', query.productId);
     if (query.applicantNationalId !== undefined) builder.where('applicant_national_id', query.applicantNationalId);

@@ -46,7 +46,7 @@ describe('SQL Server dialect', () => {
     expect(ddl).toContain('CREATE INDEX [loan_applications_status_index] ON [loan_applications] ([status])');
   });
 
-  it('pages applications with TOP and a seq cursor', () => {
+  it('pages applications with TOP (page size + 1) and a seq cursor', () => {
     const query = new ApplicationRepository(mssql)
       .listQuery({ status: 'submitted', productId: 'salary-advance', applicantNationalId: '123456/78/1', afterSeq: 40, limit: 20 })
       .toSQL()
@@ -55,7 +55,7 @@ describe('SQL Server dialect', () => {
       sql:
         'select top (@p0) * from [loan_applications] where [status] = @p1 and [product_id] = @p2 ' +
         'and [applicant_national_id] = @p3 and [seq] > @p4 order by [seq] asc',
-      bindings: [20, 'submitted', 'salary-advance', '123456/78/1', 40],
+      bindings: [21, 'submitted', 'salary-advance', '123456/78/1', 40],
     });
   });
 

@@ -37,6 +37,10 @@ describe('GET /v1/applications', () => {
     } while (cursor !== null && pages < 10);
     expect(seen).toEqual(ids);
     expect(pages).toBe(3);
+    // 5 rows in pages of 5: the one page says there is no next.
+    const exact = await test.client.get('/v1/applications?limit=5', { as: LOAN_OFFICER_OLIVIA });
+    expect(exact.json.items).toHaveLength(5);
+    expect(exact.json.nextCursor).toBeNull();
   });
 
   it('filters by status and applicant', async () => {

@@ -47,8 +47,7 @@ export function registerApplicationRoutes({ app, routes, applications }: RouteDe
         afterSeq: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
         limit: query.limit,
       });
-      const full = page.items.length === query.limit && page.lastSeq !== undefined;
-      return { items: page.items, nextCursor: full ? encodeCursor(page.lastSeq as number) : null };
+      return { items: page.items, nextCursor: page.nextAfterSeq === undefined ? null : encodeCursor(page.nextAfterSeq) };
     },
   });
   routes.add(app, {
