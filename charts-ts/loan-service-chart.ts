@@ -97,8 +97,6 @@ export class LoanServiceChart extends Chart {
             capabilities: { drop: [kplus.Capability.ALL] },
             seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
           },
-          // Let the Service endpoints drop this pod before it stops accepting connections.
-          lifecycle: { preStop: kplus.Handler.fromCommand(['sleep', '5']) },
           volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }) }],
         },
       ],

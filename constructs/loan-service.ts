@@ -143,6 +143,9 @@ export class LoanService extends Construct {
       HOST: '0.0.0.0',
       PORT: String(LOAN_SERVICE_PORT),
       LOG_LEVEL: 'info',
+      // After SIGTERM the service keeps serving (readiness failing) while endpoints drop the
+      // pod, then finishes in-flight requests: well inside terminationGracePeriodSeconds (40).
+      SHUTDOWN_DELAY_MS: '5000',
       DATABASE_CLIENT: 'mssql',
       MSSQL_HOST: this.database.host,
       MSSQL_PORT: String(this.database.port),

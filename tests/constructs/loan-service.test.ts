@@ -108,7 +108,9 @@ describe('LoanService', () => {
       VAULT_SECRETS_DIR: '/vault/secrets',
       AUTH_MODE: 'jwt',
       PORT: '8080',
+      SHUTDOWN_DELAY_MS: '5000',
     });
+    expect(template.spec.terminationGracePeriodSeconds).toBe(40);
   });
 
   test('network policy: in from the ingress controller and Prometheus only; out to SQL Server, MinIO, Vault and DNS only', () => {
