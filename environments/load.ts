@@ -59,11 +59,13 @@ export function loadEnvironments(directory: string, options: LoadOptions = {}): 
     problems.push(`${path.relative(relativeTo, directory) || '.'}: no environment files (allowed: one <name>.ts per environment)`);
   }
   if (options.only) {
-    const known = environments.map((env) => env.name);
-    for (const wanted of options.only) {
-      if (!known.includes(wanted) && problems.length === 0) {
-        problems.push(`LMS_ENVIRONMENTS: ${JSON.stringify(wanted)} is not an environment (allowed: ${known.join(', ')})`);
-      }
+    // Names come from the files, so a broken file is not also reported as unknown.
+    const known = files.map((file) => path.basename(file, '.ts'));
+    if (options.only.length === 0) {
+      problems.push(`LMS_ENVIRONMENTS: "" names no environment (allowed: comma-separated names from ${known.join(', ')}, or unset for all)`);
+    }
+    for (const wanted of options.only.filter((name) => !known.includes(name))) {
+      problems.push(`LMS_ENVIRONMENTS: ${JSON.stringify(wanted)} is not an environment (allowed: ${known.join(', ')})`);
     }
   }
   if (problems.length > 0) throw new EnvironmentError(problems);
@@ -96,7 +98,9 @@ function listEnvironmentFiles(directory: string): string[] {
   try {
     entries = fs.readdirSync(directory);
   } catch (error) {
-    throw new EnvironmentError([`${directory}: cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+    throw new EnvironmentError([
+      `${directory}: cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (allowed: a folder holding one <name>.ts per environment)`,
+    ]);
   }
   return entries
     .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts') && !MODULE_FILES.has(name))
