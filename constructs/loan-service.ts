@@ -1,7 +1,6 @@
 import { App as Cdk8sApp } from 'cdk8s';
 import { Construct } from 'constructs';
 import { LOAN_SERVICE_PORT, LoanServiceChart, VAULT_SECRETS_DIR, type VaultSecretFile } from '../charts-ts/loan-service-chart';
-import type { WorkloadSizing } from '../environments/schema';
 import { KubernetesObjects, type KubeObject } from './kubernetes-objects';
 import { PLATFORM_PEERS, SCRAPE_LABELS, peerServiceHost } from './platform-peers';
 import { PlatformError, formatValue } from './platform-error';
@@ -9,6 +8,20 @@ import { cpuMillis, memoryMiB } from './quantities';
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
 import type { SiteProviders } from './site-providers';
 import { imageReference } from './versions';
+
+/** Replicas and resources of the loan-service at one site (Kubernetes quantities). */
+export interface WorkloadSizing {
+  /** Replicas while the site is primary. */
+  readonly replicas: number;
+  /** Replicas while the site is the disaster-recovery warm standby. */
+  readonly standbyReplicas: number;
+  /** Upper bound for the HorizontalPodAutoscaler. */
+  readonly maxReplicas: number;
+  readonly cpuRequest: string;
+  readonly memoryRequest: string;
+  readonly cpuLimit: string;
+  readonly memoryLimit: string;
+}
 
 /** Where the loan-service keeps its records. */
 export interface LoanServiceDatabase {

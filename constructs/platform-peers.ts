@@ -1,4 +1,4 @@
-import type { NamespaceRole } from '../environments/schema';
+import type { NamespaceRole } from './namespaces';
 
 /**
  * How platform components are found on the network: the namespace role they run in, the

@@ -6,10 +6,10 @@ import {
   type BaselinePriorityClass,
   type PodSecurityLevel,
 } from '../charts-ts/site-baseline-chart';
-import { NAMESPACE_ROLES, type NamespaceRole, type Site, type SiteName } from '../environments/schema';
 import { KubernetesObjects, type KubeObject } from './kubernetes-objects';
+import { NAMESPACE_ROLES, siteNamespaces, type NamespaceRole } from './namespaces';
 import { PlatformError, formatValue } from './platform-error';
-import { SiteProviders } from './site-providers';
+import { SiteProviders, type ClusterAccess } from './site-providers';
 
 /** A namespace's Pod Security Admission level, and why when it is not `restricted`. */
 export interface PodSecurity {
@@ -45,13 +45,38 @@ export const PRIORITY_CLASSES = {
   apps: { name: 'lms-apps', value: 10_000, description: 'Loan management applications.' },
 } as const satisfies Record<string, BaselinePriorityClass>;
 
+/** ResourceQuota of one namespace (Kubernetes quantities). */
+export interface NamespaceQuota {
+  readonly requestsCpu: string;
+  readonly requestsMemory: string;
+  readonly limitsCpu: string;
+  readonly limitsMemory: string;
+  readonly requestsStorage: string;
+  readonly persistentVolumeClaims: number;
+  readonly pods: number;
+}
+
+/** LimitRange defaults for containers that state no requests or limits. */
+export interface ContainerDefaults {
+  readonly cpuRequest: string;
+  readonly memoryRequest: string;
+  readonly cpuLimit: string;
+  readonly memoryLimit: string;
+}
+
 export interface SiteClusterProps {
   /** Environment name, e.g. `production`; labels every object. */
   readonly environmentName: string;
-  /** Which site this is. */
-  readonly siteName: SiteName;
-  /** The site's validated configuration from the environment file. */
-  readonly site: Site;
+  /** Which site this is, e.g. `lusaka`: the providers' alias and a label on every object. */
+  readonly siteName: string;
+  /** How Terraform reaches the site's API server. */
+  readonly cluster: ClusterAccess;
+  /** Kubernetes minor version of the cluster (`1.30`); pins the Pod Security labels. */
+  readonly kubernetesVersion: string;
+  /** ResourceQuota of each baseline namespace. */
+  readonly namespaceQuotas: Readonly<Record<NamespaceRole, NamespaceQuota>>;
+  /** LimitRange defaults of every baseline namespace. */
+  readonly containerDefaults: ContainerDefaults;
   /**
    * Pod Security Admission level per namespace role; a level below `restricted` needs a reason.
    * @default DEFAULT_POD_SECURITY - restricted everywhere but `node-agents`
@@ -66,7 +91,7 @@ export interface SiteClusterProps {
  * PriorityClasses).
  */
 export class SiteCluster extends Construct {
-  public readonly siteName: SiteName;
+  public readonly siteName: string;
   public readonly providers: SiteProviders;
   /** Namespace name per role, e.g. `namespaces.apps === 'lms-apps'`. */
   public readonly namespaces: Readonly<Record<NamespaceRole, string>>;
@@ -83,19 +108,19 @@ export class SiteCluster extends Construct {
     this.podSecurity = resolvePodSecurity(this.node.path, props.podSecurity);
     this.namespaces = siteNamespaces();
     this.labels = siteLabels(props.environmentName, props.siteName);
-    this.providers = new SiteProviders(this, 'providers', { siteName: props.siteName, cluster: props.site.cluster });
+    this.providers = new SiteProviders(this, 'providers', { siteName: props.siteName, cluster: props.cluster });
 
     const namespaces: BaselineNamespace[] = NAMESPACE_ROLES.map((role) => ({
       name: this.namespaces[role],
       podSecurity: this.podSecurity[role].level,
       podSecurityReason: this.podSecurity[role].reason,
-      quota: props.site.sizing.namespaces[role],
-      containerDefaults: props.site.sizing.containerDefaults,
+      quota: props.namespaceQuotas[role],
+      containerDefaults: props.containerDefaults,
     }));
     const chart = new SiteBaselineChart(new Cdk8sApp(), 'baseline', {
       namespaces,
       priorityClasses: Object.values(PRIORITY_CLASSES),
-      kubernetesVersion: props.site.kubernetesVersion,
+      kubernetesVersion: props.kubernetesVersion,
       labels: this.labels,
     });
     this.objects = chart.toJson() as KubeObject[];
@@ -103,13 +128,8 @@ export class SiteCluster extends Construct {
   }
 }
 
-/** Namespace names by role: `lms-<role>`. Stable: stacks of later layers rely on them. */
-export function siteNamespaces(): Readonly<Record<NamespaceRole, string>> {
-  return Object.fromEntries(NAMESPACE_ROLES.map((role) => [role, `lms-${role}`])) as Record<NamespaceRole, string>;
-}
-
 /** Labels on every object of one site. */
-export function siteLabels(environmentName: string, siteName: SiteName): Readonly<Record<string, string>> {
+export function siteLabels(environmentName: string, siteName: string): Readonly<Record<string, string>> {
   return {
     'app.kubernetes.io/part-of': 'lms-platform',
     'app.kubernetes.io/managed-by': 'cdktf',

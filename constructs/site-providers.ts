@@ -1,11 +1,19 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Construct } from 'constructs';
-import type { ClusterAccess, SiteName } from '../environments/schema';
+import { PlatformError } from './platform-error';
+
+/**
+ * How Terraform reaches a site's API server: a context of the operator's kubeconfig, or the
+ * API endpoint itself. Never a credential.
+ */
+export type ClusterAccess =
+  | { readonly kind: 'kubeconfig-context'; readonly context: string }
+  | { readonly kind: 'api-endpoint'; readonly endpoint: string };
 
 export interface SiteProvidersProps {
-  /** The site the providers talk to; also their Terraform alias. */
-  readonly siteName: SiteName;
+  /** The site the providers talk to (`lusaka`); also their Terraform alias. */
+  readonly siteName: string;
   /**
    * How to reach the site's API server. Credentials are never part of it: with
    * `kubeconfig-context` the providers read the kubeconfig named by KUBE_CONFIG_PATH; with
@@ -26,6 +34,9 @@ export class SiteProviders extends Construct {
 
   constructor(scope: Construct, id: string, props: SiteProvidersProps) {
     super(scope, id);
+    if (!/^[a-z][a-z0-9-]{0,62}$/.test(props.siteName)) {
+      throw PlatformError.invalidProp(`SiteProviders ${this.node.path}`, 'siteName', props.siteName, 'a lower-case name starting with a letter, e.g. "lusaka"');
+    }
     this.alias = props.siteName;
     const access =
       props.cluster.kind === 'kubeconfig-context'

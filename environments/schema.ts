@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DURATION_ALLOWED, DURATION_PATTERN, Duration } from '../constructs/duration';
+import { NAMESPACE_ROLES, type NamespaceRole } from '../constructs/namespaces';
 import { VERSIONS } from '../constructs/versions';
 
 /**
@@ -30,9 +31,6 @@ export const DATA_SOVEREIGNTY = {
 export const SITE_NAMES = ['lusaka', 'kitwe'] as const;
 export type SiteName = (typeof SITE_NAMES)[number];
 
-/** The namespaces of a site's baseline, by role. */
-export const NAMESPACE_ROLES = ['platform', 'data', 'security', 'observability', 'node-agents', 'apps'] as const;
-export type NamespaceRole = (typeof NAMESPACE_ROLES)[number];
 
 const dnsLabel = z
   .string()

@@ -1,6 +1,6 @@
 import { TerraformStack, type App } from 'cdktf';
 import { LoanService } from '../constructs/loan-service';
-import { SiteCluster } from '../constructs/site-cluster';
+import { SiteCluster, type SiteClusterProps } from '../constructs/site-cluster';
 import { SiteProviders } from '../constructs/site-providers';
 import { SITE_NAMES, type Environment, type SiteName } from '../environments/schema';
 import { stackName, type Layer } from './layers';
@@ -23,6 +23,19 @@ export function buildPlatform(app: App, environments: readonly Environment[]): M
   return built;
 }
 
+/** What SiteCluster needs of one site of an environment. */
+export function siteClusterProps(environment: Environment, siteName: SiteName): SiteClusterProps {
+  const site = environment.sites[siteName];
+  return {
+    environmentName: environment.name,
+    siteName,
+    cluster: site.cluster,
+    kubernetesVersion: site.kubernetesVersion,
+    namespaceQuotas: site.sizing.namespaces,
+    containerDefaults: site.sizing.containerDefaults,
+  };
+}
+
 function buildSite(app: App, environment: Environment, siteName: SiteName): SiteStacks {
   const site = environment.sites[siteName];
   const layerStack = (layer: Layer): TerraformStack => {
@@ -33,7 +46,7 @@ function buildSite(app: App, environment: Environment, siteName: SiteName): Site
   };
 
   const base = layerStack('base');
-  const cluster = new SiteCluster(base, 'site', { environmentName: environment.name, siteName, site });
+  const cluster = new SiteCluster(base, 'site', siteClusterProps(environment, siteName));
 
   const apps = layerStack('apps');
   apps.addDependency(base);

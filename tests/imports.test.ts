@@ -35,6 +35,14 @@ describe('imports', () => {
     expect(offenders).toEqual([]);
   });
 
+  test('constructs and charts take typed props, never the environment files or their schema', () => {
+    const offenders = ['constructs', 'charts-ts']
+      .flatMap((dir) => sourceFiles(path.join(PROJECT_ROOT, dir)))
+      .filter((file) => /from\s+['"]\.\.\/environments\//.test(fs.readFileSync(file, 'utf8')))
+      .map((file) => path.relative(PROJECT_ROOT, file));
+    expect(offenders).toEqual([]);
+  });
+
   test('charts-ts renders Kubernetes objects without cdktf', () => {
     const offenders = sourceFiles(path.join(PROJECT_ROOT, 'charts-ts'))
       .filter((file) => /from\s+['"](cdktf|@cdktf\/[^'"]+)['"]/.test(fs.readFileSync(file, 'utf8')))

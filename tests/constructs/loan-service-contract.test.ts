@@ -7,6 +7,7 @@ import { LOAN_SERVICE_PORT } from '../../charts-ts/loan-service-chart';
 import { LOAN_SERVICE_IMAGE_USER, LoanService } from '../../constructs/loan-service';
 import { SiteCluster } from '../../constructs/site-cluster';
 import { SiteProviders } from '../../constructs/site-providers';
+import { siteClusterProps } from '../../stacks/platform';
 import { PROJECT_ROOT, environmentNamed } from '../support/environments';
 
 /**
@@ -20,7 +21,7 @@ function productionLoanService(): LoanService {
   const environment = environmentNamed('production');
   const site = environment.sites.lusaka;
   const app = Testing.app();
-  const cluster = new SiteCluster(new TerraformStack(app, 'base'), 'site', { environmentName: 'production', siteName: 'lusaka', site });
+  const cluster = new SiteCluster(new TerraformStack(app, 'base'), 'site', siteClusterProps(environment, 'lusaka'));
   const apps = new TerraformStack(app, 'apps');
   return new LoanService(apps, 'loan-service', {
     environmentName: 'production',

@@ -6,6 +6,7 @@ import { SiteCluster } from '../../constructs/site-cluster';
 import { SiteProviders } from '../../constructs/site-providers';
 import { VERSIONS } from '../../constructs/versions';
 import { SITE_NAMES, type SiteName } from '../../environments/schema';
+import { siteClusterProps } from '../../stacks/platform';
 import { ENVIRONMENTS, environmentNamed } from '../support/environments';
 import { validateCustomResource, validateKubeObject } from '../support/kube-schema';
 
@@ -14,7 +15,7 @@ function loanService(environmentName: string, siteName: SiteName, overrides: Par
   const site = environment.sites[siteName];
   const app = Testing.app();
   const base = new TerraformStack(app, `${environmentName}-${siteName}-base`);
-  const cluster = new SiteCluster(base, 'site', { environmentName, siteName, site });
+  const cluster = new SiteCluster(base, 'site', siteClusterProps(environment, siteName));
   const apps = new TerraformStack(app, `${environmentName}-${siteName}-apps`);
   const service = new LoanService(apps, 'loan-service', {
     environmentName,
@@ -169,7 +170,7 @@ describe('LoanService', () => {
   test('providers of another site fail validation at synth', () => {
     const environment = environmentNamed('production');
     const app = Testing.app();
-    const cluster = new SiteCluster(new TerraformStack(app, 'production-lusaka-base'), 'site', { environmentName: 'production', siteName: 'lusaka', site: environment.sites.lusaka });
+    const cluster = new SiteCluster(new TerraformStack(app, 'production-lusaka-base'), 'site', siteClusterProps(environment, 'lusaka'));
     const apps = new TerraformStack(app, 'production-lusaka-apps');
     new LoanService(apps, 'loan-service', {
       environmentName: 'production',

@@ -4,7 +4,8 @@ import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { DEFAULT_POD_SECURITY, PRIORITY_CLASSES, SiteCluster } from '../../constructs/site-cluster';
 import { PlatformError } from '../../constructs/platform-error';
-import { NAMESPACE_ROLES } from '../../environments/schema';
+import { NAMESPACE_ROLES } from '../../constructs/namespaces';
+import { siteClusterProps } from '../../stacks/platform';
 import { environmentNamed } from '../support/environments';
 import { validateKubeObject } from '../support/kube-schema';
 
@@ -12,7 +13,7 @@ const production = environmentNamed('production');
 
 function siteCluster(props: Partial<ConstructorParameters<typeof SiteCluster>[2]> = {}) {
   const stack = new TerraformStack(Testing.app(), 'production-lusaka-base');
-  const cluster = new SiteCluster(stack, 'site', { environmentName: 'production', siteName: 'lusaka', site: production.sites.lusaka, ...props });
+  const cluster = new SiteCluster(stack, 'site', { ...siteClusterProps(production, 'lusaka'), ...props });
   return { stack, cluster, synthesized: Testing.synth(stack) };
 }
 
@@ -34,7 +35,7 @@ describe('SiteCluster', () => {
   test('a kubeconfig-context site names the context and nothing else', () => {
     const dev = environmentNamed('dev');
     const stack = new TerraformStack(Testing.app(), 'dev-kitwe-base');
-    new SiteCluster(stack, 'site', { environmentName: 'dev', siteName: 'kitwe', site: dev.sites.kitwe });
+    new SiteCluster(stack, 'site', siteClusterProps(dev, 'kitwe'));
     const provider = JSON.parse(Testing.synth(stack)).provider.kubernetes[0];
     expect(provider).toEqual({ alias: 'kitwe', config_context: 'lms-dev-kitwe' });
   });
