@@ -13,6 +13,25 @@ import type { Construct } from 'constructs';
 /** Pod Security Admission levels. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
+/** ResourceQuota of one namespace (Kubernetes quantities). */
+export interface NamespaceQuota {
+  readonly requestsCpu: string;
+  readonly requestsMemory: string;
+  readonly limitsCpu: string;
+  readonly limitsMemory: string;
+  readonly requestsStorage: string;
+  readonly persistentVolumeClaims: number;
+  readonly pods: number;
+}
+
+/** LimitRange defaults for containers that state no requests or limits. */
+export interface ContainerDefaults {
+  readonly cpuRequest: string;
+  readonly memoryRequest: string;
+  readonly cpuLimit: string;
+  readonly memoryLimit: string;
+}
+
 /** One baseline namespace, with every value already resolved. */
 export interface BaselineNamespace {
   /** Namespace name, e.g. `lms-apps`. */
@@ -22,22 +41,9 @@ export interface BaselineNamespace {
   /** Why the namespace cannot be `restricted`; written as an annotation for auditors. */
   readonly podSecurityReason?: string;
   /** ResourceQuota `spec.hard` values. */
-  readonly quota: {
-    readonly requestsCpu: string;
-    readonly requestsMemory: string;
-    readonly limitsCpu: string;
-    readonly limitsMemory: string;
-    readonly requestsStorage: string;
-    readonly persistentVolumeClaims: number;
-    readonly pods: number;
-  };
+  readonly quota: NamespaceQuota;
   /** LimitRange defaults for containers that state none. */
-  readonly containerDefaults: {
-    readonly cpuRequest: string;
-    readonly memoryRequest: string;
-    readonly cpuLimit: string;
-    readonly memoryLimit: string;
-  };
+  readonly containerDefaults: ContainerDefaults;
 }
 
 /** A PriorityClass of the baseline. */

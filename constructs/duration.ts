@@ -47,18 +47,6 @@ export class Duration {
     }
   }
 
-  public get totalMinutes(): number {
-    return this.totalSeconds / UNIT_SECONDS.m;
-  }
-
-  public get totalHours(): number {
-    return this.totalSeconds / UNIT_SECONDS.h;
-  }
-
-  public get totalDays(): number {
-    return this.totalSeconds / UNIT_SECONDS.d;
-  }
-
   public plus(other: Duration): Duration {
     return new Duration(this.totalSeconds + other.totalSeconds);
   }

@@ -4,6 +4,8 @@ import {
   SiteBaselineChart,
   type BaselineNamespace,
   type BaselinePriorityClass,
+  type ContainerDefaults,
+  type NamespaceQuota,
   type PodSecurityLevel,
 } from '../charts-ts/site-baseline-chart';
 import { KubernetesObjects, type KubeObject } from './kubernetes-objects';
@@ -45,24 +47,7 @@ export const PRIORITY_CLASSES = {
   apps: { name: 'lms-apps', value: 10_000, description: 'Loan management applications.' },
 } as const satisfies Record<string, BaselinePriorityClass>;
 
-/** ResourceQuota of one namespace (Kubernetes quantities). */
-export interface NamespaceQuota {
-  readonly requestsCpu: string;
-  readonly requestsMemory: string;
-  readonly limitsCpu: string;
-  readonly limitsMemory: string;
-  readonly requestsStorage: string;
-  readonly persistentVolumeClaims: number;
-  readonly pods: number;
-}
-
-/** LimitRange defaults for containers that state no requests or limits. */
-export interface ContainerDefaults {
-  readonly cpuRequest: string;
-  readonly memoryRequest: string;
-  readonly cpuLimit: string;
-  readonly memoryLimit: string;
-}
+export type { ContainerDefaults, NamespaceQuota };
 
 export interface SiteClusterProps {
   /** Environment name, e.g. `production`; labels every object. */

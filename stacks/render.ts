@@ -4,22 +4,19 @@ import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { Yaml } from 'cdk8s';
 import { KubernetesObjects } from '../constructs/kubernetes-objects';
-import { PlatformError } from '../constructs/platform-error';
-import { loadEnvironments } from '../environments/load';
+import { PROJECT_ROOT, runEntry, selectedEnvironments } from './entry';
 import { buildPlatform } from './platform';
 import { synthesizeAtomically } from './synthesize';
 
 /**
  * Entry point of `npm run render` and `npx cdk8s synth`: writes the plain Kubernetes
  * objects of every stack as `<outdir>/<stack>.k8s.yaml`, for reviewers and for
- * `kubectl diff -f`. Same settings as stacks/main.ts; output folder from CDK8S_OUTDIR
- * (default `dist/`).
+ * `kubectl diff -f`. Output folder from CDK8S_OUTDIR (default `dist/`); environment
+ * selection as in ./entry.ts.
  */
-function main(): void {
-  const projectRoot = path.resolve(__dirname, '..');
-  const outdir = process.env.CDK8S_OUTDIR ?? path.join(projectRoot, 'dist');
-  const only = process.env.LMS_ENVIRONMENTS?.split(',').map((name) => name.trim()).filter(Boolean);
-  const environments = loadEnvironments(process.env.LMS_ENVIRONMENTS_DIR ?? path.join(projectRoot, 'environments'), { only });
+runEntry('render', () => {
+  const outdir = process.env.CDK8S_OUTDIR ?? path.join(PROJECT_ROOT, 'dist');
+  const environments = selectedEnvironments();
 
   // cdktf's App creates its outdir when constructed; nothing is synthesized into it here.
   const unused = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-render-'));
@@ -34,11 +31,4 @@ function main(): void {
       fs.writeFileSync(path.join(directory, `${stack.node.id}.k8s.yaml`), `---\n${Yaml.stringify(...objects)}`);
     }
   });
-}
-
-try {
-  main();
-} catch (error) {
-  process.stderr.write(`render failed: ${error instanceof PlatformError ? error.message : ((error as Error).stack ?? String(error))}\n`);
-  process.exitCode = 1;
-}
+});

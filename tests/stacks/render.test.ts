@@ -47,6 +47,35 @@ describe('npm run render', () => {
   });
 });
 
+describe('npm run render with a broken environment', () => {
+  test('fails with the same one-line problems as synth and leaves the previous output untouched', () => {
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-render-broken-'));
+    try {
+      const kept = path.join(scratch, 'dist');
+      fs.mkdirSync(kept);
+      fs.writeFileSync(path.join(kept, 'previous.k8s.yaml'), '---\nkept: true\n');
+      const environments = path.join(scratch, 'environments');
+      fs.mkdirSync(environments);
+      fs.writeFileSync(
+        path.join(environments, 'dev.ts'),
+        fs.readFileSync(path.join(PROJECT_ROOT, 'environments/dev.ts'), 'utf8').replace("tier: 'development'", "tier: 'test'"),
+      );
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'stacks/render.ts'], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, CDK8S_OUTDIR: kept, LMS_ENVIRONMENTS_DIR: environments },
+        encoding: 'utf8',
+      });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        `render failed: invalid environment configuration (1 problem):\n  ${path.relative(PROJECT_ROOT, path.join(environments, 'dev.ts'))}: tier: "test" is not allowed (allowed: development, staging, production)\n`,
+      );
+      expect(fs.readdirSync(kept)).toEqual(['previous.k8s.yaml']);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('shell scripts', () => {
   (hasTool('shellcheck') ? test : test.skip)('pass shellcheck (Debian shellcheck; .ci/run installs it)', () => {
     const result = spawnSync('shellcheck', [path.join(PROJECT_ROOT, '.ci/run')], { encoding: 'utf8' });

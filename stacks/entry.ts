@@ -1,0 +1,33 @@
+import * as path from 'path';
+import { PlatformError } from '../constructs/platform-error';
+import { loadEnvironments } from '../environments/load';
+import type { Environment } from '../environments/schema';
+
+/** The project root: outputs and the environments folder default to paths under it. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/**
+ * The validated environments an entry point works on. Settings (both optional):
+ * - LMS_ENVIRONMENTS_DIR: folder of environment files; default `environments/`.
+ * - LMS_ENVIRONMENTS: comma-separated environment names; default all.
+ */
+export function selectedEnvironments(): Environment[] {
+  const only = process.env.LMS_ENVIRONMENTS?.split(',').map((name) => name.trim()).filter(Boolean);
+  return loadEnvironments(process.env.LMS_ENVIRONMENTS_DIR ?? path.join(PROJECT_ROOT, 'environments'), { only });
+}
+
+/**
+ * Runs an entry point: on failure prints `<verb> failed: ...` and sets exit code 1. Project
+ * errors and construct validations already say what, where and what is allowed, so they are
+ * printed without a stack trace; anything else is a bug and keeps its stack.
+ */
+export function runEntry(verb: string, main: () => void): void {
+  try {
+    main();
+  } catch (error) {
+    const message = (error as Error).message;
+    const explained = error instanceof PlatformError || /^Validation failed/.test(message);
+    process.stderr.write(`${verb} failed: ${explained ? message : ((error as Error).stack ?? String(error))}\n`);
+    process.exitCode = 1;
+  }
+}
