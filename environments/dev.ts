@@ -37,13 +37,13 @@ export default {
     fullBackupSchedule: 'daily',
     logBackupInterval: '1h',
   },
-  state: { kind: 'local', directory: '.terraform-state' },
   sites: {
     lusaka: {
       role: 'primary',
       dataCentre: 'Infratel Lusaka',
       cluster: { kind: 'kubeconfig-context', context: 'lms-dev-lusaka' },
       dnsDomain: 'dev.lusaka.lms.co.zm',
+      state: { kind: 'local', directory: '.terraform-state' },
       ...bothSites,
     },
     kitwe: {
@@ -51,6 +51,7 @@ export default {
       dataCentre: 'Paratus Kitwe',
       cluster: { kind: 'kubeconfig-context', context: 'lms-dev-kitwe' },
       dnsDomain: 'dev.kitwe.lms.co.zm',
+      state: { kind: 'local', directory: '.terraform-state' },
       ...bothSites,
     },
   },

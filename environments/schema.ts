@@ -32,6 +32,12 @@ export const SITE_NAMES = ['lusaka', 'kitwe'] as const;
 export type SiteName = (typeof SITE_NAMES)[number];
 
 
+/**
+ * Cross-field rules run even when other fields have problems, so one run reports them all;
+ * each rule reads only fields that `parsedFields` says parsed cleanly.
+ */
+const RUN_ALWAYS = { when: () => true };
+
 const dnsLabel = z
   .string()
   .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, {
@@ -56,8 +62,13 @@ const memoryQuantity = z.string().regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, {
 
 const positiveInt = z.int().positive();
 
+/** `host` is `domain` or one of its subdomains. */
+function inDomain(host: string, domain: string): boolean {
+  return host === domain || host.endsWith(`.${domain}`);
+}
+
 function inApprovedDomain(host: string): boolean {
-  return DATA_SOVEREIGNTY.approvedDomains.some((domain) => host === domain || host.endsWith(`.${domain}`));
+  return DATA_SOVEREIGNTY.approvedDomains.some((domain) => inDomain(host, domain));
 }
 
 const approvedDomainsText = DATA_SOVEREIGNTY.approvedDomains.map((d) => `*.${d}`).join(', ');
@@ -110,7 +121,7 @@ const clusterAccess = z.discriminatedUnion(
       endpoint: inCountryEndpoint,
     }),
   ],
-  { error: (issue) => `${describe((issue.input as { kind?: unknown } | undefined)?.kind)} is not a cluster access kind (allowed: kubeconfig-context, api-endpoint)` },
+  { error: kindError('cluster access', ['kubeconfig-context', 'api-endpoint']) },
 );
 
 const nodePool = strict({
@@ -159,6 +170,33 @@ const workloadSizing = strict({
   }
 });
 
+const stateBackend = z.discriminatedUnion(
+  'kind',
+  [
+    strict({
+      kind: z.literal('s3'),
+      /** The in-country S3-compatible (MinIO) endpoint holding Terraform state. */
+      endpoint: inCountryEndpoint,
+      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+        error: (issue) => `${JSON.stringify(issue.input)} is not a bucket name (allowed: 3-63 lower-case letters, digits, "." and "-")`,
+      }),
+      /** Region name the MinIO server is configured with. */
+      region: z.string().min(1),
+    }),
+    strict({
+      kind: z.literal('local'),
+      /**
+       * Directory for state files, relative to the project root (never absolute, so
+       * synthesized output is the same on every machine).
+       */
+      directory: z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]+$/, {
+        error: (issue) => `${JSON.stringify(issue.input)} is not a relative directory inside the project (allowed: e.g. ".terraform-state")`,
+      }),
+    }),
+  ],
+  { error: kindError('state backend', ['s3', 'local']) },
+);
+
 const site = strict({
   /** Which site serves traffic. Exactly one site per environment is primary; fail over by swapping roles. */
   role: z.enum(['primary', 'disaster-recovery']),
@@ -186,6 +224,11 @@ const site = strict({
   registry,
   /** The DNS domain the site's services are published under. */
   dnsDomain,
+  /**
+   * Where Terraform keeps this site's state. Each site has its own, inside its own
+   * `dnsDomain`, so either site can be planned and applied with the other gone.
+   */
+  state: stateBackend,
   sizing: strict({
     /** ResourceQuota of each baseline namespace. */
     namespaces: strict(Object.fromEntries(NAMESPACE_ROLES.map((role) => [role, namespaceQuota])) as Record<NamespaceRole, typeof namespaceQuota>),
@@ -202,34 +245,16 @@ const site = strict({
     metrics: duration,
     backups: duration,
   }),
-});
-
-const stateBackend = z.discriminatedUnion(
-  'kind',
-  [
-    strict({
-      kind: z.literal('s3'),
-      /** The in-country S3-compatible (MinIO) endpoint holding Terraform state. */
-      endpoint: inCountryEndpoint,
-      bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-        error: (issue) => `${JSON.stringify(issue.input)} is not a bucket name (allowed: 3-63 lower-case letters, digits, "." and "-")`,
-      }),
-      /** Region name the MinIO server is configured with. */
-      region: z.string().min(1),
-    }),
-    strict({
-      kind: z.literal('local'),
-      /**
-       * Directory for state files, relative to the project root (never absolute, so
-       * synthesized output is the same on every machine).
-       */
-      directory: z.string().regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]+$/, {
-        error: (issue) => `${JSON.stringify(issue.input)} is not a relative directory inside the project (allowed: e.g. ".terraform-state")`,
-      }),
-    }),
-  ],
-  { error: (issue) => `${describe((issue.input as { kind?: unknown } | undefined)?.kind)} is not a state backend kind (allowed: s3, local)` },
-);
+}).superRefine((site, ctx) => {
+  const parsed = parsedFields(ctx);
+  if (parsed(['state'], ['dnsDomain']) && site.state.kind === 's3' && !inDomain(new URL(site.state.endpoint).hostname, site.dnsDomain)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['state', 'endpoint'],
+      message: `${JSON.stringify(site.state.endpoint)} is not in the site's dnsDomain ${JSON.stringify(site.dnsDomain)} (allowed: https://<host in *.${site.dnsDomain}>, so the site's state survives the loss of the other site)`,
+    });
+  }
+}, RUN_ALWAYS);
 
 export const EnvironmentSchema = strict({
   /** Must equal the file name: `environments/<name>.ts`. */
@@ -243,72 +268,126 @@ export const EnvironmentSchema = strict({
     /** How often transaction logs are backed up and shipped to the DR site. */
     logBackupInterval: duration,
   }),
-  state: stateBackend,
   sites: strict({ lusaka: site, kitwe: site }),
+}, {
+  state: `a state backend for the whole environment is no longer accepted (allowed: one per site, as ${SITE_NAMES.map((name) => `sites.${name}.state`).join(' and ')}, so either site can be planned and applied with the other gone)`,
 }).superRefine((env, ctx) => {
-  const primaries = SITE_NAMES.filter((name) => env.sites[name].role === 'primary');
-  if (primaries.length !== 1) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['sites'],
-      message: `${primaries.length} primary sites (${primaries.join(', ') || 'none'}) (allowed: exactly one site with role "primary", the other "disaster-recovery")`,
-    });
+  const parsed = parsedFields(ctx);
+  if (parsed(...SITE_NAMES.map((name) => ['sites', name, 'role']))) {
+    const primaries = SITE_NAMES.filter((name) => env.sites[name].role === 'primary');
+    if (primaries.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sites'],
+        message: `${primaries.length} primary sites (${primaries.join(', ') || 'none'}) (allowed: exactly one site with role "primary", the other "disaster-recovery")`,
+      });
+    }
   }
-  if (env.objectives.logBackupInterval.isLongerThan(env.objectives.recoveryPoint)) {
+  if (parsed(['objectives']) && env.objectives.logBackupInterval.isLongerThan(env.objectives.recoveryPoint)) {
     ctx.addIssue({
       code: 'custom',
       path: ['objectives', 'logBackupInterval'],
       message: `"${env.objectives.logBackupInterval}" is longer than the recovery point "${env.objectives.recoveryPoint}" (allowed: at most the recovery point)`,
     });
   }
-  if (env.tier === 'production') {
+  if (parsed(['tier']) && env.tier === 'production') {
     const plan = OPERATIONS_PLAN;
-    if (env.objectives.recoveryPoint.isLongerThan(plan.recoveryPoint)) {
-      ctx.addIssue({ code: 'custom', path: ['objectives', 'recoveryPoint'], message: `"${env.objectives.recoveryPoint}" is weaker than the operations plan (allowed in production: at most "${plan.recoveryPoint}")` });
-    }
-    if (env.objectives.recoveryTime.isLongerThan(plan.recoveryTime)) {
-      ctx.addIssue({ code: 'custom', path: ['objectives', 'recoveryTime'], message: `"${env.objectives.recoveryTime}" is weaker than the operations plan (allowed in production: at most "${plan.recoveryTime}")` });
-    }
-    if (env.objectives.availabilityPercent < plan.availabilityPercent) {
-      ctx.addIssue({ code: 'custom', path: ['objectives', 'availabilityPercent'], message: `${env.objectives.availabilityPercent} is weaker than the operations plan (allowed in production: at least ${plan.availabilityPercent})` });
-    }
-    for (const siteName of SITE_NAMES) {
-      const replicas = env.sites[siteName].workloads.loanService.replicas;
-      if (replicas < 2) {
-        ctx.addIssue({ code: 'custom', path: ['sites', siteName, 'workloads', 'loanService', 'replicas'], message: `${replicas} leaves no replica during a node failure or rollout (allowed in production: at least 2)` });
+    if (parsed(['objectives'])) {
+      if (env.objectives.recoveryPoint.isLongerThan(plan.recoveryPoint)) {
+        ctx.addIssue({ code: 'custom', path: ['objectives', 'recoveryPoint'], message: `"${env.objectives.recoveryPoint}" is weaker than the operations plan (allowed in production: at most "${plan.recoveryPoint}")` });
+      }
+      if (env.objectives.recoveryTime.isLongerThan(plan.recoveryTime)) {
+        ctx.addIssue({ code: 'custom', path: ['objectives', 'recoveryTime'], message: `"${env.objectives.recoveryTime}" is weaker than the operations plan (allowed in production: at most "${plan.recoveryTime}")` });
+      }
+      if (env.objectives.availabilityPercent < plan.availabilityPercent) {
+        ctx.addIssue({ code: 'custom', path: ['objectives', 'availabilityPercent'], message: `${env.objectives.availabilityPercent} is weaker than the operations plan (allowed in production: at least ${plan.availabilityPercent})` });
       }
     }
-    if (env.state.kind !== 's3') {
-      ctx.addIssue({ code: 'custom', path: ['state', 'kind'], message: `"${env.state.kind}" keeps production state on one machine (allowed in production: s3)` });
+    for (const siteName of SITE_NAMES) {
+      const replicasPath = ['sites', siteName, 'workloads', 'loanService', 'replicas'];
+      const replicas = parsed(replicasPath) ? env.sites[siteName].workloads.loanService.replicas : undefined;
+      if (replicas !== undefined && replicas < 2) {
+        ctx.addIssue({ code: 'custom', path: replicasPath, message: `${replicas} leaves no replica during a node failure or rollout (allowed in production: at least 2)` });
+      }
+    }
+    for (const siteName of SITE_NAMES) {
+      const state = parsed(['sites', siteName, 'state']) ? env.sites[siteName].state : undefined;
+      if (state !== undefined && state.kind !== 's3') {
+        ctx.addIssue({ code: 'custom', path: ['sites', siteName, 'state', 'kind'], message: `"${state.kind}" keeps production state on one machine (allowed in production: s3)` });
+      }
     }
   }
-}, { when: (payload) => payload.issues.length === 0 }); // cross-field rules run only on otherwise valid input
+  if (parsed(...SITE_NAMES.map((name) => ['sites', name, 'state']))) {
+    const [first, second] = SITE_NAMES.map((name) => env.sites[name].state);
+    if (first.kind === 's3' && second.kind === 's3' && first.endpoint === second.endpoint && first.bucket === second.bucket) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sites', SITE_NAMES[1], 'state'],
+        message: `bucket ${JSON.stringify(second.bucket)} at ${JSON.stringify(second.endpoint)} also holds the state of ${SITE_NAMES[0]} (allowed: a state store of the site's own, so losing one site never loses the other's state)`,
+      });
+    }
+  }
+}, RUN_ALWAYS);
 
 /** What an environment file exports (before defaults and parsing). */
 export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
 /** What one site of an environment file holds (before parsing). */
 export type SiteInput = EnvironmentInput['sites'][SiteName];
 /** A parsed, validated environment. */
-export type Environment = z.output<typeof EnvironmentSchema>;
+export type Environment = Omit<z.output<typeof EnvironmentSchema>, 'state'>;
 export type Site = Environment['sites'][SiteName];
 export type NamespaceQuota = Site['sizing']['namespaces'][NamespaceRole];
 export type ContainerDefaults = Site['sizing']['containerDefaults'];
-export type StateBackend = Environment['state'];
+export type StateBackend = Site['state'];
 export type WorkloadSizing = Site['workloads']['loanService'];
 export type ClusterAccess = Site['cluster'];
 
-/** A strict object whose unknown-key error lists the keys that are allowed. */
-function strict<T extends z.ZodRawShape>(shape: T) {
+/**
+ * A strict object whose unknown-key error lists the keys that are allowed. `retired` names
+ * keys that were once accepted, each with the message that says what to write instead; they
+ * are not listed as allowed.
+ */
+function strict<T extends z.ZodRawShape, R extends Record<string, string> = Record<never, string>>(shape: T, retired?: R) {
   const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) => {
-      if (issue.code === 'unrecognized_keys') return `unknown key (allowed: ${allowed})`;
-      if (issue.code === 'invalid_type') {
-        return issue.input === undefined ? `is required (allowed: an object with ${allowed})` : `${describe(issue.input)} is not an object (allowed: an object with ${allowed})`;
-      }
-      return undefined;
+  const retiredShape = Object.fromEntries(
+    Object.entries(retired ?? {}).map(([key, message]) => [key, z.never({ error: message }).optional()]),
+  ) as { [K in keyof R]: z.ZodOptional<z.ZodNever> };
+  return z.strictObject(
+    { ...shape, ...retiredShape },
+    {
+      error: (issue) => {
+        if (issue.code === 'unrecognized_keys') return `unknown key (allowed: ${allowed})`;
+        if (issue.code === 'invalid_type') {
+          return issue.input === undefined ? `is required (allowed: an object with ${allowed})` : `${describe(issue.input)} is not an object (allowed: an object with ${allowed})`;
+        }
+        return undefined;
+      },
     },
-  });
+  );
+}
+
+/** Messages for a union told apart by `kind`: a missing object, a non-object, an unknown kind. */
+function kindError(what: string, kinds: readonly string[]) {
+  const allowed = kinds.join(', ');
+  return (issue: z.core.$ZodRawIssue): string => {
+    if (issue.input === undefined) return `is required (allowed: an object with kind ${allowed})`;
+    if (typeof issue.input !== 'object' || issue.input === null) return `${describe(issue.input)} is not an object (allowed: an object with kind ${allowed})`;
+    return `${describe((issue.input as { kind?: unknown }).kind)} is not a ${what} kind (allowed: ${allowed})`;
+  };
+}
+
+/**
+ * Which fields of the object a rule is on parsed without a problem (paths relative to that
+ * object): a rule reads only those, so it never reads a value that failed to parse. Unknown
+ * keys do not count as a problem of any field. Call it before the rule adds issues.
+ */
+function parsedFields(ctx: z.core.$RefinementCtx<unknown>): (...reads: readonly (readonly PropertyKey[])[]) => boolean {
+  const problems = ctx.issues.filter((issue) => issue.code !== 'unrecognized_keys').map((issue) => issue.path ?? []);
+  return (...reads) => !problems.some((at) => reads.some((read) => startsWith(at, read) || startsWith(read, at)));
+}
+
+function startsWith(path: readonly PropertyKey[], prefix: readonly PropertyKey[]): boolean {
+  return prefix.length <= path.length && prefix.every((segment, index) => path[index] === segment);
 }
 
 function describe(value: unknown): string {

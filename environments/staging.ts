@@ -33,18 +33,13 @@ export default {
     fullBackupSchedule: 'daily',
     logBackupInterval: '15m',
   },
-  state: {
-    kind: 's3',
-    endpoint: 'https://state.lusaka.lms.co.zm',
-    bucket: 'lms-terraform-state-staging',
-    region: 'zm-lusaka-1',
-  },
   sites: {
     lusaka: {
       role: 'primary',
       dataCentre: 'Infratel Lusaka',
       cluster: { kind: 'api-endpoint', endpoint: 'https://api.staging.lusaka.lms.co.zm:6443' },
       dnsDomain: 'staging.lusaka.lms.co.zm',
+      state: { kind: 's3', endpoint: 'https://state.staging.lusaka.lms.co.zm', bucket: 'lms-terraform-state-staging-lusaka', region: 'zm-lusaka-1' },
       nodePools: [
         { name: 'system', purpose: 'system', nodeCount: 1, cpuCores: 4, memoryGiB: 16 },
         { name: 'general', purpose: 'general', nodeCount: 2, cpuCores: 8, memoryGiB: 32 },
@@ -57,6 +52,7 @@ export default {
       dataCentre: 'Paratus Kitwe',
       cluster: { kind: 'api-endpoint', endpoint: 'https://api.staging.kitwe.lms.co.zm:6443' },
       dnsDomain: 'staging.kitwe.lms.co.zm',
+      state: { kind: 's3', endpoint: 'https://state.staging.kitwe.lms.co.zm', bucket: 'lms-terraform-state-staging-kitwe', region: 'zm-kitwe-1' },
       nodePools: [
         { name: 'system', purpose: 'system', nodeCount: 1, cpuCores: 4, memoryGiB: 16 },
         { name: 'general', purpose: 'general', nodeCount: 1, cpuCores: 8, memoryGiB: 32 },

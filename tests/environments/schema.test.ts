@@ -33,7 +33,12 @@ describe('the committed environments', () => {
     expect(production.objectives.recoveryTime.toString()).toBe('4h');
     expect(production.objectives.availabilityPercent).toBe(99.9);
     expect(production.objectives.fullBackupSchedule).toBe('daily');
-    expect(production.state.kind).toBe('s3');
+  });
+
+  test('production keeps each site\'s state at that site, in a bucket of its own', () => {
+    const production = ENVIRONMENTS.find((env) => env.name === 'production')!;
+    expect(production.sites.lusaka.state).toEqual({ kind: 's3', endpoint: 'https://state.prod.lusaka.lms.co.zm', bucket: 'lms-terraform-state-production-lusaka', region: 'zm-lusaka-1' });
+    expect(production.sites.kitwe.state).toEqual({ kind: 's3', endpoint: 'https://state.prod.kitwe.lms.co.zm', bucket: 'lms-terraform-state-production-kitwe', region: 'zm-kitwe-1' });
   });
 });
 
@@ -46,12 +51,12 @@ describe('invalid environments: one exact line per problem', () => {
 
   test('unknown key lists the allowed keys', () => {
     expect(problemsAfter((env) => (env.sites.kitwe.colour = 'blue'))).toEqual([
-      `${FILE}: sites.kitwe.colour: unknown key (allowed: role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, sizing, workloads, retention)`,
+      `${FILE}: sites.kitwe.colour: unknown key (allowed: role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, state, sizing, workloads, retention)`,
     ]);
   });
 
   test('missing site', () => {
-    expect(problemsAfter((env) => delete env.sites.kitwe)).toEqual([`${FILE}: sites.kitwe: is required (allowed: an object with role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, sizing, workloads, retention)`]);
+    expect(problemsAfter((env) => delete env.sites.kitwe)).toEqual([`${FILE}: sites.kitwe: is required (allowed: an object with role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, state, sizing, workloads, retention)`]);
   });
 
   test('two primaries', () => {
@@ -79,14 +84,14 @@ describe('invalid environments: one exact line per problem', () => {
   });
 
   test('state endpoint over plain http', () => {
-    expect(problemsAfter((env) => (env.state.endpoint = 'http://state.lusaka.lms.co.zm'))).toEqual([
-      `${FILE}: state.endpoint: "http://state.lusaka.lms.co.zm" does not use https (allowed: https://<host in *.lms.co.zm>[:port])`,
+    expect(problemsAfter((env) => (env.sites.lusaka.state.endpoint = 'http://state.prod.lusaka.lms.co.zm'))).toEqual([
+      `${FILE}: sites.lusaka.state.endpoint: "http://state.prod.lusaka.lms.co.zm" does not use https (allowed: https://<host in *.lms.co.zm>[:port])`,
     ]);
   });
 
   test('endpoint with credentials in it', () => {
-    expect(problemsAfter((env) => (env.state.endpoint = 'https://admin:secret@state.lusaka.lms.co.zm'))).toEqual([
-      `${FILE}: state.endpoint: "https://admin:secret@state.lusaka.lms.co.zm" must be a bare endpoint, without path, query or credentials (allowed: https://<host>[:port])`,
+    expect(problemsAfter((env) => (env.sites.lusaka.state.endpoint = 'https://admin:secret@state.prod.lusaka.lms.co.zm'))).toEqual([
+      `${FILE}: sites.lusaka.state.endpoint: "https://admin:secret@state.prod.lusaka.lms.co.zm" must be a bare endpoint, without path, query or credentials (allowed: https://<host>[:port])`,
     ]);
   });
 
@@ -146,17 +151,124 @@ describe('invalid environments: one exact line per problem', () => {
     ]);
   });
 
-  test('production on local state', () => {
-    expect(problemsAfter((env) => (env.state = { kind: 'local', directory: '.terraform-state' }))).toEqual([
-      `${FILE}: state.kind: "local" keeps production state on one machine (allowed in production: s3)`,
+  test('one state backend for the whole environment, as files used to have it', () => {
+    expect(
+      problemsAfter((env) => {
+        env.state = env.sites.lusaka.state;
+        delete env.sites.lusaka.state;
+        delete env.sites.kitwe.state;
+      }),
+    ).toEqual([
+      `${FILE}: sites.lusaka.state: is required (allowed: an object with kind s3, local)`,
+      `${FILE}: sites.kitwe.state: is required (allowed: an object with kind s3, local)`,
+      `${FILE}: state: a state backend for the whole environment is no longer accepted (allowed: one per site, as sites.lusaka.state and sites.kitwe.state, so either site can be planned and applied with the other gone)`,
     ]);
   });
 
-  test('local state outside the project', () => {
-    expect(problemsAfter((env) => (env.state.directory = '/var/lib/state'), 'dev')).toEqual([
-      `environments/dev.ts: state.directory: "/var/lib/state" is not a relative directory inside the project (allowed: e.g. ".terraform-state")`,
+  test('a top-level state next to the per-site ones is still refused', () => {
+    expect(problemsAfter((env) => (env.state = { kind: 'local', directory: '.terraform-state' }), 'dev')).toEqual([
+      `environments/dev.ts: state: a state backend for the whole environment is no longer accepted (allowed: one per site, as sites.lusaka.state and sites.kitwe.state, so either site can be planned and applied with the other gone)`,
     ]);
-    expect(problemsAfter((env) => (env.state.directory = '../state'), 'dev')).toHaveLength(1);
+  });
+
+  test('state backend that is not an object, or of an unknown kind', () => {
+    expect(
+      problemsAfter((env) => {
+        env.sites.lusaka.state = 's3://state';
+        env.sites.kitwe.state = { kind: 'gcs', bucket: 'x' };
+      }),
+    ).toEqual([
+      `${FILE}: sites.lusaka.state: "s3://state" is not an object (allowed: an object with kind s3, local)`,
+      `${FILE}: sites.kitwe.state.kind: "gcs" is not a state backend kind (allowed: s3, local)`,
+    ]);
+  });
+
+  test('a site\'s state endpoint at the other site', () => {
+    expect(problemsAfter((env) => (env.sites.kitwe.state.endpoint = 'https://state.prod.lusaka.lms.co.zm'))).toEqual([
+      `${FILE}: sites.kitwe.state.endpoint: "https://state.prod.lusaka.lms.co.zm" is not in the site's dnsDomain "prod.kitwe.lms.co.zm" (allowed: https://<host in *.prod.kitwe.lms.co.zm>, so the site's state survives the loss of the other site)`,
+    ]);
+  });
+
+  test('a state endpoint on the site\'s own domain itself, or a deeper subdomain, is inside it', () => {
+    expect(
+      problemsAfter((env) => {
+        env.sites.lusaka.state.endpoint = 'https://prod.lusaka.lms.co.zm:9000';
+        env.sites.kitwe.state.endpoint = 'https://minio.state.prod.kitwe.lms.co.zm';
+      }),
+    ).toEqual([]);
+  });
+
+  test('a look-alike domain is not inside the site\'s domain', () => {
+    expect(problemsAfter((env) => (env.sites.kitwe.state.endpoint = 'https://state.notprod.kitwe.lms.co.zm'))).toEqual([
+      `${FILE}: sites.kitwe.state.endpoint: "https://state.notprod.kitwe.lms.co.zm" is not in the site's dnsDomain "prod.kitwe.lms.co.zm" (allowed: https://<host in *.prod.kitwe.lms.co.zm>, so the site's state survives the loss of the other site)`,
+    ]);
+  });
+
+  test('both sites in one state bucket', () => {
+    const shared = (env: any) => {
+      // Nested domains are the only way one endpoint can be inside both sites' domains.
+      env.sites.lusaka.dnsDomain = 'lms.co.zm';
+      env.sites.lusaka.state.endpoint = 'https://state.prod.kitwe.lms.co.zm';
+      env.sites.lusaka.state.bucket = 'lms-terraform-state-production-kitwe';
+    };
+    expect(problemsAfter(shared)).toEqual([
+      `${FILE}: sites.kitwe.state: bucket "lms-terraform-state-production-kitwe" at "https://state.prod.kitwe.lms.co.zm" also holds the state of lusaka (allowed: a state store of the site's own, so losing one site never loses the other's state)`,
+    ]);
+    expect(
+      problemsAfter((env) => {
+        shared(env);
+        env.sites.lusaka.state.bucket = 'lms-terraform-state-production-lusaka';
+      }),
+    ).toEqual([]);
+  });
+
+  test('production on local state, per site', () => {
+    expect(problemsAfter((env) => (env.sites.kitwe.state = { kind: 'local', directory: '.terraform-state' }))).toEqual([
+      `${FILE}: sites.kitwe.state.kind: "local" keeps production state on one machine (allowed in production: s3)`,
+    ]);
+  });
+
+  test('dev and staging may keep local state', () => {
+    expect(problemsAfter((env) => (env.sites.kitwe.state = { kind: 'local', directory: '.terraform-state' }), 'staging')).toEqual([]);
+  });
+
+  test('local state outside the project', () => {
+    expect(problemsAfter((env) => (env.sites.lusaka.state.directory = '/var/lib/state'), 'dev')).toEqual([
+      `environments/dev.ts: sites.lusaka.state.directory: "/var/lib/state" is not a relative directory inside the project (allowed: e.g. ".terraform-state")`,
+    ]);
+    expect(problemsAfter((env) => (env.sites.kitwe.state.directory = '../state'), 'dev')).toEqual([
+      `environments/dev.ts: sites.kitwe.state.directory: "../state" is not a relative directory inside the project (allowed: e.g. ".terraform-state")`,
+    ]);
+  });
+
+  test('cross-field rules report together with unrelated problems', () => {
+    expect(
+      problemsAfter((env) => {
+        env.sites.kitwe.registry = 'docker.io';
+        env.sites.kitwe.state.endpoint = 'https://state.prod.lusaka.lms.co.zm';
+        env.sites.lusaka.state = { kind: 'local', directory: '.terraform-state' };
+        env.objectives.availabilityPercent = 'high';
+      }),
+    ).toEqual([
+      `${FILE}: objectives.availabilityPercent: "high" is not a number (allowed: number)`,
+      `${FILE}: sites.kitwe.registry: "docker.io" is not an approved in-country registry (allowed: registry.lms.co.zm)`,
+      `${FILE}: sites.kitwe.state.endpoint: "https://state.prod.lusaka.lms.co.zm" is not in the site's dnsDomain "prod.kitwe.lms.co.zm" (allowed: https://<host in *.prod.kitwe.lms.co.zm>, so the site's state survives the loss of the other site)`,
+      `${FILE}: sites.lusaka.state.kind: "local" keeps production state on one machine (allowed in production: s3)`,
+    ]);
+  });
+
+  test('a rule never reads a field that failed to parse', () => {
+    expect(
+      problemsAfter((env) => {
+        env.objectives.recoveryPoint = 'soon';
+        env.sites.kitwe.state.endpoint = 'ftp://state';
+        env.tier = 'prod';
+      }),
+    ).toEqual([
+      `${FILE}: tier: "prod" is not allowed (allowed: development, staging, production)`,
+      `${FILE}: objectives.recoveryPoint: "soon" is not a duration (allowed: a whole number followed by s, m, h or d, e.g. "15m", "1h", "30d")`,
+      `${FILE}: sites.kitwe.state.endpoint: "ftp://state" does not use https (allowed: https://<host in *.lms.co.zm>[:port])`,
+    ]);
   });
 
   test('unknown enum value and unsupported Kubernetes version', () => {
