@@ -1,12 +1,11 @@
 import { App as Cdk8sApp } from 'cdk8s';
-import { Construct } from 'constructs';
-import { LOAN_SERVICE_PORT, LoanServiceChart, VAULT_SECRETS_DIR, type VaultSecretFile } from '../charts-ts/loan-service-chart';
-import { KubernetesObjects, type KubeObject } from './kubernetes-objects';
-import { PLATFORM_PEERS, SCRAPE_LABELS, peerServiceHost } from './platform-peers';
+import type { Construct } from 'constructs';
+import { LOAN_SERVICE_PORT, LoanServiceChart, VAULT_SECRETS_DIR, type LoanServiceChartProps, type VaultSecretFile } from '../charts-ts/loan-service-chart';
+import { PlatformComponent, type KubeObject } from './platform-component';
 import { PlatformError, formatValue } from './platform-error';
 import { cpuMillis, memoryMiB } from './quantities';
+import type { DatabaseEndpoint, MetricsScraper, NetworkPeer, ObjectStoreEndpoint, VaultEndpoint } from './service-references';
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
-import type { SiteProviders } from './site-providers';
 import { imageReference } from './versions';
 
 /** Replicas and resources of the loan-service at one site (Kubernetes quantities). */
@@ -23,10 +22,11 @@ export interface WorkloadSizing {
   readonly memoryLimit: string;
 }
 
-/** Where the loan-service keeps its records. */
+/** The loan-service's database on a SQL Server instance. */
 export interface LoanServiceDatabase {
-  readonly host: string;
-  readonly port: number;
+  /** The SQL Server instance. */
+  readonly server: DatabaseEndpoint;
+  /** Database name. */
   readonly name: string;
   /** Login name; the password comes from Vault (`mssql-password`). */
   readonly user: string;
@@ -34,15 +34,15 @@ export interface LoanServiceDatabase {
 
 /** Where the loan-service keeps application documents. */
 export interface LoanServiceDocumentStore {
-  /** S3 API endpoint of the site's MinIO. */
-  readonly endpoint: string;
+  /** The site's object store. */
+  readonly store: ObjectStoreEndpoint;
   readonly bucket: string;
-  readonly region: string;
 }
 
 /** How the loan-service's pods get their secrets. */
 export interface LoanServiceVault {
-  readonly address: string;
+  /** The site's Vault. */
+  readonly vault: VaultEndpoint;
   /** The Vault Kubernetes-auth role bound to the `loan-service` service account. */
   readonly role: string;
   /** KV v2 secret holding `mssql_password`, `s3_access_key_id`, `s3_secret_access_key`, `auth_jwt_secret`. */
@@ -50,33 +50,24 @@ export interface LoanServiceVault {
 }
 
 export interface LoanServiceProps {
-  /** Environment name, e.g. `production`. */
-  readonly environmentName: string;
   /** The site's cluster baseline: namespaces, labels and PriorityClasses come from it. */
   readonly cluster: SiteCluster;
-  /** The site's providers in the stack the loan-service is applied by. */
-  readonly providers: SiteProviders;
   /** The site's role: a disaster-recovery site runs `standbyReplicas` as a warm standby. */
   readonly siteRole: 'primary' | 'disaster-recovery';
   /** The site's in-country registry mirror. */
   readonly registry: string;
   /** Replicas and resources from the environment. */
   readonly sizing: WorkloadSizing;
-  /**
-   * SQL Server the service uses.
-   * @default - `sql-server` in the data namespace, port 1433, database `lms`, user `loan_service`
-   */
-  readonly database?: LoanServiceDatabase;
-  /**
-   * S3-compatible document store.
-   * @default - `https://minio.<data namespace>.svc.cluster.local:9000`, bucket `loan-documents`, region `zm-<site>-1`
-   */
-  readonly documentStore?: LoanServiceDocumentStore;
-  /**
-   * Vault the agent talks to.
-   * @default - `https://vault.<security namespace>.svc.cluster.local:8200`, role `loan-service`, KV `kv/data/<environment>/loan-service`
-   */
-  readonly vault?: LoanServiceVault;
+  /** The SQL Server database the service keeps its records in. */
+  readonly database: LoanServiceDatabase;
+  /** The S3 bucket application documents are kept in. */
+  readonly documentStore: LoanServiceDocumentStore;
+  /** Where the Vault agent fetches the service's secrets. */
+  readonly secrets: LoanServiceVault;
+  /** Workloads that call the service's HTTP port (the ingress controller). */
+  readonly callers: readonly NetworkPeer[];
+  /** The Prometheus that scrapes the service's `/metrics`. */
+  readonly metrics: MetricsScraper;
   /**
    * Numeric user the container runs as.
    * @default 1000 - the image's non-root `node` user (USER in app-services/loan-service/Dockerfile)
@@ -100,15 +91,19 @@ const SECRET_FILES = [
  * `standbyReplicas` on the disaster-recovery site, so failover is a change of roles in the
  * environment file, not of code.
  */
-export class LoanService extends Construct {
+export class LoanService extends PlatformComponent {
   public readonly namespace: string;
   public readonly image: string;
   /** Effective replica count for this site's role. */
   public readonly replicas: number;
+  /** Replicas the service runs where its site is primary: what a DR site must carry after failover. */
+  public readonly primaryReplicas: number;
   public readonly maxReplicas: number;
+  /** Requests and limits of one pod, in millicores and MiB. */
+  public readonly podResources: LoanServiceChartProps['resources'];
   public readonly database: LoanServiceDatabase;
   public readonly documentStore: LoanServiceDocumentStore;
-  public readonly vault: LoanServiceVault;
+  public readonly secrets: LoanServiceVault;
   public readonly runAsUser: number;
   /** The secret files the Vault agent renders. */
   public readonly secretFiles: readonly VaultSecretFile[];
@@ -119,38 +114,34 @@ export class LoanService extends Construct {
   constructor(scope: Construct, id: string, props: LoanServiceProps) {
     super(scope, id);
     const where = `LoanService ${this.node.path}`;
-    const namespaces = props.cluster.namespaces;
-    this.namespace = namespaces.apps;
+    this.namespace = props.cluster.namespaces.apps;
     this.image = imageReference(props.registry, 'loanService');
+    this.primaryReplicas = props.sizing.replicas;
     this.replicas = props.siteRole === 'primary' ? props.sizing.replicas : props.sizing.standbyReplicas;
     this.maxReplicas = props.sizing.maxReplicas;
     this.runAsUser = props.runAsUser ?? LOAN_SERVICE_IMAGE_USER;
     if (!Number.isInteger(this.runAsUser) || this.runAsUser < 1) {
       throw PlatformError.invalidProp(where, 'runAsUser', props.runAsUser, 'a whole number above 0: the container never runs as root');
     }
-    this.database = props.database ?? {
-      host: peerServiceHost('sql-server', namespaces.data),
-      port: PLATFORM_PEERS.sqlServer.port,
-      name: 'lms',
-      user: 'loan_service',
-    };
-    if (!Number.isInteger(this.database.port) || this.database.port < 1 || this.database.port > 65535) {
-      throw PlatformError.invalidProp(where, 'database.port', this.database.port, 'a TCP port, 1-65535');
+    this.database = props.database;
+    if (!Number.isInteger(this.database.server.port) || this.database.server.port < 1 || this.database.server.port > 65535) {
+      throw PlatformError.invalidProp(where, 'database.server.port', this.database.server.port, 'a TCP port, 1-65535');
     }
-    this.documentStore = props.documentStore ?? {
-      endpoint: `https://${peerServiceHost('minio', namespaces.data)}:${PLATFORM_PEERS.minio.port}`,
-      bucket: 'loan-documents',
-      region: `zm-${props.cluster.siteName}-1`,
-    };
-    if (!/^https:\/\//.test(this.documentStore.endpoint)) {
-      throw new PlatformError(`${where}: documentStore.endpoint: ${formatValue(this.documentStore.endpoint)} is not allowed (allowed: an https:// URL; documents are encrypted in transit)`);
+    this.documentStore = props.documentStore;
+    if (!/^https:\/\//.test(this.documentStore.store.url)) {
+      throw new PlatformError(`${where}: documentStore.store.url: ${formatValue(this.documentStore.store.url)} is not allowed (allowed: an https:// URL; documents are encrypted in transit)`);
     }
-    this.vault = props.vault ?? {
-      address: `https://${peerServiceHost('vault', namespaces.security)}:${PLATFORM_PEERS.vault.port}`,
-      role: 'loan-service',
-      kvPath: `kv/data/${props.environmentName}/loan-service`,
+    this.secrets = props.secrets;
+    if (!/^https:\/\//.test(this.secrets.vault.address)) {
+      throw new PlatformError(`${where}: secrets.vault.address: ${formatValue(this.secrets.vault.address)} is not allowed (allowed: an https:// URL; secrets are encrypted in transit)`);
+    }
+    this.secretFiles = SECRET_FILES.map((secret) => ({ ...secret, path: this.secrets.kvPath }));
+    this.podResources = {
+      cpuRequestMillis: cpuMillis(props.sizing.cpuRequest, `${where}: sizing.cpuRequest`),
+      cpuLimitMillis: cpuMillis(props.sizing.cpuLimit, `${where}: sizing.cpuLimit`),
+      memoryRequestMiB: memoryMiB(props.sizing.memoryRequest, `${where}: sizing.memoryRequest`),
+      memoryLimitMiB: memoryMiB(props.sizing.memoryLimit, `${where}: sizing.memoryLimit`),
     };
-    this.secretFiles = SECRET_FILES.map((secret) => ({ ...secret, path: this.vault.kvPath }));
     this.containerEnv = {
       NODE_ENV: 'production',
       HOST: '0.0.0.0',
@@ -160,58 +151,36 @@ export class LoanService extends Construct {
       // pod, then finishes in-flight requests: well inside terminationGracePeriodSeconds (40).
       SHUTDOWN_DELAY_MS: '5000',
       DATABASE_CLIENT: 'mssql',
-      MSSQL_HOST: this.database.host,
-      MSSQL_PORT: String(this.database.port),
+      MSSQL_HOST: this.database.server.host,
+      MSSQL_PORT: String(this.database.server.port),
       MSSQL_DATABASE: this.database.name,
       MSSQL_USER: this.database.user,
       MSSQL_ENCRYPT: 'true',
       DOCUMENT_STORE: 's3',
-      S3_ENDPOINT: this.documentStore.endpoint,
+      S3_ENDPOINT: this.documentStore.store.url,
       S3_BUCKET: this.documentStore.bucket,
-      S3_REGION: this.documentStore.region,
+      S3_REGION: this.documentStore.store.region,
       S3_FORCE_PATH_STYLE: 'true',
       AUTH_MODE: 'jwt',
       VAULT_SECRETS_DIR,
     };
 
-    const peer = (name: keyof typeof PLATFORM_PEERS) => ({
-      namespace: namespaces[PLATFORM_PEERS[name].namespaceRole],
-      podLabels: PLATFORM_PEERS[name].podLabels,
-      port: PLATFORM_PEERS[name].port,
-    });
     const chart = new LoanServiceChart(new Cdk8sApp(), 'loan-service', {
       namespace: this.namespace,
       image: this.image,
       replicas: this.replicas,
       maxReplicas: this.maxReplicas,
-      resources: {
-        cpuRequestMillis: cpuMillis(props.sizing.cpuRequest, `${where}: sizing.cpuRequest`),
-        cpuLimitMillis: cpuMillis(props.sizing.cpuLimit, `${where}: sizing.cpuLimit`),
-        memoryRequestMiB: memoryMiB(props.sizing.memoryRequest, `${where}: sizing.memoryRequest`),
-        memoryLimitMiB: memoryMiB(props.sizing.memoryLimit, `${where}: sizing.memoryLimit`),
-      },
+      resources: this.podResources,
       runAsUser: this.runAsUser,
       priorityClassName: PRIORITY_CLASSES.apps.name,
       labels: { ...props.cluster.labels, 'app.kubernetes.io/component': 'loan-service' },
       env: this.containerEnv,
-      vault: { address: this.vault.address, role: this.vault.role, secrets: this.secretFiles },
-      // The ingress controller and Prometheus reach the service port itself.
-      ingressFrom: [
-        { ...peer('ingressController'), port: LOAN_SERVICE_PORT },
-        { ...peer('prometheus'), port: LOAN_SERVICE_PORT },
-      ],
-      egressTo: [peer('sqlServer'), peer('minio'), peer('vault')],
-      serviceMonitorLabels: SCRAPE_LABELS,
+      vault: { address: this.secrets.vault.address, role: this.secrets.role, secrets: this.secretFiles },
+      // Callers and Prometheus reach the service port itself.
+      ingressFrom: [...props.callers, props.metrics.peer].map((peer) => ({ ...peer, port: LOAN_SERVICE_PORT })),
+      egressTo: [this.database.server.peer, this.documentStore.store.peer, this.secrets.vault.peer],
+      serviceMonitorLabels: props.metrics.serviceMonitorLabels,
     });
     this.objects = chart.toJson() as KubeObject[];
-    new KubernetesObjects(this, 'objects', { provider: props.providers.kubernetes, objects: this.objects });
-
-    // Spans two constructs: the baseline the service relies on and the cluster it is applied to.
-    this.node.addValidation({
-      validate: () =>
-        props.providers.alias === props.cluster.siteName
-          ? []
-          : [`${where}: providers: site "${props.providers.alias}" is not the site of cluster "${props.cluster.siteName}" (allowed: the providers of site "${props.cluster.siteName}")`],
-    });
   }
 }

@@ -1,5 +1,5 @@
 import { App as Cdk8sApp } from 'cdk8s';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import {
   SiteBaselineChart,
   type BaselineNamespace,
@@ -8,10 +8,9 @@ import {
   type NamespaceQuota,
   type PodSecurityLevel,
 } from '../charts-ts/site-baseline-chart';
-import { KubernetesObjects, type KubeObject } from './kubernetes-objects';
 import { NAMESPACE_ROLES, siteNamespaces, type NamespaceRole } from './namespaces';
+import { PlatformComponent, type KubeObject } from './platform-component';
 import { PlatformError, formatValue } from './platform-error';
-import { SiteProviders, type ClusterAccess } from './site-providers';
 
 /** A namespace's Pod Security Admission level, and why when it is not `restricted`. */
 export interface PodSecurity {
@@ -52,10 +51,8 @@ export type { ContainerDefaults, NamespaceQuota };
 export interface SiteClusterProps {
   /** Environment name, e.g. `production`; labels every object. */
   readonly environmentName: string;
-  /** Which site this is, e.g. `lusaka`: the providers' alias and a label on every object. */
+  /** Which site this is, e.g. `lusaka`: a label on every object. */
   readonly siteName: string;
-  /** How Terraform reaches the site's API server. */
-  readonly cluster: ClusterAccess;
   /** Kubernetes minor version of the cluster (`1.30`); pins the Pod Security labels. */
   readonly kubernetesVersion: string;
   /** ResourceQuota of each baseline namespace. */
@@ -70,20 +67,20 @@ export interface SiteClusterProps {
 }
 
 /**
- * One site's Kubernetes cluster as the platform sees it: its aliased kubernetes and helm
- * providers, and the baseline every workload relies on (namespaces with Pod Security
- * labels, default-deny NetworkPolicies with DNS egress, quotas, container defaults and
- * PriorityClasses).
+ * One site's Kubernetes cluster as the platform sees it: the baseline every workload relies
+ * on (namespaces with Pod Security labels, default-deny NetworkPolicies with DNS egress,
+ * quotas, container defaults and PriorityClasses).
  */
-export class SiteCluster extends Construct {
+export class SiteCluster extends PlatformComponent {
   public readonly siteName: string;
-  public readonly providers: SiteProviders;
   /** Namespace name per role, e.g. `namespaces.apps === 'lms-apps'`. */
   public readonly namespaces: Readonly<Record<NamespaceRole, string>>;
   /** The effective Pod Security of each namespace role. */
   public readonly podSecurity: Readonly<Record<NamespaceRole, PodSecurity>>;
   /** Labels every object of this site carries. */
   public readonly labels: Readonly<Record<string, string>>;
+  /** ResourceQuota of each baseline namespace. */
+  public readonly namespaceQuotas: Readonly<Record<NamespaceRole, NamespaceQuota>>;
   /** The rendered baseline objects. */
   public readonly objects: readonly KubeObject[];
 
@@ -93,7 +90,7 @@ export class SiteCluster extends Construct {
     this.podSecurity = resolvePodSecurity(this.node.path, props.podSecurity);
     this.namespaces = siteNamespaces();
     this.labels = siteLabels(props.environmentName, props.siteName);
-    this.providers = new SiteProviders(this, 'providers', { siteName: props.siteName, cluster: props.cluster });
+    this.namespaceQuotas = props.namespaceQuotas;
 
     const namespaces: BaselineNamespace[] = NAMESPACE_ROLES.map((role) => ({
       name: this.namespaces[role],
@@ -109,7 +106,6 @@ export class SiteCluster extends Construct {
       labels: this.labels,
     });
     this.objects = chart.toJson() as KubeObject[];
-    new KubernetesObjects(this, 'baseline', { provider: this.providers.kubernetes, objects: this.objects });
   }
 }
 

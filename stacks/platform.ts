@@ -1,63 +1,37 @@
-import { TerraformStack, type App } from 'cdktf';
-import { LoanService } from '../constructs/loan-service';
-import { SiteCluster, type SiteClusterProps } from '../constructs/site-cluster';
-import { SiteProviders } from '../constructs/site-providers';
+import type { App } from 'cdktf';
 import { SITE_NAMES, type Environment, type SiteName } from '../environments/schema';
-import { stackName, type Layer } from './layers';
-import { configureStateBackend } from './state-backend';
+import { wireSites } from './cross-site';
+import { buildAppsLayer, buildBaseLayer, type AppsLayer, type BaseLayer, type Layer, type SiteInputs } from './layers';
+import { SiteStack } from './site-stack';
 
-/** The stacks built for one site, by layer. */
-export type SiteStacks = Readonly<Record<Layer, TerraformStack>>;
+/** The layers built for one site, each with its stack. */
+export interface SiteLayers {
+  readonly base: BaseLayer;
+  readonly apps: AppsLayer;
+}
 
 /**
- * Builds every stack of every environment and site into `app`: the one platform
- * definition, applied to each environment object.
+ * Builds every stack of every environment into `app`: both sites of an environment, layer
+ * by layer, then the cross-site wiring pass between them. Keyed `<environment>-<site>`.
  */
-export function buildPlatform(app: App, environments: readonly Environment[]): Map<string, SiteStacks> {
-  const built = new Map<string, SiteStacks>();
+export function buildPlatform(app: App, environments: readonly Environment[]): Map<string, SiteLayers> {
+  const built = new Map<string, SiteLayers>();
   for (const environment of environments) {
-    for (const siteName of SITE_NAMES) {
-      built.set(`${environment.name}-${siteName}`, buildSite(app, environment, siteName));
-    }
+    const sites = Object.fromEntries(SITE_NAMES.map((siteName) => [siteName, buildSite(app, { environment, siteName, site: environment.sites[siteName] })])) as Record<SiteName, SiteLayers>;
+    wireSites(environment, sites);
+    for (const siteName of SITE_NAMES) built.set(`${environment.name}-${siteName}`, sites[siteName]);
   }
+  for (const site of built.values()) for (const layer of Object.values(site)) layer.stack.bindComponents();
   return built;
 }
 
-/** What SiteCluster needs of one site of an environment. */
-export function siteClusterProps(environment: Environment, siteName: SiteName): SiteClusterProps {
-  const site = environment.sites[siteName];
-  return {
-    environmentName: environment.name,
-    siteName,
-    cluster: site.cluster,
-    kubernetesVersion: site.kubernetesVersion,
-    namespaceQuotas: site.sizing.namespaces,
-    containerDefaults: site.sizing.containerDefaults,
+function buildSite(app: App, inputs: SiteInputs): SiteLayers {
+  const stack = (layer: Layer, after: readonly SiteStack[] = []) => {
+    const created = new SiteStack(app, { environmentName: inputs.environment.name, siteName: inputs.siteName, layer, cluster: inputs.site.cluster, state: inputs.site.state });
+    for (const dependency of after) created.addDependency(dependency);
+    return created;
   };
-}
-
-function buildSite(app: App, environment: Environment, siteName: SiteName): SiteStacks {
-  const site = environment.sites[siteName];
-  const layerStack = (layer: Layer): TerraformStack => {
-    const name = stackName(environment.name, siteName, layer);
-    const stack = new TerraformStack(app, name);
-    configureStateBackend(stack, name, environment.state);
-    return stack;
-  };
-
-  const base = layerStack('base');
-  const cluster = new SiteCluster(base, 'site', siteClusterProps(environment, siteName));
-
-  const apps = layerStack('apps');
-  apps.addDependency(base);
-  new LoanService(apps, 'loan-service', {
-    environmentName: environment.name,
-    cluster,
-    providers: new SiteProviders(apps, 'providers', { siteName, cluster: site.cluster }),
-    siteRole: site.role,
-    registry: site.registry,
-    sizing: site.workloads.loanService,
-  });
-
+  const base = buildBaseLayer(stack('base'), inputs);
+  const apps = buildAppsLayer(stack('apps', [base.stack]), inputs, base);
   return { base, apps };
 }

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, TerraformStack } from 'cdktf';
+import { App } from 'cdktf';
 import { Yaml } from 'cdk8s';
-import { KubernetesObjects } from '../constructs/kubernetes-objects';
 import { PROJECT_ROOT, runEntry, selectedEnvironments } from './entry';
 import { buildPlatform } from './platform';
+import { SiteStack } from './site-stack';
 import { synthesizeAtomically } from './synthesize';
 
 /**
@@ -25,8 +25,8 @@ runEntry('render', () => {
   fs.rmSync(unused, { recursive: true, force: true });
   synthesizeAtomically(outdir, (directory) => {
     fs.mkdirSync(directory, { recursive: true });
-    for (const stack of app.node.children.filter((child): child is TerraformStack => child instanceof TerraformStack)) {
-      const objects = stack.node.findAll().filter((c): c is KubernetesObjects => c instanceof KubernetesObjects).flatMap((c) => c.objects);
+    for (const stack of app.node.children.filter((child): child is SiteStack => child instanceof SiteStack)) {
+      const objects = stack.components.flatMap((component) => component.objects);
       if (objects.length === 0) continue;
       fs.writeFileSync(path.join(directory, `${stack.node.id}.k8s.yaml`), `---\n${Yaml.stringify(...objects)}`);
     }

@@ -2,13 +2,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing, TerraformStack } from 'cdktf';
 import { LOAN_SERVICE_PORT } from '../../charts-ts/loan-service-chart';
-import { LOAN_SERVICE_IMAGE_USER, LoanService } from '../../constructs/loan-service';
-import { SiteCluster } from '../../constructs/site-cluster';
-import { SiteProviders } from '../../constructs/site-providers';
-import { siteClusterProps } from '../../stacks/platform';
-import { PROJECT_ROOT, environmentNamed } from '../support/environments';
+import { LOAN_SERVICE_IMAGE_USER, type LoanService } from '../../constructs/loan-service';
+import { PROJECT_ROOT } from '../support/environments';
+import { loanServiceFixture } from '../support/fixtures';
 
 /**
  * The chart and the service are written apart; these tests hold them to one contract:
@@ -18,19 +15,7 @@ import { PROJECT_ROOT, environmentNamed } from '../support/environments';
 const SERVICE = path.join(PROJECT_ROOT, 'app-services/loan-service');
 
 function productionLoanService(): LoanService {
-  const environment = environmentNamed('production');
-  const site = environment.sites.lusaka;
-  const app = Testing.app();
-  const cluster = new SiteCluster(new TerraformStack(app, 'base'), 'site', siteClusterProps(environment, 'lusaka'));
-  const apps = new TerraformStack(app, 'apps');
-  return new LoanService(apps, 'loan-service', {
-    environmentName: 'production',
-    cluster,
-    providers: new SiteProviders(apps, 'providers', { siteName: 'lusaka', cluster: site.cluster }),
-    siteRole: site.role,
-    registry: site.registry,
-    sizing: site.workloads.loanService,
-  });
+  return loanServiceFixture();
 }
 
 describe('loan-service image and chart agree', () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { KubeObject } from '../../constructs/kubernetes-objects';
+import type { KubeObject } from '../../constructs/platform-component';
 import { PROJECT_ROOT } from '../support/environments';
 import { validateCustomResource, validateKubeObject } from '../support/kube-schema';
 
@@ -135,7 +135,7 @@ describe('npm run synth', () => {
         `  ${shown}: objectives.recoveryPoint: "one hour" is not a duration (allowed: a whole number followed by s, m, h or d, e.g. "15m", "1h", "30d")`,
         `  ${shown}: sites.lusaka.registry: "docker.io" is not an approved in-country registry (allowed: registry.lms.co.zm)`,
         `  ${shown}: sites.kitwe.registry: "docker.io" is not an approved in-country registry (allowed: registry.lms.co.zm)`,
-        `  ${shown}: sites.kitwe.colour: unknown key (allowed: role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, sizing, workloads, retention)`,
+        `  ${shown}: sites.kitwe.colour: unknown key (allowed: role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, state, sizing, workloads, retention)`,
         '',
       ].join('\n'),
     );

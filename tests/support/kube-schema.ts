@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import type { KubeObject } from '../../constructs/kubernetes-objects';
+import type { KubeObject } from '../../constructs/platform-component';
 
 /**
  * Validates a rendered object against the Kubernetes OpenAPI schema of its kind, through

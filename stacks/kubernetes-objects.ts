@@ -1,15 +1,8 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Construct } from 'constructs';
-import { PlatformError, formatValue } from './platform-error';
-
-/** A rendered Kubernetes object, as cdk8s `Chart.toJson()` returns it. */
-export interface KubeObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
-  readonly [key: string]: unknown;
-}
+import type { KubeObject } from '../constructs/platform-component';
+import { PlatformError, formatValue } from '../constructs/platform-error';
 
 export interface KubernetesObjectsProps {
   /** The provider of the site the objects are applied to. */

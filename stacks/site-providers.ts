@@ -1,7 +1,7 @@
 import { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Construct } from 'constructs';
-import { PlatformError } from './platform-error';
+import { PlatformError } from '../constructs/platform-error';
 
 /**
  * How Terraform reaches a site's API server: a context of the operator's kubeconfig, or the

@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { PlatformError } from '../../constructs/platform-error';
-import { SiteProviders } from '../../constructs/site-providers';
+import { SiteProviders } from '../../stacks/site-providers';
 
 describe('SiteProviders', () => {
   function providers(siteName: string, cluster: ConstructorParameters<typeof SiteProviders>[2]['cluster']) {

@@ -1,6 +1,7 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
-import { KubernetesObjects, FIELD_MANAGER, type KubeObject } from '../../constructs/kubernetes-objects';
+import type { KubeObject } from '../../constructs/platform-component';
+import { KubernetesObjects, FIELD_MANAGER } from '../../stacks/kubernetes-objects';
 import { PlatformError } from '../../constructs/platform-error';
 
 const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'lms-apps' } };

@@ -1,0 +1,49 @@
+/**
+ * Typed references between components: what one component exposes and another consumes,
+ * instead of host names in strings. Each carries the network peer it is reached at, so the
+ * consumer's NetworkPolicy is written from the same value as its connection settings.
+ */
+
+/** Pods selected by namespace and labels, on one TCP port: one side of a network rule. */
+export interface NetworkPeer {
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly port: number;
+}
+
+/** A SQL Server instance a workload connects to. */
+export interface DatabaseEndpoint {
+  /** In-cluster DNS name of its Service. */
+  readonly host: string;
+  readonly port: number;
+  /** Its pods, for NetworkPolicies of consumers. */
+  readonly peer: NetworkPeer;
+}
+
+/** An S3-compatible object store (MinIO) of one site. */
+export interface ObjectStoreEndpoint {
+  /** `https://` URL of the S3 API. */
+  readonly url: string;
+  /** Region name the store is configured with. */
+  readonly region: string;
+  readonly peer: NetworkPeer;
+}
+
+/** The Vault cluster of one site. */
+export interface VaultEndpoint {
+  /** `https://` address of the Vault API. */
+  readonly address: string;
+  readonly peer: NetworkPeer;
+}
+
+/** The metrics collector of one site: who scrapes, and how it selects what to scrape. */
+export interface MetricsScraper {
+  readonly peer: NetworkPeer;
+  /** Labels a ServiceMonitor carries for this Prometheus to select it. */
+  readonly serviceMonitorLabels: Readonly<Record<string, string>>;
+}
+
+/** `vault.lms-security.svc.cluster.local`: the in-cluster DNS name of a Service. */
+export function serviceHost(service: string, namespace: string): string {
+  return `${service}.${namespace}.svc.cluster.local`;
+}

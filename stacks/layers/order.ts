@@ -1,0 +1,19 @@
+import type { SiteName } from '../../environments/schema';
+
+/**
+ * The layers of one site, in apply order. Each layer is its own Terraform stack with its
+ * own state, so a failed apply stops at that layer and never leaves another half-done, and
+ * an earlier layer installs the CustomResourceDefinitions a later one's objects need at plan
+ * time. Each layer is built by its module in `stacks/layers/`.
+ *
+ * - `base`: the cluster baseline (namespaces, policies, quotas, PriorityClasses) and the
+ *   CustomResourceDefinitions of the operators the platform uses.
+ * - `apps`: the loan management workloads, which use what the earlier layers created.
+ */
+export const LAYERS = ['base', 'apps'] as const;
+export type Layer = (typeof LAYERS)[number];
+
+/** `production-lusaka-base`: stable, because it names the stack's Terraform state. */
+export function stackName(environmentName: string, siteName: SiteName | string, layer: Layer): string {
+  return `${environmentName}-${siteName}-${layer}`;
+}
