@@ -4,8 +4,8 @@ import type { z } from 'zod';
 import { PlatformError } from '../constructs/platform-error';
 import { EnvironmentSchema, type Environment } from './schema';
 
-/** Files in the environments folder that are code, not environments. */
-const MODULE_FILES = new Set(['schema.ts', 'load.ts']);
+/** Files in the environments folder that are code, not environments (the schema is a folder). */
+const MODULE_FILES = new Set(['load.ts']);
 
 /** Promotion order: environments synthesize and list in this order. */
 const TIER_ORDER = { development: 0, staging: 1, production: 2 } as const;
@@ -94,15 +94,17 @@ export function checkEnvironment(exported: unknown, file: string): { environment
 }
 
 function listEnvironmentFiles(directory: string): string[] {
-  let entries: string[];
+  let entries: fs.Dirent[];
   try {
-    entries = fs.readdirSync(directory);
+    entries = fs.readdirSync(directory, { withFileTypes: true });
   } catch (error) {
     throw new EnvironmentError([
       `${directory}: cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (allowed: a folder holding one <name>.ts per environment)`,
     ]);
   }
   return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => entry.name)
     .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts') && !MODULE_FILES.has(name))
     .sort()
     .map((name) => path.resolve(directory, name));

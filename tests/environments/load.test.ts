@@ -43,6 +43,12 @@ describe('loadEnvironments', () => {
       ]);
       expect(problemsOf(() => loadEnvironments(scratch, { relativeTo: scratch }))).toEqual(['.: no environment files (allowed: one <name>.ts per environment)']);
       fs.writeFileSync(path.join(scratch, 'qa.ts'), 'throw new Error("qa is being rebuilt");\n');
+      // Folders (however named), declaration files and the loader itself are not environments.
+      fs.mkdirSync(path.join(scratch, 'schema'));
+      fs.writeFileSync(path.join(scratch, 'schema', 'index.ts'), 'throw new Error("not an environment");\n');
+      fs.mkdirSync(path.join(scratch, 'archive.ts'));
+      fs.writeFileSync(path.join(scratch, 'globals.d.ts'), 'declare const x: number;\n');
+      fs.writeFileSync(path.join(scratch, 'load.ts'), 'throw new Error("not an environment");\n');
       fs.writeFileSync(path.join(scratch, 'uat.ts'), 'export const settings = {};\n');
       expect(problemsOf(() => loadEnvironments(scratch, { relativeTo: scratch }))).toEqual([
         'qa.ts: cannot be loaded: qa is being rebuilt',

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { RUN_ALWAYS, dnsLabel, parsedFields, strict } from './common';
+import { OPERATIONS_PLAN, objectives } from './objectives';
+import { SITE_NAMES, site, type SiteName } from './site';
+
+/**
+ * One environment file's default export, with the rules that span its sites or depend on
+ * its tier. Rules within one site or one object sit on that object's schema.
+ */
+export const EnvironmentSchema = strict({
+  /** Must equal the file name: `environments/<name>.ts`. */
+  name: dnsLabel,
+  tier: z.enum(['development', 'staging', 'production']),
+  objectives,
+  sites: strict({ lusaka: site, kitwe: site }),
+}, {
+  state: `a state backend for the whole environment is no longer accepted (allowed: one per site, as ${SITE_NAMES.map((name) => `sites.${name}.state`).join(' and ')}, so either site can be planned and applied with the other gone)`,
+}).superRefine((env, ctx) => {
+  const parsed = parsedFields(ctx);
+  if (parsed(...SITE_NAMES.map((name) => ['sites', name, 'role']))) {
+    const primaries = SITE_NAMES.filter((name) => env.sites[name].role === 'primary');
+    if (primaries.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sites'],
+        message: `${primaries.length} primary sites (${primaries.join(', ') || 'none'}) (allowed: exactly one site with role "primary", the other "disaster-recovery")`,
+      });
+    }
+  }
+  if (parsed(['tier']) && env.tier === 'production') {
+    const plan = OPERATIONS_PLAN;
+    if (parsed(['objectives', 'recoveryPoint']) && env.objectives.recoveryPoint.isLongerThan(plan.recoveryPoint)) {
+      ctx.addIssue({ code: 'custom', path: ['objectives', 'recoveryPoint'], message: `"${env.objectives.recoveryPoint}" is weaker than the operations plan (allowed in production: at most "${plan.recoveryPoint}")` });
+    }
+    if (parsed(['objectives', 'recoveryTime']) && env.objectives.recoveryTime.isLongerThan(plan.recoveryTime)) {
+      ctx.addIssue({ code: 'custom', path: ['objectives', 'recoveryTime'], message: `"${env.objectives.recoveryTime}" is weaker than the operations plan (allowed in production: at most "${plan.recoveryTime}")` });
+    }
+    if (parsed(['objectives', 'availabilityPercent']) && env.objectives.availabilityPercent < plan.availabilityPercent) {
+      ctx.addIssue({ code: 'custom', path: ['objectives', 'availabilityPercent'], message: `${env.objectives.availabilityPercent} is weaker than the operations plan (allowed in production: at least ${plan.availabilityPercent})` });
+    }
+    for (const siteName of SITE_NAMES) {
+      const replicasPath = ['sites', siteName, 'workloads', 'loanService', 'replicas'];
+      const replicas = parsed(replicasPath) ? env.sites[siteName].workloads.loanService.replicas : undefined;
+      if (replicas !== undefined && replicas < 2) {
+        ctx.addIssue({ code: 'custom', path: replicasPath, message: `${replicas} leaves no replica during a node failure or rollout (allowed in production: at least 2)` });
+      }
+    }
+    for (const siteName of SITE_NAMES) {
+      const state = parsed(['sites', siteName, 'state']) ? env.sites[siteName].state : undefined;
+      if (state !== undefined && state.kind !== 's3') {
+        ctx.addIssue({ code: 'custom', path: ['sites', siteName, 'state', 'kind'], message: `"${state.kind}" keeps production state on one machine (allowed in production: s3)` });
+      }
+    }
+  }
+  if (parsed(...SITE_NAMES.map((name) => ['sites', name, 'state']))) {
+    const [first, second] = SITE_NAMES.map((name) => env.sites[name].state);
+    if (first.kind === 's3' && second.kind === 's3' && first.endpoint === second.endpoint && first.bucket === second.bucket) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sites', SITE_NAMES[1], 'state'],
+        message: `bucket ${JSON.stringify(second.bucket)} at ${JSON.stringify(second.endpoint)} also holds the state of ${SITE_NAMES[0]} (allowed: a state store of the site's own, so losing one site never loses the other's state)`,
+      });
+    }
+  }
+}, RUN_ALWAYS);
+
+/** What an environment file exports (before defaults and parsing). */
+export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
+/** What one site of an environment file holds (before parsing). */
+export type SiteInput = EnvironmentInput['sites'][SiteName];
+/** A parsed, validated environment. */
+export type Environment = Omit<z.output<typeof EnvironmentSchema>, 'state'>;
+/** Where Terraform keeps one site's state. */
+export type StateBackend = Environment['sites'][SiteName]['state'];
+/** One parsed site of an environment: what the layer modules build a site from. */
+export type Site = Environment['sites'][SiteName];
