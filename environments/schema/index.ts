@@ -1,4 +1,4 @@
-export { EnvironmentSchema, type Environment, type EnvironmentInput, type SiteInput, type StateBackend } from './environment';
+export { EnvironmentSchema, type Environment, type EnvironmentInput, type Site, type SiteInput, type StateBackend } from './environment';
 export { OPERATIONS_PLAN } from './objectives';
 export { SITE_NAMES, type SiteName } from './site';
 export { DATA_SOVEREIGNTY } from './sovereignty';
