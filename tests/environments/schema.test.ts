@@ -303,6 +303,34 @@ describe('invalid environments: one exact line per problem', () => {
     ]);
   });
 
+  test('a CPU quantity below one millicore is refused in the file, with its field path', () => {
+    expect(
+      problemsAfter((env) => {
+        env.sites.kitwe.workloads.loanService.cpuRequest = '0.0001';
+        env.sites.lusaka.sizing.namespaces.security.limitsCpu = '0';
+      }),
+    ).toEqual([
+      `${FILE}: sites.lusaka.sizing.namespaces.security.limitsCpu: "0" is not a whole number of millicores above 0 (allowed: e.g. "250m", "1")`,
+      `${FILE}: sites.kitwe.workloads.loanService.cpuRequest: "0.0001" is not a whole number of millicores above 0 (allowed: e.g. "250m", "1")`,
+    ]);
+  });
+
+  test('quantities written as numbers', () => {
+    expect(
+      problemsAfter((env) => {
+        env.sites.lusaka.workloads.loanService.cpuLimit = 1;
+        env.sites.lusaka.workloads.loanService.memoryLimit = 512;
+      }),
+    ).toEqual([
+      `${FILE}: sites.lusaka.workloads.loanService.cpuLimit: 1 is not a CPU quantity (allowed: cores such as "2" or "0.5", or millicores such as "500m")`,
+      `${FILE}: sites.lusaka.workloads.loanService.memoryLimit: 512 is not a memory quantity (allowed: a whole number with Mi, Gi or Ti, e.g. "512Mi", "4Gi")`,
+    ]);
+  });
+
+  test('fractions of a core that are whole millicores are accepted', () => {
+    expect(problemsAfter((env) => (env.sites.kitwe.workloads.loanService.cpuRequest = '0.125'))).toEqual([]);
+  });
+
   test('name that does not match the file', () => {
     expect(problemsAfter((env) => (env.name = 'prod'))).toEqual([`${FILE}: name: "prod" does not match the file name (allowed: "production")`]);
   });
