@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseCpuMillis, parseMemoryMiB, type QuantityParse } from '../../constructs/quantities';
+import { parsedFields } from './common';
 
 /**
  * Kubernetes resource quantities as the environments write them, validated by the same parser
@@ -40,4 +41,28 @@ function valueOf(parsed: QuantityParse): number {
   // Only called on fields the schema has already accepted.
   if ('problem' in parsed) throw new Error(`internal: ${parsed.problem}`);
   return parsed.value;
+}
+
+/** A request field, the limit field it may not exceed, and whether both are CPU or memory. */
+export type RequestAndLimit<K extends string> = readonly [request: K, limit: K, resource: 'cpu' | 'memory'];
+
+/**
+ * A rule for an object holding requests and limits: each request at most its limit, checked
+ * only where both fields parsed. `reason` says why (what Kubernetes does otherwise).
+ */
+export function requestsWithinLimits<K extends string>(pairs: readonly RequestAndLimit<K>[], reason: string) {
+  return (value: Record<K, string>, ctx: z.core.$RefinementCtx<unknown>): void => {
+    const parsed = parsedFields(ctx);
+    for (const [request, limit, resource] of pairs) {
+      if (!parsed([request], [limit])) continue;
+      const amount = resource === 'cpu' ? cpuMillisOf : memoryMiBOf;
+      if (amount(value[request]) > amount(value[limit])) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [request],
+          message: `${JSON.stringify(value[request])} is above ${limit} ${JSON.stringify(value[limit])} (allowed: at most the limit; ${reason})`,
+        });
+      }
+    }
+  };
 }
