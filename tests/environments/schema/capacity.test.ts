@@ -3,11 +3,19 @@ import { problemsAfter } from '../../support/environments';
 
 const FILE = 'environments/production.ts';
 
-/** Sets a namespace's requests and limits together, so only the capacity rule can object. */
-function quota(env: any, site: string, role: string, cpu: string | undefined, memory: string | undefined): void {
-  const namespace = env.sites[site].sizing.namespaces[role];
-  if (cpu !== undefined) Object.assign(namespace, { requestsCpu: cpu, limitsCpu: cpu });
-  if (memory !== undefined) Object.assign(namespace, { requestsMemory: memory, limitsMemory: memory });
+/** Sets a namespace's CPU requests and limits together, so only the capacity rule can object. */
+function quotaCpu(env: any, site: string, role: string, cpu: string): void {
+  Object.assign(env.sites[site].sizing.namespaces[role], { requestsCpu: cpu, limitsCpu: cpu });
+}
+
+/** Sets a namespace's memory requests and limits together. */
+function quotaMemory(env: any, site: string, role: string, memory: string): void {
+  Object.assign(env.sites[site].sizing.namespaces[role], { requestsMemory: memory, limitsMemory: memory });
+}
+
+function quota(env: any, site: string, role: string, cpu: string, memory: string): void {
+  quotaCpu(env, site, role, cpu);
+  quotaMemory(env, site, role, memory);
 }
 
 describe('namespace quota requests within the node pools meant for the namespace', () => {
@@ -64,7 +72,7 @@ describe('namespace quota requests within the node pools meant for the namespace
       problemsAfter((env) => {
         quota(env, 'lusaka', 'apps', '32', '128Gi');
         quota(env, 'kitwe', 'apps', '32', '128Gi');
-        quota(env, 'kitwe', 'observability', undefined, '97Gi');
+        quotaMemory(env, 'kitwe', 'observability', '97Gi');
       }),
     ).toEqual([
       `${FILE}: sites.kitwe.sizing.namespaces.observability.requestsMemory: "97Gi" is above the 96 GiB of the node pools for the observability namespace (general: 3 x 32 GiB) (allowed: at most 96Gi)`,
@@ -104,10 +112,10 @@ describe('namespace quota requests within the node pools meant for the namespace
   test('reported together with problems elsewhere; never computed from pools that failed to parse', () => {
     expect(
       problemsAfter((env) => {
-        quota(env, 'lusaka', 'data', '64', undefined);
+        quotaCpu(env, 'lusaka', 'data', '64');
         env.sites.lusaka.registry = 'docker.io';
         env.sites.kitwe.nodePools[2].cpuCores = 'sixteen';
-        quota(env, 'kitwe', 'data', '64', undefined);
+        quotaCpu(env, 'kitwe', 'data', '64');
       }),
     ).toEqual([
       `${FILE}: sites.lusaka.registry: "docker.io" is not an approved in-country registry (allowed: registry.lms.co.zm)`,

@@ -5,6 +5,48 @@ const CONTAINER = 'allowed: at most the limit; Kubernetes rejects a container wh
 const LIMIT_RANGE = 'allowed: at most the limit; Kubernetes rejects a LimitRange whose default request exceeds its default limit';
 const QUOTA = "allowed: at most the limit; every container's request is at most its limit, so requests above the limits quota can never be used";
 
+describe('quantities, read by the parser the constructs use', () => {
+  test('not a quantity', () => {
+    expect(
+      problemsAfter((env) => {
+        env.sites.lusaka.sizing.namespaces.apps.requestsMemory = '4GB';
+        env.sites.lusaka.sizing.containerDefaults.cpuLimit = 'two';
+      }),
+    ).toEqual([
+      `${FILE}: sites.lusaka.sizing.namespaces.apps.requestsMemory: "4GB" is not a memory quantity (allowed: a whole number with Mi, Gi or Ti, e.g. "512Mi", "4Gi")`,
+      `${FILE}: sites.lusaka.sizing.containerDefaults.cpuLimit: "two" is not a CPU quantity (allowed: cores such as "2" or "0.5", or millicores such as "500m")`,
+    ]);
+  });
+
+  test('a CPU quantity below one millicore is refused in the file, with its field path', () => {
+    expect(
+      problemsAfter((env) => {
+        env.sites.kitwe.workloads.loanService.cpuRequest = '0.0001';
+        env.sites.lusaka.sizing.namespaces.security.limitsCpu = '0';
+      }),
+    ).toEqual([
+      `${FILE}: sites.lusaka.sizing.namespaces.security.limitsCpu: "0" is not a whole number of millicores above 0 (allowed: e.g. "250m", "1")`,
+      `${FILE}: sites.kitwe.workloads.loanService.cpuRequest: "0.0001" is not a whole number of millicores above 0 (allowed: e.g. "250m", "1")`,
+    ]);
+  });
+
+  test('quantities written as numbers', () => {
+    expect(
+      problemsAfter((env) => {
+        env.sites.lusaka.workloads.loanService.cpuLimit = 1;
+        env.sites.lusaka.workloads.loanService.memoryLimit = 512;
+      }),
+    ).toEqual([
+      `${FILE}: sites.lusaka.workloads.loanService.cpuLimit: 1 is not a CPU quantity (allowed: cores such as "2" or "0.5", or millicores such as "500m")`,
+      `${FILE}: sites.lusaka.workloads.loanService.memoryLimit: 512 is not a memory quantity (allowed: a whole number with Mi, Gi or Ti, e.g. "512Mi", "4Gi")`,
+    ]);
+  });
+
+  test('fractions of a core that are whole millicores are accepted', () => {
+    expect(problemsAfter((env) => (env.sites.kitwe.workloads.loanService.cpuRequest = '0.125'))).toEqual([]);
+  });
+});
+
 describe('a request above its limit is refused in the file, with both figures', () => {
   test('loan-service CPU and memory', () => {
     expect(
