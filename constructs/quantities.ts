@@ -1,21 +1,57 @@
 import { PlatformError, formatValue } from './platform-error';
 
-/** `"250m"` -> 250, `"1"` -> 1000, `"0.5"` -> 500. */
-export function cpuMillis(quantity: string, where: string): number {
-  const match = /^([0-9]+(?:\.[0-9]+)?)(m?)$/.exec(quantity);
-  if (!match) throw new PlatformError(`${where}: ${formatValue(quantity)} is not a CPU quantity (allowed: cores such as "2" or "0.5", or millicores such as "500m")`);
-  const millis = match[2] === 'm' ? Number(match[1]) : Number(match[1]) * 1000;
-  if (!Number.isInteger(millis) || millis <= 0) {
-    throw new PlatformError(`${where}: ${formatValue(quantity)} is not a whole number of millicores above 0 (allowed: e.g. "250m", "1")`);
+/**
+ * The one parser of the Kubernetes quantities the platform writes: CPU in whole millicores,
+ * memory (and storage) in MiB. The environment schema validates its fields through
+ * `parseCpuMillis` and `parseMemoryMiB`, so a quantity a construct would refuse is refused in
+ * the environment file already, with its field path; constructs call `cpuMillis` and
+ * `memoryMiB`, which throw.
+ *
+ * Accepted forms are a subset of what the API server takes, chosen so every value is exact:
+ * CPU as cores (`"2"`, `"0.5"`) or millicores (`"500m"`), at least 1m and never a fraction of
+ * a millicore; memory as a whole number of Mi, Gi or Ti.
+ */
+
+/** A parsed quantity, or why the text is not one (the bad value and what is allowed, no place). */
+export type QuantityParse = { readonly value: number } | { readonly problem: string };
+
+const CPU_FORMS = 'cores such as "2" or "0.5", or millicores such as "500m"';
+const MEMORY_FORMS = 'a whole number with Mi, Gi or Ti, e.g. "512Mi", "4Gi"';
+
+/** `"250m"` -> 250, `"1"` -> 1000, `"0.5"` -> 500; exact, with no floating-point rounding. */
+export function parseCpuMillis(quantity: unknown): QuantityParse {
+  const match = typeof quantity === 'string' ? /^(?:([0-9]+)m|([0-9]+)(?:\.([0-9]+))?)$/.exec(quantity) : null;
+  if (!match) return { problem: `${formatValue(quantity)} is not a CPU quantity (allowed: ${CPU_FORMS})` };
+  const [, millicores, cores, fraction = ''] = match;
+  const digits = fraction.replace(/0+$/, '');
+  const millis = millicores !== undefined ? Number(millicores) : digits.length > 3 ? Number.NaN : Number(cores) * 1000 + Number(digits.padEnd(3, '0'));
+  if (!Number.isSafeInteger(millis) || millis <= 0) {
+    return { problem: `${formatValue(quantity)} is not a whole number of millicores above 0 (allowed: e.g. "250m", "1")` };
   }
-  return millis;
+  return { value: millis };
 }
 
 const MEBIBYTES = { Mi: 1, Gi: 1024, Ti: 1024 * 1024 } as const;
 
-/** `"256Mi"` -> 256, `"2Gi"` -> 2048. */
+/** `"256Mi"` -> 256, `"2Gi"` -> 2048, `"1Ti"` -> 1048576. */
+export function parseMemoryMiB(quantity: unknown): QuantityParse {
+  const match = typeof quantity === 'string' ? /^([1-9][0-9]*)(Mi|Gi|Ti)$/.exec(quantity) : null;
+  const mebibytes = match ? Number(match[1]) * MEBIBYTES[match[2] as keyof typeof MEBIBYTES] : Number.NaN;
+  if (!Number.isSafeInteger(mebibytes)) return { problem: `${formatValue(quantity)} is not a memory quantity (allowed: ${MEMORY_FORMS})` };
+  return { value: mebibytes };
+}
+
+/** `"250m"` -> 250, `"1"` -> 1000, `"0.5"` -> 500; throws naming `where` for anything else. */
+export function cpuMillis(quantity: string, where: string): number {
+  return valueOrThrow(parseCpuMillis(quantity), where);
+}
+
+/** `"256Mi"` -> 256, `"2Gi"` -> 2048; throws naming `where` for anything else. */
 export function memoryMiB(quantity: string, where: string): number {
-  const match = /^([1-9][0-9]*)(Mi|Gi|Ti)$/.exec(quantity);
-  if (!match) throw new PlatformError(`${where}: ${formatValue(quantity)} is not a memory quantity (allowed: a whole number with Mi, Gi or Ti, e.g. "512Mi", "4Gi")`);
-  return Number(match[1]) * MEBIBYTES[match[2] as keyof typeof MEBIBYTES];
+  return valueOrThrow(parseMemoryMiB(quantity), where);
+}
+
+function valueOrThrow(parsed: QuantityParse, where: string): number {
+  if ('problem' in parsed) throw new PlatformError(`${where}: ${parsed.problem}`);
+  return parsed.value;
 }

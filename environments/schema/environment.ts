@@ -12,7 +12,7 @@ export const EnvironmentSchema = strict({
   name: dnsLabel,
   tier: z.enum(['development', 'staging', 'production']),
   objectives,
-  sites: strict({ lusaka: site, kitwe: site }),
+  sites: strict(Object.fromEntries(SITE_NAMES.map((name) => [name, site])) as Record<SiteName, typeof site>),
 }, {
   state: `a state backend for the whole environment is no longer accepted (allowed: one per site, as ${SITE_NAMES.map((name) => `sites.${name}.state`).join(' and ')}, so either site can be planned and applied with the other gone)`,
 }).superRefine((env, ctx) => {
@@ -52,16 +52,20 @@ export const EnvironmentSchema = strict({
       }
     }
   }
-  if (parsed(...SITE_NAMES.map((name) => ['sites', name, 'state']))) {
-    const [first, second] = SITE_NAMES.map((name) => env.sites[name].state);
-    if (first.kind === 's3' && second.kind === 's3' && first.endpoint === second.endpoint && first.bucket === second.bucket) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['sites', SITE_NAMES[1], 'state'],
-        message: `bucket ${JSON.stringify(second.bucket)} at ${JSON.stringify(second.endpoint)} also holds the state of ${SITE_NAMES[0]} (allowed: a state store of the site's own, so losing one site never loses the other's state)`,
-      });
+  // Sites compared in pairs, each only if both states parsed; the later one is reported.
+  SITE_NAMES.forEach((later, index) => {
+    for (const earlier of SITE_NAMES.slice(0, index)) {
+      if (!parsed(['sites', earlier, 'state'], ['sites', later, 'state'])) continue;
+      const [one, other] = [env.sites[earlier].state, env.sites[later].state];
+      if (one.kind === 's3' && other.kind === 's3' && one.endpoint === other.endpoint && one.bucket === other.bucket) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['sites', later, 'state'],
+          message: `bucket ${JSON.stringify(other.bucket)} at ${JSON.stringify(other.endpoint)} also holds the state of ${earlier} (allowed: a state store of the site's own, so losing one site never loses the other's state)`,
+        });
+      }
     }
-  }
+  });
 }, RUN_ALWAYS);
 
 /** What an environment file exports (before defaults and parsing). */

@@ -1,3 +1,4 @@
+export { NAMESPACE_NODE_POOLS } from './capacity';
 export { EnvironmentSchema, type Environment, type EnvironmentInput, type Site, type SiteInput, type StateBackend } from './environment';
 export { OPERATIONS_PLAN } from './objectives';
 export { SITE_NAMES, type SiteName } from './site';

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { VERSIONS } from '../../constructs/versions';
-import { RUN_ALWAYS, dnsLabel, duration, inDomain, kindError, parsedFields, positiveInt, strict } from './common';
+import { checkNamespaceCapacity } from './capacity';
+import { RUN_ALWAYS, dnsLabel, duration, inDomain, kindError, parsedFields, strict } from './common';
+import { nodePools } from './node-pools';
 import { sizing } from './sizing';
 import { approvedRegistry, inCountryDnsDomain, inCountryEndpoint } from './sovereignty';
 import { stateBackend } from './state';
@@ -27,28 +29,6 @@ const clusterAccess = z.discriminatedUnion(
   ],
   { error: kindError('cluster access', ['kubeconfig-context', 'api-endpoint']) },
 );
-
-const nodePool = strict({
-  name: dnsLabel,
-  /** What runs there: `system` (control add-ons), `general` (apps, platform), `data` (databases, storage). */
-  purpose: z.enum(['system', 'general', 'data']),
-  nodeCount: positiveInt,
-  cpuCores: positiveInt,
-  memoryGiB: positiveInt,
-});
-
-const nodePools = z
-  .array(nodePool)
-  .min(1)
-  .superRefine((pools, ctx) => {
-    const seen = new Set<string>();
-    pools.forEach((pool, index) => {
-      if (seen.has(pool.name)) {
-        ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `${JSON.stringify(pool.name)} is used by two node pools (allowed: unique names)` });
-      }
-      seen.add(pool.name);
-    });
-  });
 
 /** One site of an environment: its cluster, capacity, sizing and where its state lives. */
 export const site = strict({
@@ -95,4 +75,5 @@ export const site = strict({
       message: `${JSON.stringify(site.state.endpoint)} is not in the site's dnsDomain ${JSON.stringify(site.dnsDomain)} (allowed: https://<host in *.${site.dnsDomain}>, so the site's state survives the loss of the other site)`,
     });
   }
+  checkNamespaceCapacity(site, ctx, parsed);
 }, RUN_ALWAYS);

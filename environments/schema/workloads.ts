@@ -1,5 +1,5 @@
 import { RUN_ALWAYS, parsedFields, positiveInt, strict } from './common';
-import { cpuQuantity, memoryQuantity } from './resources';
+import { cpuQuantity, memoryQuantity, requestsWithinLimits } from './resources';
 
 /**
  * Replicas and resources of one of the platform's own workloads at a site. A component with
@@ -24,4 +24,13 @@ export const workloadSizing = strict({
   if (parsed(['maxReplicas'], ['replicas']) && sizing.maxReplicas < sizing.replicas) {
     ctx.addIssue({ code: 'custom', path: ['maxReplicas'], message: `${sizing.maxReplicas} is below replicas ${sizing.replicas} (allowed: at least replicas)` });
   }
-}, RUN_ALWAYS);
+}, RUN_ALWAYS).superRefine(
+  requestsWithinLimits(
+    [
+      ['cpuRequest', 'cpuLimit', 'cpu'],
+      ['memoryRequest', 'memoryLimit', 'memory'],
+    ],
+    'Kubernetes rejects a container whose request exceeds its limit',
+  ),
+  RUN_ALWAYS,
+);

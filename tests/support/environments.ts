@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { loadEnvironments } from '../../environments/load';
+import { checkEnvironment, loadEnvironments } from '../../environments/load';
 import type { Environment, EnvironmentInput } from '../../environments/schema';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
@@ -13,11 +13,24 @@ export function environmentNamed(name: string): Environment {
   return found;
 }
 
+export type EnvironmentName = 'dev' | 'staging' | 'production';
+
 /** A deep copy of an environment file's raw export, to break in tests. */
-export function rawEnvironment(name: 'dev' | 'staging' | 'production'): EnvironmentInput {
+export function rawEnvironment(name: EnvironmentName): EnvironmentInput {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exported = (require(path.join(PROJECT_ROOT, 'environments', `${name}.ts`)) as { default: EnvironmentInput }).default;
   // A JSON round trip, not structuredClone: the sites share objects in the file, and a test
   // breaking one site must not break the other.
   return JSON.parse(JSON.stringify(exported)) as EnvironmentInput;
+}
+
+/**
+ * The problems an environment file would report after `breakIt` changed a copy of its export
+ * (typed loosely, so a test can write what the types forbid), one line each, as printed.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function problemsAfter(breakIt: (env: any) => void, name: EnvironmentName = 'production'): string[] {
+  const raw = rawEnvironment(name);
+  breakIt(raw);
+  return checkEnvironment(raw, `environments/${name}.ts`).problems;
 }
