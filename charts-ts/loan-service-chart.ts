@@ -2,6 +2,7 @@ import { ApiObject, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IntOrString, KubeNetworkPolicy, KubePodDisruptionBudget, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
+import { ServiceMonitor } from './imports/servicemonitor-monitoring.coreos.com';
 
 /** A workload the loan-service talks to or is reached from, selected by namespace and pod labels. */
 export interface PeerSelector {
@@ -154,9 +155,7 @@ export class LoanServiceChart extends Chart {
       },
     });
 
-    new ApiObject(this, 'service-monitor', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
+    new ServiceMonitor(this, 'service-monitor', {
       metadata: { name: LOAN_SERVICE_NAME, labels: { ...props.serviceMonitorLabels } },
       spec: {
         selector: { matchLabels: selector },

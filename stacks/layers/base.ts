@@ -1,3 +1,5 @@
+import { ServiceMonitor } from '../../charts-ts/imports/servicemonitor-monitoring.coreos.com';
+import { CustomResourceDefinitions } from '../../constructs/custom-resource-definitions';
 import { SiteCluster } from '../../constructs/site-cluster';
 import type { SiteStack } from '../site-stack';
 import type { SiteInputs } from './site-inputs';
@@ -7,9 +9,17 @@ export interface BaseLayer {
   readonly stack: SiteStack;
   /** The site's baseline: namespaces, labels, quotas, PriorityClasses. */
   readonly cluster: SiteCluster;
+  /** The custom resource kinds later layers may write. */
+  readonly customResources: CustomResourceDefinitions;
 }
 
-/** The base layer of a site: the cluster baseline. */
+/**
+ * Custom resource kinds the later layers of a site write: their CRDs are installed here,
+ * one layer earlier (a platform test fails when a stack writes a kind not listed).
+ */
+export const PLATFORM_CUSTOM_RESOURCE_KINDS = [ServiceMonitor.GVK];
+
+/** The base layer of a site: the cluster baseline and the CRDs later layers use. */
 export function buildBaseLayer(stack: SiteStack, { environment, siteName, site }: SiteInputs): BaseLayer {
   const cluster = new SiteCluster(stack, 'site', {
     environmentName: environment.name,
@@ -18,5 +28,6 @@ export function buildBaseLayer(stack: SiteStack, { environment, siteName, site }
     namespaceQuotas: site.sizing.namespaces,
     containerDefaults: site.sizing.containerDefaults,
   });
-  return { stack, cluster };
+  const customResources = new CustomResourceDefinitions(stack, 'custom-resource-definitions', { kinds: PLATFORM_CUSTOM_RESOURCE_KINDS });
+  return { stack, cluster, customResources };
 }

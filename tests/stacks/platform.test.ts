@@ -68,9 +68,13 @@ describe('buildPlatform', () => {
     const production = environmentNamed('production');
     for (const [site, other] of [['kitwe', 'lusaka'], ['lusaka', 'kitwe']] as const) {
       for (const layer of LAYERS) {
-        const text = JSON.stringify(synthesized.get(stackName('production', site, layer)));
-        const hosts = [...text.matchAll(/https:\/\/([a-z0-9.-]+)/g)].map((match) => match[1]).filter((host) => !host.endsWith('.svc.cluster.local'));
-        expect(hosts.length).toBeGreaterThan(0);
+        const parsed = synthesized.get(stackName('production', site, layer));
+        const text = JSON.stringify(parsed);
+        // What Terraform connects to: the site's API server and its state store.
+        const connections = [parsed.provider.kubernetes[0].host, parsed.provider.helm[0].kubernetes.host, parsed.terraform.backend.s3.endpoints.s3];
+        expect(connections.map((url: string) => new URL(url).hostname.endsWith(`.${production.sites[site].dnsDomain}`))).toEqual([true, true, true]);
+        // Any in-country host named anywhere else belongs to the site too.
+        const hosts = [...text.matchAll(/https:\/\/([a-z0-9.-]+\.lms\.co\.zm)/g)].map((match) => match[1]);
         expect(hosts.filter((host) => !host.endsWith(`.${production.sites[site].dnsDomain}`))).toEqual([]);
         expect(text).not.toContain(production.sites[other].dnsDomain);
       }
@@ -94,6 +98,17 @@ describe('buildPlatform', () => {
       const apps = stackOf(env.name, standby, 'apps');
       expect(apps.node.tryFindChild('failover-capacity')).toBeDefined();
       expect(apps.node.validate()).toEqual([]);
+    }
+  });
+
+  test('every custom resource a stack writes has its CRD installed by the base layer of its site', () => {
+    const builtIn = /^(v1|(apps|batch|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|scheduling\.k8s\.io|apiextensions\.k8s\.io)\/v[0-9a-z]+)$/;
+    for (const [name, env, site, layer] of STACKS.filter(([, , , layer]) => layer !== 'base')) {
+      const installed = new Set(sites.get(`${env.name}-${site}`)!.base.customResources.kinds);
+      const manifests = Object.values(synthesized.get(name).resource.kubernetes_manifest as Record<string, { manifest: { apiVersion: string; kind: string } }>).map((r) => r.manifest);
+      const custom = manifests.filter((m) => !builtIn.test(m.apiVersion)).map((m) => `${m.apiVersion.split('/')[0]}/${m.kind}`);
+      expect({ stack: name, layer, missing: custom.filter((kind) => !installed.has(kind)) }).toEqual({ stack: name, layer, missing: [] });
+      expect(custom.length).toBeGreaterThan(0);
     }
   });
 

@@ -1,7 +1,5 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import Ajv, { type ValidateFunction } from 'ajv';
-import { parse as parseYaml } from 'yaml';
+import { customResourceDefinitionFor } from '../../charts-ts/custom-resource-definitions';
 import type { KubeObject } from '../../constructs/platform-component';
 
 /**
@@ -27,31 +25,20 @@ export function validateKubeObject(object: KubeObject): void {
   }
 }
 
-/** The upstream CRDs kept beside the project (see shared/README.md). */
-export const SHARED_CRDS = path.resolve(__dirname, '../../../shared/crds');
-
 const crdValidators = new Map<string, ValidateFunction>();
 
 /**
- * Validates a custom resource against the openAPIV3Schema of its CRD in ../shared/crds.
- * Throws, saying what is needed, when ../shared is absent.
+ * Validates a custom resource against the openAPIV3Schema that its vendored CRD
+ * (vendor/crds/, found by the group of its apiVersion and its kind) gives its version.
  */
-export function validateCustomResource(object: KubeObject, crdFile: string): void {
-  const file = path.join(SHARED_CRDS, crdFile);
-  if (!fs.existsSync(file)) {
-    throw new Error(`${file} is missing: these tests need the upstream CRDs in ../shared/crds beside the project (see shared/README.md)`);
-  }
-  const [group, version] = object.apiVersion.split('/');
-  const key = `${file}#${version}`;
+export function validateCustomResource(object: KubeObject): void {
+  const crd = customResourceDefinitionFor(object.apiVersion, object.kind);
+  const version = object.apiVersion.slice(object.apiVersion.indexOf('/') + 1);
+  const key = `${crd.metadata.name}#${version}`;
   let validate = crdValidators.get(key);
   if (!validate) {
-    const crd = parseYaml(fs.readFileSync(file, 'utf8')) as {
-      spec: { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: object } }[] };
-    };
-    if (crd.spec.group !== group) throw new Error(`${crdFile} defines group ${crd.spec.group}, not ${group}`);
-    if (crd.spec.names.kind !== object.kind) throw new Error(`${crdFile} defines kind ${crd.spec.names.kind}, not ${object.kind}`);
-    const served = crd.spec.versions.find((v) => v.name === version);
-    if (!served) throw new Error(`${crdFile} serves no version ${version}`);
+    const served = crd.spec.versions.find((v) => v.name === version && v.served);
+    if (!served?.schema) throw new Error(`${object.kind} ${object.metadata.name}: CRD ${crd.metadata.name} serves no version ${version} with a schema`);
     const ajv = new Ajv({ strict: false, allErrors: true });
     // OpenAPI integer formats used by Kubernetes CRDs; other formats are not checked by the API server either.
     for (const format of ['int32', 'int64']) ajv.addFormat(format, { type: 'number', validate: (n: number) => Number.isInteger(n) });

@@ -1,0 +1,52 @@
+import type { Construct } from 'constructs';
+import { customResourceDefinitionFor } from '../charts-ts/custom-resource-definitions';
+import { PlatformComponent, type KubeObject } from './platform-component';
+import { PlatformError, formatValue } from './platform-error';
+
+/** A custom resource kind by API version and kind, as cdk8s bindings' `GVK` give it. */
+export interface CustomResourceKind {
+  readonly apiVersion: string;
+  readonly kind: string;
+}
+
+export interface CustomResourceDefinitionsProps {
+  /**
+   * The custom resource kinds later layers of the site write, e.g. `ServiceMonitor.GVK`
+   * from `charts-ts/imports`. Each is installed from its vendored, pinned CRD
+   * (vendor/crds/, with provenance).
+   */
+  readonly kinds: readonly CustomResourceKind[];
+}
+
+/**
+ * The CustomResourceDefinitions a site needs before later layers can be planned: the
+ * kubernetes provider reads a custom resource's schema at plan time, so the CRDs are applied
+ * by an earlier stack than the objects that use them.
+ */
+export class CustomResourceDefinitions extends PlatformComponent {
+  /** `monitoring.coreos.com/ServiceMonitor`: every kind installed, sorted. */
+  public readonly kinds: readonly string[];
+  public readonly objects: readonly KubeObject[];
+
+  constructor(scope: Construct, id: string, props: CustomResourceDefinitionsProps) {
+    super(scope, id);
+    const byName = new Map<string, KubeObject>();
+    for (const wanted of props.kinds) {
+      let definition: KubeObject;
+      try {
+        definition = customResourceDefinitionFor(wanted.apiVersion, wanted.kind) as unknown as KubeObject;
+      } catch (error) {
+        throw new PlatformError(`CustomResourceDefinitions ${this.node.path}: kinds: ${(error as Error).message.replace(/^custom resource definitions: /, '')}`);
+      }
+      if (byName.has(definition.metadata.name)) {
+        throw PlatformError.invalidProp(`CustomResourceDefinitions ${this.node.path}`, 'kinds', `${wanted.apiVersion} ${wanted.kind}`, 'each kind once');
+      }
+      byName.set(definition.metadata.name, definition);
+    }
+    this.objects = [...byName.keys()].sort().map((name) => byName.get(name)!);
+    this.kinds = this.objects.map((crd) => `${(crd.spec as { group: string }).group}/${(crd.spec as { names: { kind: string } }).names.kind}`);
+    if (this.objects.length === 0) {
+      throw new PlatformError(`CustomResourceDefinitions ${this.node.path}: kinds: ${formatValue([])} is not allowed (allowed: at least one custom resource kind)`);
+    }
+  }
+}

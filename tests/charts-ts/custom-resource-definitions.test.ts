@@ -1,0 +1,118 @@
+import {
+  CRD_SETS,
+  crdSetProvenance,
+  customResourceDefinitionFor,
+  customResourceDefinitions,
+  parseCustomResourceDefinition,
+  type CrdSetName,
+} from '../../charts-ts/custom-resource-definitions';
+import { PlatformError } from '../../constructs/platform-error';
+import { validateKubeObject } from '../support/kube-schema';
+
+describe.each(CRD_SETS.map((set) => [set] as const))('customResourceDefinitions(%s)', (set: CrdSetName) => {
+  const definitions = customResourceDefinitions(set);
+
+  test('returns every CRD of the set, in the order its provenance lists them', () => {
+    expect(definitions.map((crd) => `${crd.spec.group}/${crd.spec.names.kind}`)).toEqual(
+      crdSetProvenance(set).files.map((file) => `${file.group}/${file.kind}`),
+    );
+  });
+
+  test('each is a valid apiextensions.k8s.io/v1 CustomResourceDefinition', () => {
+    for (const crd of definitions) expect(() => validateKubeObject(crd)).not.toThrow();
+  });
+
+  test('each is plain data without status or creationTimestamp: a JSON round trip gives it back', () => {
+    for (const crd of definitions) {
+      expect(Object.keys(crd).sort()).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+      expect(crd.metadata).not.toHaveProperty('creationTimestamp');
+      expect(JSON.parse(JSON.stringify(crd))).toEqual(crd);
+    }
+  });
+
+  test('parses each file once: a second call returns the same frozen objects', () => {
+    const again = customResourceDefinitions(set);
+    definitions.forEach((crd, index) => expect(again[index]).toBe(crd));
+    expect(Object.isFrozen(definitions[0].spec.versions[0])).toBe(true);
+    expect(() => {
+      (definitions[0].metadata as { name: string }).name = 'changed';
+    }).toThrow(TypeError);
+  });
+});
+
+describe('customResourceDefinitionFor', () => {
+  test('finds the vendored CRD of a custom resource by group and kind', () => {
+    const crd = customResourceDefinitionFor('monitoring.coreos.com/v1', 'ServiceMonitor');
+    expect(crd.metadata.name).toBe('servicemonitors.monitoring.coreos.com');
+    expect(customResourceDefinitions('prometheus-operator-0.93.0')).toContain(crd);
+    expect(customResourceDefinitionFor('elasticsearch.k8s.elastic.co/v1', 'Elasticsearch').metadata.name).toBe('elasticsearches.elasticsearch.k8s.elastic.co');
+  });
+
+  test('names every vendored kind when none defines the resource', () => {
+    expect(() => customResourceDefinitionFor('monitoring.coreos.com/v1', 'Prometheus')).toThrow(
+      new PlatformError(
+        'custom resource definitions: "monitoring.coreos.com/v1 Prometheus" is defined by no vendored CRD (allowed: monitoring.coreos.com/AlertmanagerConfig, monitoring.coreos.com/PodMonitor, monitoring.coreos.com/Probe, monitoring.coreos.com/PrometheusRule, monitoring.coreos.com/ServiceMonitor, beat.k8s.elastic.co/Beat, elasticsearch.k8s.elastic.co/Elasticsearch, kibana.k8s.elastic.co/Kibana, logstash.k8s.elastic.co/Logstash)',
+      ),
+    );
+  });
+});
+
+test('an unknown set is rejected, naming the vendored ones', () => {
+  expect(() => customResourceDefinitions('prometheus-operator-0.80.0' as CrdSetName)).toThrow(
+    new PlatformError('custom resource definitions: set "prometheus-operator-0.80.0" is not vendored (allowed: prometheus-operator-0.93.0, eck-3.5.0)'),
+  );
+});
+
+describe('parseCustomResourceDefinition', () => {
+  const widgets = { group: 'example.lms.co.zm', kind: 'Widget' };
+  const crdYaml = (extra = '') => `---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.lms.co.zm
+  creationTimestamp: null
+spec:
+  group: example.lms.co.zm
+  names: { kind: Widget, plural: widgets }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema: { openAPIV3Schema: { type: object } }
+${extra}`;
+
+  test('drops status and metadata.creationTimestamp, keeping everything else', () => {
+    const crd = parseCustomResourceDefinition(crdYaml('status:\n  acceptedNames: { kind: "", plural: "" }\n  storedVersions: [v1]\n'), 'widgets.yaml', widgets);
+    expect(crd).toEqual({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.lms.co.zm' },
+      spec: {
+        group: 'example.lms.co.zm',
+        names: { kind: 'Widget', plural: 'widgets' },
+        scope: 'Namespaced',
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
+      },
+    });
+    expect(() => validateKubeObject(crd)).not.toThrow();
+  });
+
+  test('rejects a file that is not one CRD of the recorded group and kind, naming the file', () => {
+    expect(() => parseCustomResourceDefinition(crdYaml(), 'widgets.yaml', { group: 'example.lms.co.zm', kind: 'Gadget' })).toThrow(
+      new PlatformError('widgets.yaml: spec.group/spec.names.kind: "example.lms.co.zm/Widget" is not what its provenance records (allowed: "example.lms.co.zm/Gadget")'),
+    );
+    expect(() => parseCustomResourceDefinition('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: widgets }\n', 'widgets.yaml', widgets)).toThrow(
+      new PlatformError('widgets.yaml: apiVersion/kind: "v1 ConfigMap" is not a CRD (allowed: "apiextensions.k8s.io/v1 CustomResourceDefinition")'),
+    );
+    expect(() => parseCustomResourceDefinition(`${crdYaml()}---\n${crdYaml()}`, 'widgets.yaml', widgets)).toThrow(
+      new PlatformError('widgets.yaml: holds 2 documents (allowed: exactly one CustomResourceDefinition)'),
+    );
+    expect(() => parseCustomResourceDefinition('', 'widgets.yaml', widgets)).toThrow(
+      new PlatformError('widgets.yaml: holds 0 documents (allowed: exactly one CustomResourceDefinition)'),
+    );
+    expect(() => parseCustomResourceDefinition('spec: [unclosed\n', 'widgets.yaml', widgets)).toThrow(
+      new PlatformError('widgets.yaml:2:1: is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (allowed: one CustomResourceDefinition)'),
+    );
+  });
+});

@@ -1,0 +1,121 @@
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { CRD_SETS, VENDORED_CRDS_DIR, crdSetProvenance, type CrdSetName } from '../../charts-ts/custom-resource-definitions';
+import { PROJECT_ROOT } from '../support/tools';
+
+const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+test('vendor/crds holds exactly the sets the platform names', () => {
+  const folders = fs.readdirSync(VENDORED_CRDS_DIR, { withFileTypes: true }).filter((entry) => entry.isDirectory());
+  expect(folders.map((entry) => entry.name).sort()).toEqual([...CRD_SETS].sort());
+});
+
+describe.each(CRD_SETS.map((set) => [set] as const))('vendor/crds/%s', (set: CrdSetName) => {
+  const folder = path.join(VENDORED_CRDS_DIR, set);
+  const provenance = crdSetProvenance(set);
+
+  test('PROVENANCE.json names the set, its upstream tag and commit, and a licence', () => {
+    expect(provenance.set).toBe(set);
+    expect(set).toBe(`${set.slice(0, set.lastIndexOf('-'))}-${provenance.version}`);
+    expect(provenance.tag).toBe(`v${provenance.version}`);
+    expect(provenance.repository).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/);
+    expect(provenance.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(['Apache-2.0', 'Elastic-2.0']).toContain(provenance.licence);
+    expect(provenance.licenceFiles.length).toBeGreaterThan(0);
+  });
+
+  test('every file in the folder is recorded, and every recorded file is there', () => {
+    const recorded = [...provenance.files, ...provenance.licenceFiles].map((entry) => entry.file).concat('PROVENANCE.json');
+    expect(fs.readdirSync(folder).sort()).toEqual(recorded.sort());
+  });
+
+  test.each(provenance.files.map((entry) => [entry.file, entry] as const))('%s matches its recorded SHA-256, group and kind', (file, entry) => {
+    expect(entry.upstreamPath.endsWith(`/${file}`)).toBe(true);
+    expect({ file, sha256: sha256(path.join(folder, file)) }).toEqual({ file, sha256: entry.sha256 });
+    // Strict parse (duplicate keys are errors), as the runtime parse skips that check.
+    const documents = parseAllDocuments(fs.readFileSync(path.join(folder, file), 'utf8'));
+    expect(Array.isArray(documents) && documents.flatMap((document) => [...document.errors, ...document.warnings])).toEqual([]);
+    const crd = (documents as { toJSON(): unknown }[]).map((document) => document.toJSON()) as {
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string };
+      spec: { group: string; names: { kind: string; plural: string } };
+    }[];
+    expect(crd).toHaveLength(1);
+    expect({ apiVersion: crd[0].apiVersion, kind: crd[0].kind, group: crd[0].spec.group, crdKind: crd[0].spec.names.kind, name: crd[0].metadata.name }).toEqual({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      group: entry.group,
+      crdKind: entry.kind,
+      name: `${crd[0].spec.names.plural}.${entry.group}`,
+    });
+  });
+
+  test('the licence files match their recorded SHA-256', () => {
+    for (const entry of provenance.licenceFiles) {
+      expect({ file: entry.file, sha256: sha256(path.join(folder, entry.file)) }).toEqual({ file: entry.file, sha256: entry.sha256 });
+    }
+  });
+});
+
+describe('typed bindings (charts-ts/imports)', () => {
+  const config = parseYaml(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk8s.yaml'), 'utf8')) as { importDirectory: string; imports: string[] };
+  // cdk8s writes one module per API group, named `<group>.ts`, or `<NAME>-<group>.ts` for an
+  // import spec `NAME:=file`: files sharing a group need a NAME, or each overwrites the last.
+  const imports = config.imports.map((spec) => {
+    const at = spec.indexOf(':=');
+    const source = at < 0 ? spec : spec.slice(at + 2);
+    const entry = CRD_SETS.flatMap((set) => crdSetProvenance(set).files.map((file) => ({ set, ...file }))).find(
+      (file) => `vendor/crds/${file.set}/${file.file}` === source,
+    );
+    return { spec, source, entry, module: entry && (at < 0 ? `${entry.group}.ts` : `${spec.slice(0, at)}-${entry.group}.ts`) };
+  });
+
+  test('cdk8s.yaml imports every vendored CRD into charts-ts/imports, one module each', () => {
+    expect(config.importDirectory).toBe('charts-ts/imports');
+    const vendored = CRD_SETS.flatMap((set) => crdSetProvenance(set).files.map((entry) => `vendor/crds/${set}/${entry.file}`));
+    expect(imports.map((spec) => spec.source).sort()).toEqual(vendored.sort());
+    const modules = imports.map((spec) => spec.module);
+    expect(new Set(modules).size).toBe(modules.length);
+    expect(fs.readdirSync(path.join(PROJECT_ROOT, config.importDirectory)).sort()).toEqual([...modules].sort());
+  });
+
+  test.each(imports.map((spec) => [spec.spec, spec] as const))('%s: the module declares its kind at the version the CRD stores', (_, { entry, module }) => {
+    const crd = parseYaml(fs.readFileSync(path.join(VENDORED_CRDS_DIR, entry!.set, entry!.file), 'utf8'), { uniqueKeys: false }) as {
+      spec: { versions: { name: string; storage: boolean }[] };
+    };
+    const stored = crd.spec.versions.find((version) => version.storage)!.name;
+    const source = fs.readFileSync(path.join(PROJECT_ROOT, config.importDirectory, module!), 'utf8');
+    expect(source).toContain(`export class ${entry!.kind} extends ApiObject {`);
+    expect(source).toContain(`  public static readonly GVK: GroupVersionKind = {\n    apiVersion: '${entry!.group}/${stored}',\n    kind: '${entry!.kind}',\n  }`);
+  });
+
+  test('are exactly what `npm run import:crds` generates from the vendored CRDs', () => {
+    let cli: string;
+    try {
+      cli = path.join(path.dirname(require.resolve('cdk8s-cli/package.json', { paths: [PROJECT_ROOT] })), 'bin/cdk8s');
+    } catch {
+      throw new Error('cdk8s-cli is not in node_modules: it is a devDependency of the project, so `npm ci` installs it');
+    }
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-cdk8s-import-'));
+    try {
+      const result = spawnSync(process.execPath, [cli, 'import', '--no-check-upgrade', '--no-save', '--output', outdir], {
+        cwd: PROJECT_ROOT,
+        encoding: 'utf8',
+      });
+      expect({ status: result.status, stderr: result.status === 0 ? '' : result.stderr }).toEqual({ status: 0, stderr: '' });
+      const committed = path.join(PROJECT_ROOT, config.importDirectory);
+      expect(fs.readdirSync(outdir).sort()).toEqual(fs.readdirSync(committed).sort());
+      for (const file of fs.readdirSync(outdir)) {
+        const same = fs.readFileSync(path.join(outdir, file)).equals(fs.readFileSync(path.join(committed, file)));
+        expect({ file, same }).toEqual({ file, same: true });
+      }
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
