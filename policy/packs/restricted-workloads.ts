@@ -27,7 +27,7 @@ export const RESTRICTED_WORKLOADS: PolicyPack = {
       id: 'LMS-K8S-001',
       level: 'error',
       title: 'Containers run as a non-root user',
-      why: 'A process running as root in a container is root on the node if it escapes. runAsNonRoot makes the kubelet refuse to start a container whose user is 0, and the namespaces enforce the restricted Pod Security level, which rejects such pods at admission anyway.',
+      why: 'A process running as root in a container is root on the node if it escapes. runAsNonRoot makes the kubelet refuse to start a container whose user is 0, and the restricted Pod Security level enforced on the application namespaces rejects such pods at admission.',
       check: runAsNonRoot,
     },
     {
@@ -62,7 +62,7 @@ export const RESTRICTED_WORKLOADS: PolicyPack = {
       id: 'LMS-K8S-006',
       level: 'error',
       title: "Images come from the site's approved registry",
-      why: "All data and software stay in Zambia: every image is pulled from the site's in-country mirror, which holds only scanned images, and never from a public registry that may be unreachable during an outage of international links.",
+      why: "Every image is pulled from the site's in-country mirror, which the platform controls: a pull never depends on international links or on what a public registry serves that day, and every image that runs was copied in on purpose.",
       check: approvedRegistry,
     },
     {
