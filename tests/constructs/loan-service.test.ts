@@ -58,18 +58,25 @@ describe('LoanService', () => {
   test('the pod meets the restricted Pod Security level', () => {
     const { service } = loanService('production', 'lusaka');
     const pod = objectOfKind(service, 'Deployment').spec.template.spec;
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.containers[0].securityContext).toEqual({
       allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'] },
       privileged: false,
       readOnlyRootFilesystem: true,
-      runAsGroup: 1000,
+      runAsGroup: 10001,
       runAsNonRoot: true,
-      runAsUser: 1000,
+      runAsUser: 10001,
       seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+    expect(pod.volumes).toEqual([
+      { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+      { name: 'vault-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } },
+    ]);
+    // Only the Vault agent gets a service-account token: the injector mounts the projected volume into its containers.
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.containers[0].volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }]);
+    expect(objectOfKind(service, 'Deployment').spec.template.metadata.annotations['vault.hashicorp.com/agent-service-account-token-volume-name']).toBe('vault-token');
     expect(pod.priorityClassName).toBe('lms-apps');
     expect(pod.topologySpreadConstraints).toEqual([
       { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'loan-service' } } },
