@@ -43,6 +43,8 @@ export const LOAN_SERVICE_NAME = 'loan-service';
 export const LOAN_SERVICE_PORT = 8080;
 /** Where the Vault agent writes secrets; the service reads them from there (VAULT_SECRETS_DIR). */
 export const VAULT_SECRETS_DIR = '/vault/secrets';
+/** The projected service-account token volume only the Vault agent mounts. */
+export const VAULT_TOKEN_VOLUME = 'vault-token';
 
 /**
  * The loan-service on one site: ServiceAccount, Deployment (restricted security context,
@@ -56,8 +58,8 @@ export class LoanServiceChart extends Chart {
 
     const serviceAccount = new kplus.ServiceAccount(this, 'service-account', {
       metadata: { name: LOAN_SERVICE_NAME },
-      // The Vault agent authenticates with the pod's service account token.
-      automountToken: true,
+      // No token in the service's container: the Vault agent gets its own (VAULT_TOKEN_VOLUME).
+      automountToken: false,
     });
 
     const deployment = new kplus.Deployment(this, 'deployment', {
@@ -65,7 +67,7 @@ export class LoanServiceChart extends Chart {
       // No fixed replica count: the HorizontalPodAutoscaler owns it (minReplicas = replicas),
       // so an apply never resets a scaled-out Deployment.
       serviceAccount,
-      automountServiceAccountToken: true,
+      automountServiceAccountToken: false,
       spread: false,
       // Surge one pod at a time and never drop below the desired count: with graceful
       // shutdown in the service, a rollout drops no request.
@@ -108,6 +110,12 @@ export class LoanServiceChart extends Chart {
     deploymentObject.addJsonPatch(
       JsonPatch.add('/spec/template/spec/priorityClassName', props.priorityClassName),
       JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+      // The Vault agent authenticates with this short-lived token; the injector mounts it into
+      // the agent containers only (vault.hashicorp.com/agent-service-account-token-volume-name).
+      JsonPatch.add('/spec/template/spec/volumes/-', {
+        name: VAULT_TOKEN_VOLUME,
+        projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] },
+      }),
       JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
         { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } },
       ]),
@@ -168,8 +176,9 @@ export class LoanServiceChart extends Chart {
 
 /**
  * Vault agent injector annotations: the agent starts first (so secrets exist before the
- * service does), authenticates with the pod's service account, and renders each secret
- * as a file holding the bare value.
+ * service does), authenticates with the pod's service account through the projected token
+ * volume that only its containers mount, and renders each secret as a file holding the bare
+ * value.
  * @see https://developer.hashicorp.com/vault/docs/platform/k8s/injector/annotations
  */
 function vaultAnnotations(vault: LoanServiceChartProps['vault']): Record<string, string> {
@@ -179,6 +188,7 @@ function vaultAnnotations(vault: LoanServiceChartProps['vault']): Record<string,
     'vault.hashicorp.com/role': vault.role,
     'vault.hashicorp.com/service': vault.address,
     'vault.hashicorp.com/secret-volume-path': VAULT_SECRETS_DIR,
+    'vault.hashicorp.com/agent-service-account-token-volume-name': VAULT_TOKEN_VOLUME,
   };
   for (const secret of vault.secrets) {
     annotations[`vault.hashicorp.com/agent-inject-secret-${secret.file}`] = secret.path;

@@ -70,13 +70,13 @@ export interface LoanServiceProps {
   readonly metrics: MetricsScraper;
   /**
    * Numeric user the container runs as.
-   * @default 1000 - the image's non-root `node` user (USER in app-services/loan-service/Dockerfile)
+   * @default 10001 - the image's non-root user (USER in app-services/loan-service/Dockerfile)
    */
   readonly runAsUser?: number;
 }
 
-/** The numeric user of the loan-service image (`USER 1000:1000` in its Dockerfile; a test checks it). */
-export const LOAN_SERVICE_IMAGE_USER = 1000;
+/** The numeric user of the loan-service image (`USER 10001:10001` in its Dockerfile; a test checks it). */
+export const LOAN_SERVICE_IMAGE_USER = 10001;
 
 /** Files the Vault agent writes, each named as the service reads it (see app-services/loan-service/README.md). */
 const SECRET_FILES = [

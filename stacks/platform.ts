@@ -27,7 +27,8 @@ export function buildPlatform(app: App, environments: readonly Environment[]): M
 
 function buildSite(app: App, inputs: SiteInputs): SiteLayers {
   const stack = (layer: Layer, after: readonly SiteStack[] = []) => {
-    const created = new SiteStack(app, { environmentName: inputs.environment.name, siteName: inputs.siteName, layer, cluster: inputs.site.cluster, state: inputs.site.state });
+    const { environment, siteName, site } = inputs;
+    const created = new SiteStack(app, { environmentName: environment.name, siteName, layer, cluster: site.cluster, state: site.state, registry: site.registry });
     for (const dependency of after) created.addDependency(dependency);
     return created;
   };

@@ -2,6 +2,7 @@ import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { PlatformComponent } from '../constructs/platform-component';
 import type { StateBackend } from '../environments/schema';
+import { assertNoPolicyErrors, checkPolicies, type PolicyReport } from '../policy';
 import { KubernetesObjects } from './kubernetes-objects';
 import { stackName, type Layer } from './layers/order';
 import { SiteProviders, type ClusterAccess } from './site-providers';
@@ -18,23 +19,29 @@ export interface SiteStackProps {
   readonly cluster: ClusterAccess;
   /** Where the stack's Terraform state is kept: at its own site, so either site deploys alone. */
   readonly state: StateBackend;
+  /** The site's in-country registry: the only one the policy pack lets images come from. */
+  readonly registry: string;
 }
 
 /**
  * One layer of one site: `<environment>-<site>-<layer>`. It owns the stack's state backend
  * and its one pair of providers (kubernetes, helm), and binds to them every component created
  * in it, so components never see Terraform and a stack can only ever reach its own site.
+ * Binding runs the policy pack over every object of the stack first (policy/RULES.md).
  */
 export class SiteStack extends TerraformStack {
   public readonly siteName: string;
   public readonly layer: Layer;
   public readonly providers: SiteProviders;
-  private bound = false;
+  /** The site's in-country registry. */
+  public readonly registry: string;
+  private report?: PolicyReport;
 
   constructor(scope: Construct, props: SiteStackProps) {
     super(scope, stackName(props.environmentName, props.siteName, props.layer));
     this.siteName = props.siteName;
     this.layer = props.layer;
+    this.registry = props.registry;
     configureStateBackend(this, this.node.id, props.state);
     this.providers = new SiteProviders(this, 'providers', { siteName: props.siteName, cluster: props.cluster });
   }
@@ -44,15 +51,31 @@ export class SiteStack extends TerraformStack {
     return this.node.findAll().filter((construct): construct is PlatformComponent => PlatformComponent.isPlatformComponent(construct));
   }
 
+  /** The policy report of the stack's objects, once bound. */
+  public get policyReport(): PolicyReport | undefined {
+    return this.report;
+  }
+
   /**
-   * Binds every component's objects to this stack's kubernetes provider, one
+   * Checks every component's objects against the policy pack (with the components' own
+   * suppressions), then binds them to this stack's kubernetes provider, one
    * `kubernetes_manifest` per object. Called once, after the layer has created its components.
+   *
+   * @throws PlatformError naming the stack, rule, object and field of every unsuppressed error
    */
-  public bindComponents(): void {
-    if (this.bound) return;
-    this.bound = true;
-    for (const component of this.components) {
+  public bindComponents(): PolicyReport {
+    if (this.report) return this.report;
+    const components = this.components;
+    const report = checkPolicies(
+      components.flatMap((component) => component.objects),
+      { approvedRegistries: [this.registry] },
+      components.flatMap((component) => component.policySuppressions),
+    );
+    assertNoPolicyErrors(this.node.id, report);
+    for (const component of components) {
       new KubernetesObjects(component, 'objects', { provider: this.providers.kubernetes, objects: component.objects });
     }
+    this.report = report;
+    return report;
   }
 }

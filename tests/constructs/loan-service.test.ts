@@ -39,6 +39,15 @@ describe('LoanService', () => {
       runAsUser: user,
       seccompProfile: { type: 'RuntimeDefault' },
     });
+    expect(user).toBe(10001);
+    expect(pod.volumes).toEqual([
+      { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+      { name: 'vault-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } },
+    ]);
+    // Only the Vault agent gets a service-account token: the injector mounts the projected volume into its containers.
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.containers[0].volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }]);
+    expect(objectOfKind(service, 'Deployment').spec.template.metadata.annotations['vault.hashicorp.com/agent-service-account-token-volume-name']).toBe('vault-token');
     expect(pod.priorityClassName).toBe('lms-apps');
     expect(pod.topologySpreadConstraints).toEqual([
       { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'loan-service' } } },
