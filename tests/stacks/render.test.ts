@@ -4,10 +4,15 @@ import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { PROJECT_ROOT } from '../support/environments';
+import { describeWithTools } from '../support/tools';
 
-/** A Debian tool the test needs; CI installs it (.ci/run), a developer may not have it. */
-function hasTool(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+/** Every shell script of the project: `.ci/run` and the `*.sh` files under tests/. */
+function shellScripts(dir = path.join(PROJECT_ROOT, 'tests')): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return shellScripts(full);
+    return entry.name.endsWith('.sh') ? [full] : [];
+  });
 }
 
 let outdir: string;
@@ -40,8 +45,11 @@ describe('npm run render', () => {
     }
   });
 
-  (hasTool('yamllint') ? test : test.skip)('passes yamllint (Debian yamllint; .ci/run installs it)', () => {
-    const result = spawnSync('yamllint', ['--strict', '-c', path.join(PROJECT_ROOT, '.yamllint.yaml'), outdir, path.join(PROJECT_ROOT, 'cdk8s.yaml')], { encoding: 'utf8' });
+});
+
+describeWithTools('rendered YAML', ['yamllint'], (tools) => {
+  test('passes yamllint', () => {
+    const result = spawnSync(tools.yamllint, ['--strict', '-c', path.join(PROJECT_ROOT, '.yamllint.yaml'), outdir, path.join(PROJECT_ROOT, 'cdk8s.yaml')], { encoding: 'utf8' });
     expect(result.stdout).toBe('');
     expect(result.status).toBe(0);
   });
@@ -76,9 +84,9 @@ describe('npm run render with a broken environment', () => {
   });
 });
 
-describe('shell scripts', () => {
-  (hasTool('shellcheck') ? test : test.skip)('pass shellcheck (Debian shellcheck; .ci/run installs it)', () => {
-    const result = spawnSync('shellcheck', [path.join(PROJECT_ROOT, '.ci/run')], { encoding: 'utf8' });
+describeWithTools('shell scripts', ['shellcheck'], (tools) => {
+  test('pass shellcheck', () => {
+    const result = spawnSync(tools.shellcheck, ['-x', path.join(PROJECT_ROOT, '.ci/run'), ...shellScripts()], { cwd: PROJECT_ROOT, encoding: 'utf8' });
     expect(result.stdout).toBe('');
     expect(result.status).toBe(0);
   });
