@@ -25,7 +25,8 @@ export function runEntry(verb: string, main: () => void): void {
   try {
     main();
   } catch (error) {
-    const message = (error as Error).message;
+    // cdktf ends its validation report with how to switch validations off: not advice to give.
+    const message = (error as Error).message.replace(/\n+If you wish to ignore these validations.*$/s, '');
     const explained = error instanceof PlatformError || /^Validation failed/.test(message);
     process.stderr.write(`${verb} failed: ${explained ? message : ((error as Error).stack ?? String(error))}\n`);
     process.exitCode = 1;

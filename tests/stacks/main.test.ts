@@ -144,6 +144,26 @@ describe('npm run synth', () => {
     expect(fs.readdirSync(scratch).filter((name) => name.startsWith('kept.'))).toEqual([]);
   });
 
+  test('a DR site that could not carry the primary fails synth with the figures, and nothing is written', () => {
+    const outdir = path.join(scratch, 'failover-capacity');
+    const environments = path.join(scratch, 'small-dr-environments');
+    fs.mkdirSync(environments);
+    const staging = fs.readFileSync(path.join(PROJECT_ROOT, 'environments/staging.ts'), 'utf8');
+    const narrowed = staging.replace(/apps: \{ requestsCpu: '[^']+'/, "apps: { requestsCpu: '400m'");
+    expect(narrowed).not.toBe(staging);
+    fs.writeFileSync(path.join(environments, 'staging.ts'), narrowed);
+    const result = synth(PROJECT_ROOT, { CDKTF_OUTDIR: outdir, LMS_ENVIRONMENTS_DIR: environments });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      [
+        'synth failed: Validation failed with the following errors:',
+        '  [staging-kitwe-apps/failover-capacity] FailoverCapacity staging-kitwe-apps/failover-capacity: sizing.namespaces.apps.requestsCpu of site "kitwe": 400m CPU cannot hold the promoted loan-service, 2 x 250m CPU = 500m CPU (allowed: at least 500m CPU)',
+        '',
+      ].join('\n'),
+    );
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+
   test('LMS_ENVIRONMENTS selects environments, and names the allowed ones when wrong', () => {
     const outdir = path.join(scratch, 'only-production');
     expect(synth(PROJECT_ROOT, { CDKTF_OUTDIR: outdir, LMS_ENVIRONMENTS: 'production' }).status).toBe(0);
