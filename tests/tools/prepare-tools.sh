@@ -25,9 +25,10 @@ go_version=
 say() { printf 'prepare-tools: %s\n' "$*"; }
 fail() { printf 'prepare-tools: %s\n' "$*" >&2; exit 1; }
 
-# Seconds since the previous call, for the timing lines.
+# took: seconds since the previous call to `elapsed`, for the timing lines.
 phase_start=$SECONDS
-elapsed() { local now=$SECONDS; printf '%ss' "$((now - phase_start))"; phase_start=$now; }
+took=
+elapsed() { took="$((SECONDS - phase_start))s"; phase_start=$SECONDS; }
 
 # is_current NAME KEY: the cache holds NAME built for KEY.
 is_current() { [ -f "$stamps/$1" ] && [ "$(cat "$stamps/$1")" = "$2" ]; }
@@ -122,7 +123,8 @@ EOF
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler)
   "$out/kube-apiserver" --version | grep -qx "Kubernetes v$KUBERNETES_VERSION" || fail "built kube-apiserver does not report v$KUBERNETES_VERSION"
   record kubernetes "$key"
-  say "kubernetes v$KUBERNETES_VERSION: built in $out ($(elapsed))"
+  elapsed
+  say "kubernetes v$KUBERNETES_VERSION: built in $out ($took)"
 }
 
 build_kwok() {
@@ -142,7 +144,7 @@ build_kwok() {
   rm -rf "$tools/kwok/stages"
   mkdir -p "$tools/kwok/stages"
   local folder stage
-  for folder in node/fast node/heartbeat pod/fast volume/fast; do
+  for folder in node/fast node/heartbeat-with-lease pod/fast volume/fast; do
     for stage in "$module_dir/kustomize/stage/$folder"/*.yaml; do
       # Only Stage objects: kustomizations and the example StorageClass are not stages.
       grep -q '^kind: Stage$' "$stage" || continue
@@ -151,7 +153,8 @@ build_kwok() {
   done
   chmod -R u+w "$tools/kwok/stages"
   record kwok "$key"
-  say "kwok v$KWOK_VERSION: $tools/bin/kwok, stages in $tools/kwok/stages ($(elapsed))"
+  elapsed
+  say "kwok v$KWOK_VERSION: $tools/bin/kwok, stages in $tools/kwok/stages ($took)"
 }
 
 build_helm() {
@@ -164,7 +167,8 @@ build_helm() {
   mkdir -p "$tools/bin"
   GOBIN=$tools/bin CGO_ENABLED=0 go install "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION"
   record helm "$key"
-  say "helm v$HELM_VERSION: $tools/bin/helm ($(elapsed))"
+  elapsed
+  say "helm v$HELM_VERSION: $tools/bin/helm ($took)"
 }
 
 build_checkov() {
@@ -178,7 +182,8 @@ build_checkov() {
   python3 -m venv "$tools/checkov"
   "$tools/checkov/bin/pip" install --quiet --disable-pip-version-check "checkov==$CHECKOV_VERSION"
   record checkov "$key"
-  say "checkov $CHECKOV_VERSION: $tools/checkov/bin/checkov ($(elapsed))"
+  elapsed
+  say "checkov $CHECKOV_VERSION: $tools/checkov/bin/checkov ($took)"
 }
 
 # verify_sums FOLDER: every file SHA256SUMS lists is present and matches.
@@ -240,7 +245,8 @@ main() {
   say "cache: $tools; upstream artifacts: $shared"
   unpack_artifacts
   apt_install etcd etcd-server yamllint yamllint shellcheck shellcheck
-  say "debian packages: done ($(elapsed))"
+  elapsed
+  say "debian packages: done ($took)"
   build_kubernetes
   build_kwok
   build_helm
