@@ -1,6 +1,7 @@
 import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Construct } from 'constructs';
+import { apiServerNormalForm } from '../constructs/api-server-normal-form';
 import type { KubeObject } from '../constructs/platform-component';
 import { PlatformError, formatValue } from '../constructs/platform-error';
 
@@ -28,18 +29,21 @@ export const FIELD_MANAGER = 'lms-platform';
 export class KubernetesObjects extends Construct {
   /** The Terraform resources, keyed by `kind/namespace/name`. */
   public readonly resources: ReadonlyMap<string, Manifest>;
-  /** The objects as given, for renderers and audits that read plain Kubernetes objects. */
+  /**
+   * The objects as applied: in the form the API server returns them (`apiServerNormalForm`),
+   * so an apply reads back unchanged; renderers and audits read these.
+   */
   public readonly objects: readonly KubeObject[];
 
   constructor(scope: Construct, id: string, props: KubernetesObjectsProps) {
     super(scope, id);
-    this.objects = props.objects;
+    this.objects = props.objects.map(apiServerNormalForm);
     const waitKinds = new Set(props.waitForRolloutKinds ?? ['Deployment', 'StatefulSet']);
     const resources = new Map<string, Manifest>();
     const namespaces = new Map<string, Manifest>();
 
     // Namespaces first so namespaced objects can depend on them.
-    const ordered = [...props.objects].sort((a, b) => Number(b.kind === 'Namespace') - Number(a.kind === 'Namespace'));
+    const ordered = [...this.objects].sort((a, b) => Number(b.kind === 'Namespace') - Number(a.kind === 'Namespace'));
     for (const object of ordered) {
       const key = objectKey(object);
       if (resources.has(key)) {

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { Yaml } from 'cdk8s';
+import { apiServerNormalForm } from '../constructs/api-server-normal-form';
 import { PROJECT_ROOT, runEntry, selectedEnvironments } from './entry';
 import { buildPlatform } from './platform';
 import { SiteStack } from './site-stack';
@@ -26,7 +27,8 @@ runEntry('render', () => {
   synthesizeAtomically(outdir, (directory) => {
     fs.mkdirSync(directory, { recursive: true });
     for (const stack of app.node.children.filter((child): child is SiteStack => child instanceof SiteStack)) {
-      const objects = stack.components.flatMap((component) => component.objects);
+      // The objects exactly as the stack applies them (API server normal form).
+      const objects = stack.components.flatMap((component) => component.objects.map(apiServerNormalForm));
       if (objects.length === 0) continue;
       fs.writeFileSync(path.join(directory, `${stack.node.id}.k8s.yaml`), `---\n${Yaml.stringify(...objects)}`);
     }

@@ -1,0 +1,93 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadEnvironments } from '../../environments/load';
+import { PROJECT_ROOT } from '../support/tools';
+import { DeployHarness, describeResult, progress } from './harness';
+import { waitFor } from './kube-client';
+
+/**
+ * Site-loss drill on production itself (its real host names resolve to the local sites):
+ * both sites applied; Lusaka's control plane and state server stop; Kitwe's stacks still
+ * plan and apply on their own (each site keeps its own state); then Kitwe is promoted (the
+ * roles swapped in a copy of environments/) and applied alone, and the loan-service scales
+ * to the primary replica count there.
+ */
+const ENVIRONMENT = 'production';
+const LOST = 'lusaka';
+const SURVIVOR = 'kitwe';
+
+/** A copy of environments/ with the roles of the two sites swapped in `<environment>.ts`. */
+function environmentsWithRolesSwapped(directory: string): string {
+  const copy = path.join(directory, 'environments-failover');
+  fs.cpSync(path.join(PROJECT_ROOT, 'environments'), copy, { recursive: true });
+  const file = path.join(copy, `${ENVIRONMENT}.ts`);
+  const source = fs.readFileSync(file, 'utf8');
+  const roles = source.match(/role: '(primary|disaster-recovery)'/g) ?? [];
+  if (roles.length !== 2) throw new Error(`${file}: expected exactly two "role: '...'" entries to swap, found ${roles.length}`);
+  fs.writeFileSync(file, source.replace(/role: '(primary|disaster-recovery)'/g, (_match, role: string) => `role: '${role === 'primary' ? 'disaster-recovery' : 'primary'}'`));
+  return copy;
+}
+
+describe(`${ENVIRONMENT}: losing ${LOST}, ${SURVIVOR} carries on alone and takes over`, () => {
+  let harness: DeployHarness;
+  const started = Date.now();
+
+  beforeAll(async () => {
+    harness = await DeployHarness.start({ label: 'site-loss', environment: ENVIRONMENT });
+  }, 10 * 60 * 1000);
+
+  afterAll(async () => {
+    await harness?.stop();
+    progress(`site-loss drill took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  });
+
+  const survivorStacks = () => harness.stacks.filter((stack) => stack.site === SURVIVOR);
+
+  test('both sites apply', async () => {
+    for (const stack of harness.stacks) {
+      const applied = await harness.apply(stack);
+      if (applied.exitCode !== 0) throw new Error(describeResult(stack, applied));
+    }
+    expect(new Set(harness.stacks.map((stack) => stack.site))).toEqual(new Set([LOST, SURVIVOR]));
+  });
+
+  test(`${LOST} is lost: its API server and state server stop answering`, async () => {
+    await harness.loseSite(LOST);
+    await expect(harness.site(LOST).client.request('GET', '/readyz')).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  test(`${SURVIVOR}'s stacks plan with no change and apply without ${LOST}`, async () => {
+    expect(survivorStacks().length).toBeGreaterThan(0);
+    for (const stack of survivorStacks()) {
+      const planned = await harness.plan(stack);
+      if (planned.exitCode !== 0) throw new Error(`plan without ${LOST} (exit 0 wanted)\n${describeResult(stack, planned)}`);
+      const applied = await harness.apply(stack);
+      if (applied.exitCode !== 0) throw new Error(describeResult(stack, applied));
+    }
+  });
+
+  test(`${SURVIVOR} promoted to primary: its stacks apply alone and the loan-service scales to the primary replica count`, async () => {
+    const swapped = environmentsWithRolesSwapped(fs.mkdtempSync(path.join(os.tmpdir(), 'lms-failover-')));
+    const [promoted] = loadEnvironments(swapped, { only: [ENVIRONMENT] });
+    expect(promoted.sites[SURVIVOR].role).toBe('primary');
+    const primaryReplicas = promoted.sites[SURVIVOR].workloads.loanService.replicas;
+    expect(primaryReplicas).toBeGreaterThan(promoted.sites[SURVIVOR].workloads.loanService.standbyReplicas);
+
+    harness.resynthesize(swapped);
+    for (const stack of survivorStacks()) {
+      const applied = await harness.apply(stack);
+      if (applied.exitCode !== 0) throw new Error(describeResult(stack, applied));
+    }
+    const loanService = survivorStacks()
+      .flatMap((stack) => stack.objects)
+      .find((object) => object.kind === 'Deployment' && object.metadata.name === 'loan-service');
+    if (!loanService) throw new Error(`no loan-service Deployment in ${SURVIVOR}'s stacks`);
+    const client = harness.site(SURVIVOR).client;
+    const ready = await waitFor(`${SURVIVOR}: loan-service at ${primaryReplicas} ready replicas`, 180000, async () => {
+      const deployment = await client.get(`/apis/apps/v1/namespaces/${loanService.metadata.namespace}/deployments/loan-service`);
+      return deployment.status?.readyReplicas === primaryReplicas && deployment.spec?.replicas === primaryReplicas ? deployment.status.readyReplicas : undefined;
+    });
+    expect(ready).toBe(primaryReplicas);
+  });
+});

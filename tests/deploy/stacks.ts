@@ -1,0 +1,141 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { PROJECT_ROOT } from '../support/tools';
+
+/** A rendered Kubernetes object as a stack applies it. */
+export interface AppliedObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+/** How a stack's providers reach its site. */
+export type StackAccess = { readonly kind: 'api-endpoint'; readonly host: string } | { readonly kind: 'kubeconfig-context'; readonly context: string };
+
+/** Where a stack keeps its Terraform state. */
+export type StackBackend =
+  | { readonly kind: 's3'; readonly endpoint: string; readonly bucket: string; readonly key: string; readonly region: string }
+  | { readonly kind: 'local'; readonly path: string };
+
+/** One synthesized stack, as the deploy tier applies it: everything read from cdktf.out/. */
+export interface SynthesizedStack {
+  readonly name: string;
+  readonly dependencies: readonly string[];
+  /** Absolute working directory of Terraform for this stack. */
+  readonly directory: string;
+  /** The site its providers talk to (their alias). */
+  readonly site: string;
+  readonly access: StackAccess;
+  readonly backend: StackBackend;
+  /** The objects of its `kubernetes_manifest` resources, as applied. */
+  readonly objects: readonly AppliedObject[];
+  /** Kinds whose apply waits for a rollout. */
+  readonly rolloutKinds: ReadonlySet<string>;
+}
+
+export interface SynthesizeOptions {
+  /** Output folder (the `cdktf.out` of the run); its parent must be writable. */
+  readonly outdir: string;
+  /** LMS_ENVIRONMENTS for the synth. */
+  readonly environments: readonly string[];
+  /** LMS_ENVIRONMENTS_DIR for the synth. @default - the project's environments/ */
+  readonly environmentsDir?: string;
+}
+
+/**
+ * Synthesizes the selected environments with the project's own entry point
+ * (`node --import tsx stacks/main.ts`) and reads back every stack, in apply order
+ * (dependencies first, as cdktf deploy orders them).
+ */
+export function synthesize(options: SynthesizeOptions): SynthesizedStack[] {
+  fs.mkdirSync(path.dirname(options.outdir), { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: options.outdir, LMS_ENVIRONMENTS: options.environments.join(',') };
+  if (options.environmentsDir) env.LMS_ENVIRONMENTS_DIR = options.environmentsDir;
+  else delete env.LMS_ENVIRONMENTS_DIR;
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'stacks/main.ts')], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const failure = error as { stderr?: Buffer; message: string };
+    throw new Error(`synth of ${options.environments.join(',')} failed: ${failure.stderr?.toString().trim() || failure.message}`);
+  }
+  return readStacks(options.outdir);
+}
+
+/** Reads cdktf.out/manifest.json and every stack's cdk.tf.json, in apply order. */
+export function readStacks(outdir: string): SynthesizedStack[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { name: string; dependencies: string[]; workingDirectory: string; synthesizedStackPath: string }>;
+  };
+  const stacks = Object.values(manifest.stacks).map((entry): SynthesizedStack => {
+    const file = path.join(outdir, entry.synthesizedStackPath);
+    const config = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const providers: any[] = config.provider?.kubernetes ?? [];
+    if (providers.length !== 1) throw new Error(`${file}: provider.kubernetes: ${providers.length} providers (the deploy tier expects exactly one per stack)`);
+    const [provider] = providers;
+    const access: StackAccess = provider.host
+      ? { kind: 'api-endpoint', host: provider.host }
+      : provider.config_context
+        ? { kind: 'kubeconfig-context', context: provider.config_context }
+        : (() => {
+            throw new Error(`${file}: provider.kubernetes[0]: neither host nor config_context is set`);
+          })();
+    const manifests = Object.values((config.resource?.kubernetes_manifest ?? {}) as Record<string, { manifest: AppliedObject; wait?: { rollout?: boolean } }>);
+    return {
+      name: entry.name,
+      dependencies: entry.dependencies,
+      directory: path.join(outdir, entry.workingDirectory),
+      site: provider.alias,
+      access,
+      backend: backendOf(config.terraform?.backend, file),
+      objects: manifests.map((resource) => resource.manifest),
+      rolloutKinds: new Set(manifests.filter((resource) => resource.wait?.rollout).map((resource) => resource.manifest.kind)),
+    };
+  });
+  return applyOrder(stacks);
+}
+
+function backendOf(backend: Record<string, any> | undefined, file: string): StackBackend {
+  if (backend?.s3) {
+    const s3 = backend.s3;
+    const endpoint = s3.endpoints?.s3 ?? s3.endpoint;
+    if (!endpoint) throw new Error(`${file}: terraform.backend.s3: no endpoints.s3 (the deploy tier serves state only from the site's own S3 server)`);
+    return { kind: 's3', endpoint, bucket: s3.bucket, key: s3.key, region: s3.region };
+  }
+  if (backend?.local) return { kind: 'local', path: backend.local.path };
+  throw new Error(`${file}: terraform.backend: ${JSON.stringify(Object.keys(backend ?? {}))} (allowed: s3 or local)`);
+}
+
+/** Dependencies before dependants; ties in name order, so runs are repeatable. */
+export function applyOrder<T extends { readonly name: string; readonly dependencies: readonly string[] }>(stacks: readonly T[]): T[] {
+  const byName = new Map(stacks.map((stack) => [stack.name, stack]));
+  const ordered: T[] = [];
+  const placed = new Set<string>();
+  const visiting = new Set<string>();
+  const visit = (stack: T) => {
+    if (placed.has(stack.name)) return;
+    if (visiting.has(stack.name)) throw new Error(`stack dependency cycle through ${stack.name}`);
+    visiting.add(stack.name);
+    for (const dependency of [...stack.dependencies].sort()) {
+      const found = byName.get(dependency);
+      if (!found) throw new Error(`stack ${stack.name} depends on ${dependency}, which was not synthesized`);
+      visit(found);
+    }
+    visiting.delete(stack.name);
+    placed.add(stack.name);
+    ordered.push(stack);
+  };
+  for (const stack of [...stacks].sort((a, b) => a.name.localeCompare(b.name))) visit(stack);
+  return ordered;
+}
+
+/** The site a host name belongs to: the one whose name is a label of it (`state.prod.kitwe.lms.co.zm` -> kitwe). */
+export function siteOfHost(host: string, sites: readonly string[]): string {
+  const labels = host.split('.');
+  const matching = sites.filter((site) => labels.includes(site));
+  if (matching.length !== 1) {
+    throw new Error(`cannot tell which site serves ${JSON.stringify(host)} (allowed: a host name with exactly one of ${sites.join(', ')} as a label)`);
+  }
+  return matching[0];
+}

@@ -1,0 +1,124 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { SynthesizedStack } from './stacks';
+
+/** What one terraform command did. */
+export interface TerraformResult {
+  readonly command: string;
+  readonly exitCode: number;
+  readonly output: string;
+  readonly seconds: number;
+}
+
+export interface TerraformRunnerProps {
+  /** The terraform executable. */
+  readonly terraform: string;
+  /** Filesystem mirror holding hashicorp/kubernetes and hashicorp/helm. */
+  readonly providerMirror: string;
+  /** Shared provider cache, so each stack's init links instead of copying. */
+  readonly pluginCacheDir: string;
+  /** Where the CLI configuration and command logs go. */
+  readonly directory: string;
+  /** CA bundle the S3 backend trusts (AWS_CA_BUNDLE). */
+  readonly caBundle: string;
+}
+
+/** Settings a stack's terraform runs get for its site (credentials come only from here). */
+export interface SiteCredentials {
+  readonly token: string;
+  readonly caPem: string;
+  /** Kubeconfig with every kubeconfig-context the stacks name. */
+  readonly kubeconfigFile: string;
+}
+
+/**
+ * Runs the real terraform CLI in a synthesized stack's folder, providers from the
+ * filesystem mirror only, with exactly the settings `cdktf deploy` would get in CI:
+ * KUBE_TOKEN and KUBE_CLUSTER_CA_CERT_DATA for an `api-endpoint` site, KUBE_CONFIG_PATH for
+ * a `kubeconfig-context` site, AWS_* for the S3 state backend.
+ */
+export class TerraformRunner {
+  private readonly cliConfigFile: string;
+
+  constructor(private readonly props: TerraformRunnerProps) {
+    fs.mkdirSync(props.directory, { recursive: true });
+    fs.mkdirSync(props.pluginCacheDir, { recursive: true });
+    this.cliConfigFile = path.join(props.directory, 'terraform.rc');
+    fs.writeFileSync(
+      this.cliConfigFile,
+      [
+        'provider_installation {',
+        '  filesystem_mirror {',
+        `    path    = ${JSON.stringify(props.providerMirror)}`,
+        '    include = ["registry.terraform.io/hashicorp/*"]',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  }
+
+  private environment(stack: SynthesizedStack, credentials: SiteCredentials): NodeJS.ProcessEnv {
+    // Nothing inherited that could point terraform elsewhere.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TF_|KUBE_|AWS_|HELM_)/.test(name)));
+    return {
+      ...inherited,
+      TF_CLI_CONFIG_FILE: this.cliConfigFile,
+      TF_PLUGIN_CACHE_DIR: this.props.pluginCacheDir,
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      CHECKPOINT_DISABLE: '1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_CA_BUNDLE: this.props.caBundle,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...(stack.access.kind === 'api-endpoint'
+        ? { KUBE_TOKEN: credentials.token, KUBE_CLUSTER_CA_CERT_DATA: credentials.caPem }
+        : { KUBE_CONFIG_PATH: credentials.kubeconfigFile }),
+    };
+  }
+
+  /** Runs `terraform <args>` in the stack's folder; never throws for a non-zero exit. */
+  public run(stack: SynthesizedStack, credentials: SiteCredentials, args: readonly string[]): Promise<TerraformResult> {
+    const command = `terraform ${args.join(' ')}`;
+    const started = Date.now();
+    const log = path.join(this.props.directory, `${stack.name}.log`);
+    return new Promise((resolve) => {
+      const child = spawn(this.props.terraform, [...args, '-no-color'], { cwd: stack.directory, env: this.environment(stack, credentials) });
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+      child.on('close', (code) => {
+        const output = Buffer.concat(chunks).toString('utf8');
+        fs.appendFileSync(log, `\n$ ${command} (in ${stack.directory})\n${output}`);
+        resolve({ command, exitCode: code ?? -1, output, seconds: (Date.now() - started) / 1000 });
+      });
+    });
+  }
+
+  public init(stack: SynthesizedStack, credentials: SiteCredentials): Promise<TerraformResult> {
+    return this.run(stack, credentials, ['init', '-input=false', '-reconfigure']);
+  }
+
+  public apply(stack: SynthesizedStack, credentials: SiteCredentials): Promise<TerraformResult> {
+    return this.run(stack, credentials, ['apply', '-input=false', '-auto-approve']);
+  }
+
+  /** `plan -detailed-exitcode`: 0 no changes, 2 changes, 1 error. */
+  public plan(stack: SynthesizedStack, credentials: SiteCredentials): Promise<TerraformResult> {
+    return this.run(stack, credentials, ['plan', '-input=false', '-detailed-exitcode']);
+  }
+
+  public destroy(stack: SynthesizedStack, credentials: SiteCredentials): Promise<TerraformResult> {
+    return this.run(stack, credentials, ['destroy', '-input=false', '-auto-approve']);
+  }
+}
+
+/** A failure message with the command's errors (or its last lines), for assertions. */
+export function describeResult(stack: SynthesizedStack, result: TerraformResult, lines = 60): string {
+  const all = result.output.trimEnd().split('\n');
+  const firstError = all.findIndex((line) => /^\s*(│\s*)?Error: /.test(line));
+  const tail = (firstError >= 0 ? all.slice(firstError, firstError + 3 * lines) : all.slice(-lines)).join('\n');
+  return `${stack.name}: ${result.command} exited ${result.exitCode} after ${result.seconds.toFixed(1)} s:\n${tail}`;
+}
