@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
+import * as path from 'path';
 
 /** Set by tests/deploy/run.sh inside the namespaces it creates (with LMS_DEPLOY_OUTER_NAMESPACES, the ones it left). */
 export const NAMESPACE_MARKER = 'LMS_DEPLOY_NAMESPACE';
@@ -28,15 +29,24 @@ function requireNamespace(): void {
   if (!check.inside) throw new Error(`refusing to change /etc/hosts: ${check.why}`);
 }
 
+/** The file bound over /etc/hosts, one per test process: harnesses come and go, it stays. */
+let boundHostsFile: string | undefined;
+
 /**
  * Makes the environments' real host names resolve to the local sites, for this mount
- * namespace only: writes `file` and bind-mounts it over /etc/hosts (the first time), or
- * rewrites it in place (later calls), so every process started afterwards sees it.
+ * namespace only: the first call writes a hosts file and bind-mounts it over /etc/hosts;
+ * later calls rewrite that file in place, so every process started afterwards sees it.
  */
-export function installHostsFile(file: string, entries: ReadonlyMap<string, string>): void {
+export function installHostsFile(entries: ReadonlyMap<string, string>): void {
   requireNamespace();
   const lines = ['127.0.0.1 localhost', ...[...entries].sort(([a], [b]) => a.localeCompare(b)).map(([host, ip]) => `${ip} ${host}`), ''];
-  const firstTime = !fs.existsSync(file);
-  fs.writeFileSync(file, lines.join('\n'));
-  if (firstTime) execFileSync('mount', ['--bind', file, '/etc/hosts'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (boundHostsFile === undefined) {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lms-deploy-hosts-')), 'hosts');
+    fs.writeFileSync(file, lines.join('\n'));
+    execFileSync('mount', ['--bind', file, '/etc/hosts'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    boundHostsFile = file;
+    process.on('exit', () => fs.rmSync(path.dirname(file), { recursive: true, force: true }));
+    return;
+  }
+  fs.writeFileSync(boundHostsFile, lines.join('\n'));
 }
