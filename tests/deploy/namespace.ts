@@ -1,7 +1,6 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
-import * as path from 'path';
 
 /** Set by tests/deploy/run.sh inside the namespaces it creates (with LMS_DEPLOY_OUTER_NAMESPACES, the ones it left). */
 export const NAMESPACE_MARKER = 'LMS_DEPLOY_NAMESPACE';
@@ -29,24 +28,20 @@ function requireNamespace(): void {
   if (!check.inside) throw new Error(`refusing to change /etc/hosts: ${check.why}`);
 }
 
-/** The file bound over /etc/hosts, one per test process: harnesses come and go, it stays. */
-let boundHostsFile: string | undefined;
-
 /**
  * Makes the environments' real host names resolve to the local sites, for this mount
- * namespace only: the first call writes a hosts file and bind-mounts it over /etc/hosts;
- * later calls rewrite that file in place, so every process started afterwards sees it.
+ * namespace only: writes LMS_DEPLOY_HOSTS_FILE (one per run, made by run.sh) and, the first
+ * time, bind-mounts it over /etc/hosts; later calls rewrite it in place, so every process
+ * started afterwards sees the current names.
  */
 export function installHostsFile(entries: ReadonlyMap<string, string>): void {
   requireNamespace();
   const lines = ['127.0.0.1 localhost', ...[...entries].sort(([a], [b]) => a.localeCompare(b)).map(([host, ip]) => `${ip} ${host}`), ''];
-  if (boundHostsFile === undefined) {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lms-deploy-hosts-')), 'hosts');
-    fs.writeFileSync(file, lines.join('\n'));
+  const file = process.env.LMS_DEPLOY_HOSTS_FILE;
+  if (!file) throw new Error('LMS_DEPLOY_HOSTS_FILE is not set: run the deploy tier through `npm run test:deploy`');
+  fs.writeFileSync(file, lines.join('\n'));
+  // Bound already when /etc/hosts is that very file (an earlier harness of this run).
+  if (fs.statSync('/etc/hosts').ino !== fs.statSync(file).ino) {
     execFileSync('mount', ['--bind', file, '/etc/hosts'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    boundHostsFile = file;
-    process.on('exit', () => fs.rmSync(path.dirname(file), { recursive: true, force: true }));
-    return;
   }
-  fs.writeFileSync(boundHostsFile, lines.join('\n'));
 }
