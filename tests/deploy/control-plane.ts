@@ -97,27 +97,29 @@ export class SiteControlPlane {
 
   /** Resident memory of the site's processes, MiB. */
   public residentMiB(): number {
-    return this.processes.reduce((sum, process) => sum + process.residentMiB(), 0);
+    return this.processes.reduce((sum, server) => sum + server.residentMiB(), 0);
   }
 
   /** Stops every component (the site is lost: nothing answers on its address any more). */
   public async stop(): Promise<void> {
-    for (const process of [...this.processes].reverse()) await process.stop();
+    for (const server of [...this.processes].reverse()) await server.stop();
   }
 
   private spawn(name: string, command: string, args: readonly string[]): ManagedProcess {
-    const process = new ManagedProcess(`${this.props.site} ${name}`, command, args, path.join(this.props.directory, `${name}.log`));
-    this.processes.push(process);
-    return process;
+    const server = new ManagedProcess(`${this.props.site} ${name}`, command, args, path.join(this.props.directory, `${name}.log`));
+    this.processes.push(server);
+    return server;
   }
 
   /** Fails with the process's log when it exits while the site is starting. */
   private async guard<T>(what: string, wait: Promise<T>): Promise<T> {
-    const exited = this.processes.map((process) =>
-      process.exited.then((code) => {
-        throw new Error(`${process.name} exited (code ${code}) while waiting for ${what}; last log lines of ${process.logFile}:\n${process.logTail()}`);
+    const exited = this.processes.map((server) =>
+      server.exited.then((code) => {
+        throw new Error(`${server.name} exited (code ${code}) while waiting for ${what}; last log lines of ${server.logFile}:\n${server.logTail()}`);
       }),
     );
+    // The losers of the race reject when the site stops later: nobody waits for them then.
+    for (const watcher of exited) watcher.catch(() => undefined);
     return Promise.race([wait, ...exited]);
   }
 

@@ -117,7 +117,7 @@ export class DeployHarness {
     const { environment } = this.props;
     this.stacks = this.synthesize(this.props.environmentsDir);
     const namesBySite = this.mapHosts(this.stacks);
-    installHostsFile(path.join(this.directory, 'hosts'), this.hosts);
+    installHostsFile(this.hosts);
 
     const loaded = loadEnvironments(this.props.environmentsDir ?? path.join(PROJECT_ROOT, 'environments'), { only: [environment] });
     const sites = loaded[0].sites;

@@ -30,13 +30,18 @@ function requireNamespace(): void {
 
 /**
  * Makes the environments' real host names resolve to the local sites, for this mount
- * namespace only: writes `file` and bind-mounts it over /etc/hosts (the first time), or
- * rewrites it in place (later calls), so every process started afterwards sees it.
+ * namespace only: writes LMS_DEPLOY_HOSTS_FILE (one per run, made by run.sh) and, the first
+ * time, bind-mounts it over /etc/hosts; later calls rewrite it in place, so every process
+ * started afterwards sees the current names.
  */
-export function installHostsFile(file: string, entries: ReadonlyMap<string, string>): void {
+export function installHostsFile(entries: ReadonlyMap<string, string>): void {
   requireNamespace();
   const lines = ['127.0.0.1 localhost', ...[...entries].sort(([a], [b]) => a.localeCompare(b)).map(([host, ip]) => `${ip} ${host}`), ''];
-  const firstTime = !fs.existsSync(file);
+  const file = process.env.LMS_DEPLOY_HOSTS_FILE;
+  if (!file) throw new Error('LMS_DEPLOY_HOSTS_FILE is not set: run the deploy tier through `npm run test:deploy`');
   fs.writeFileSync(file, lines.join('\n'));
-  if (firstTime) execFileSync('mount', ['--bind', file, '/etc/hosts'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Bound already when /etc/hosts is that very file (an earlier harness of this run).
+  if (fs.statSync('/etc/hosts').ino !== fs.statSync(file).ino) {
+    execFileSync('mount', ['--bind', file, '/etc/hosts'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
 }

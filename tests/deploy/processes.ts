@@ -78,7 +78,7 @@ export class ManagedProcess {
 
   /** Kills every process still running (on exit of the test process). */
   public static killAll(): void {
-    for (const process of ManagedProcess.running) process.child.kill('SIGKILL');
+    for (const server of ManagedProcess.running) server.child.kill('SIGKILL');
   }
 }
 

@@ -30,4 +30,8 @@ if [ "${LMS_DEPLOY_NAMESPACE:-}" != 1 ]; then
 fi
 
 ip link set lo up
-exec npx jest --config tests/deploy/jest.config.js --runInBand "$@"
+# The hosts file bound over /etc/hosts in this mount namespace (tests/deploy/namespace.ts).
+LMS_DEPLOY_HOSTS_FILE="$(mktemp -d "${TMPDIR:-/tmp}/lms-deploy-hosts-XXXXXX")/hosts"
+export LMS_DEPLOY_HOSTS_FILE
+trap 'rm -rf "$(dirname "$LMS_DEPLOY_HOSTS_FILE")"' EXIT
+npx jest --config tests/deploy/jest.config.js --runInBand "$@"

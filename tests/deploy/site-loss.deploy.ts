@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { loadEnvironments } from '../../environments/load';
 import { PROJECT_ROOT } from '../support/tools';
@@ -68,7 +67,7 @@ describe(`${ENVIRONMENT}: losing ${LOST}, ${SURVIVOR} carries on alone and takes
   });
 
   test(`${SURVIVOR} promoted to primary: its stacks apply alone and the loan-service scales to the primary replica count`, async () => {
-    const swapped = environmentsWithRolesSwapped(fs.mkdtempSync(path.join(os.tmpdir(), 'lms-failover-')));
+    const swapped = environmentsWithRolesSwapped(harness.directory);
     const [promoted] = loadEnvironments(swapped, { only: [ENVIRONMENT] });
     expect(promoted.sites[SURVIVOR].role).toBe('primary');
     const primaryReplicas = promoted.sites[SURVIVOR].workloads.loanService.replicas;
