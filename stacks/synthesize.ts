@@ -9,6 +9,7 @@ export function synthesizeAtomically(outdir: string, write: (directory: string) 
   const target = path.resolve(outdir);
   const staging = `${target}.staging-${process.pid}`;
   const previous = `${target}.previous-${process.pid}`;
+  fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.rmSync(staging, { recursive: true, force: true });
   try {
     write(staging);

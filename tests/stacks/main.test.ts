@@ -164,6 +164,14 @@ describe('npm run synth', () => {
     expect(fs.existsSync(outdir)).toBe(false);
   });
 
+  test('writes into an output folder whose parent does not exist yet', () => {
+    const outdir = path.join(scratch, 'not', 'yet', 'there', 'cdktf.out');
+    const result = synth(PROJECT_ROOT, { CDKTF_OUTDIR: outdir, LMS_ENVIRONMENTS: 'dev' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['dev-kitwe-apps', 'dev-kitwe-base', 'dev-lusaka-apps', 'dev-lusaka-base']);
+  });
+
   test('LMS_ENVIRONMENTS selects environments, and names the allowed ones when wrong', () => {
     const outdir = path.join(scratch, 'only-production');
     expect(synth(PROJECT_ROOT, { CDKTF_OUTDIR: outdir, LMS_ENVIRONMENTS: 'production' }).status).toBe(0);
