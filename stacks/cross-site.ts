@@ -18,6 +18,5 @@ export function wireSites(environment: Environment, sites: Readonly<Record<SiteN
   new FailoverCapacity(standby.apps.stack, 'failover-capacity', {
     primary: primary.apps.loanService,
     standby: standby.apps.loanService,
-    standbyCluster: standby.base.cluster,
   });
 }

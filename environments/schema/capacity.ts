@@ -80,3 +80,39 @@ export function checkNamespaceCapacity(
 function plural(count: number, word: string): string {
   return count === 1 ? word : `${word}s`;
 }
+
+/** What the workload-quota rule of a site reads. */
+interface SiteWorkloads {
+  readonly sizing: { readonly namespaces: { readonly apps: Readonly<Record<'requestsCpu' | 'limitsCpu' | 'requestsMemory' | 'limitsMemory', string>> } };
+  readonly workloads: { readonly loanService: { readonly replicas: number } & Readonly<Record<'cpuRequest' | 'cpuLimit' | 'memoryRequest' | 'memoryLimit', string>> };
+}
+
+/**
+ * The workload-quota rule of a site: the apps namespace's ResourceQuota holds the
+ * loan-service at its primary replica count (every site may be promoted), requests and
+ * limits alike; otherwise the quota admission refuses pods and a rollout never completes.
+ */
+export function checkWorkloadQuota(site: SiteWorkloads, ctx: z.core.$RefinementCtx<unknown>, parsed: (...reads: readonly (readonly PropertyKey[])[]) => boolean): void {
+  const quota = ['sizing', 'namespaces', 'apps'];
+  const sizing = ['workloads', 'loanService'];
+  const rows = [
+    ['requestsCpu', 'cpuRequest', cpuMillisOf, 'm'],
+    ['limitsCpu', 'cpuLimit', cpuMillisOf, 'm'],
+    ['requestsMemory', 'memoryRequest', memoryMiBOf, 'Mi'],
+    ['limitsMemory', 'memoryLimit', memoryMiBOf, 'Mi'],
+  ] as const;
+  if (!parsed([...sizing, 'replicas'])) return;
+  const replicas = site.workloads.loanService.replicas;
+  for (const [quotaField, podField, amount, unit] of rows) {
+    if (!parsed([...quota, quotaField], [...sizing, podField])) continue;
+    const available = amount(site.sizing.namespaces.apps[quotaField]);
+    const perPod = amount(site.workloads.loanService[podField]);
+    if (replicas * perPod > available) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...quota, quotaField],
+        message: `${JSON.stringify(site.sizing.namespaces.apps[quotaField])} cannot hold the loan-service at its ${replicas} primary replicas, ${replicas} x ${perPod}${unit} = ${replicas * perPod}${unit} (allowed: at least ${replicas * perPod}${unit})`,
+      });
+    }
+  }
+}

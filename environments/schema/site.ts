@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { VERSIONS } from '../../constructs/versions';
-import { checkNamespaceCapacity } from './capacity';
+import { checkNamespaceCapacity, checkWorkloadQuota } from './capacity';
 import { RUN_ALWAYS, dnsLabel, duration, inDomain, kindError, parsedFields, strict } from './common';
 import { nodePools } from './node-pools';
 import { sizing } from './sizing';
@@ -76,4 +76,5 @@ export const site = strict({
     });
   }
   checkNamespaceCapacity(site, ctx, parsed);
+  checkWorkloadQuota(site, ctx, parsed);
 }, RUN_ALWAYS);

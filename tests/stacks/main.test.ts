@@ -144,20 +144,22 @@ describe('npm run synth', () => {
     expect(fs.readdirSync(scratch).filter((name) => name.startsWith('kept.'))).toEqual([]);
   });
 
-  test('a DR site that could not carry the primary fails synth with the figures, and nothing is written', () => {
+  test('a DR site that could not carry the primary once promoted fails synth, and nothing is written', () => {
     const outdir = path.join(scratch, 'failover-capacity');
     const environments = path.join(scratch, 'small-dr-environments');
     fs.mkdirSync(environments);
     const staging = fs.readFileSync(path.join(PROJECT_ROOT, 'environments/staging.ts'), 'utf8');
-    const narrowed = staging.replace(/apps: \{ requestsCpu: '[^']+'/, "apps: { requestsCpu: '400m'");
-    expect(narrowed).not.toBe(staging);
-    fs.writeFileSync(path.join(environments, 'staging.ts'), narrowed);
+    // Kitwe's own sizing after the shared one: one replica even when promoted.
+    const kitwe = staging.lastIndexOf('...bothSites,');
+    const smaller = `${staging.slice(0, kitwe)}...bothSites, workloads: { loanService: { replicas: 1, standbyReplicas: 1, maxReplicas: 2, cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' } },${staging.slice(kitwe + '...bothSites,'.length)}`;
+    expect(staging.indexOf('...bothSites,')).toBeLessThan(kitwe);
+    fs.writeFileSync(path.join(environments, 'staging.ts'), smaller);
     const result = synth(PROJECT_ROOT, { CDKTF_OUTDIR: outdir, LMS_ENVIRONMENTS_DIR: environments });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       [
         'synth failed: Validation failed with the following errors:',
-        '  [staging-kitwe-apps/failover-capacity] FailoverCapacity staging-kitwe-apps/failover-capacity: sizing.namespaces.apps.requestsCpu of site "kitwe": 400m CPU cannot hold the promoted loan-service, 2 x 250m CPU = 500m CPU (allowed: at least 500m CPU)',
+        "  [staging-kitwe-apps/failover-capacity] FailoverCapacity staging-kitwe-apps/failover-capacity: loan-service replicas: 1 once promoted is below the primary's 2 (allowed: at least 2, so the disaster-recovery site carries the primary's load)",
         '',
       ].join('\n'),
     );

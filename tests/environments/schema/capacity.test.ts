@@ -124,3 +124,20 @@ describe('namespace quota requests within the node pools meant for the namespace
     ]);
   });
 });
+
+describe('the apps quota holds the loan-service at its primary replica count', () => {
+  test('each figure too small is named with the product that does not fit', () => {
+    // production: 3 replicas of 250m/1 CPU and 256Mi/512Mi.
+    const problems = problemsAfter((env) => Object.assign(env.sites.kitwe.sizing.namespaces.apps, { requestsCpu: '700m', limitsCpu: '2', requestsMemory: '512Mi', limitsMemory: '1Gi' }));
+    expect(problems).toEqual([
+      `${FILE}: sites.kitwe.sizing.namespaces.apps.requestsCpu: "700m" cannot hold the loan-service at its 3 primary replicas, 3 x 250m = 750m (allowed: at least 750m)`,
+      `${FILE}: sites.kitwe.sizing.namespaces.apps.limitsCpu: "2" cannot hold the loan-service at its 3 primary replicas, 3 x 1000m = 3000m (allowed: at least 3000m)`,
+      `${FILE}: sites.kitwe.sizing.namespaces.apps.requestsMemory: "512Mi" cannot hold the loan-service at its 3 primary replicas, 3 x 256Mi = 768Mi (allowed: at least 768Mi)`,
+      `${FILE}: sites.kitwe.sizing.namespaces.apps.limitsMemory: "1Gi" cannot hold the loan-service at its 3 primary replicas, 3 x 512Mi = 1536Mi (allowed: at least 1536Mi)`,
+    ]);
+  });
+
+  test('exactly enough is accepted', () => {
+    expect(problemsAfter((env) => Object.assign(env.sites.kitwe.sizing.namespaces.apps, { requestsCpu: '750m', limitsCpu: '3', requestsMemory: '768Mi', limitsMemory: '1536Mi' }))).toEqual([]);
+  });
+});
