@@ -112,7 +112,7 @@ ${extra}`;
       new PlatformError('widgets.yaml: holds 0 documents (allowed: exactly one CustomResourceDefinition)'),
     );
     expect(() => parseCustomResourceDefinition('spec: [unclosed\n', 'widgets.yaml', widgets)).toThrow(
-      new PlatformError('widgets.yaml:2:1: is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] (allowed: one CustomResourceDefinition)'),
+      new PlatformError('widgets.yaml:2:1: is not valid YAML: unexpected end of the stream within a flow collection (allowed: one CustomResourceDefinition)'),
     );
   });
 });
