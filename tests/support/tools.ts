@@ -107,6 +107,8 @@ export function describeWithTools<T extends ToolName>(title: string, names: read
     });
     return;
   }
+  // Jest does not list the names of a file's tests when all of them are skipped: say it here too.
+  process.stderr.write(`skipped "${title}": ${missing.join('; ')}\n`);
   describe(title, () => {
     test.skip(`skipped: ${missing.join('; ')}`, () => undefined);
   });
