@@ -48,8 +48,3 @@ export abstract class PlatformComponent extends Construct {
     Object.defineProperty(this, PlatformComponent.MARKER, { value: true });
   }
 }
-
-/** `Deployment/lms-apps/loan-service`: how policy reports and suppressions name an object. */
-export function objectReference(object: KubeObject): string {
-  return `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
-}

@@ -79,8 +79,6 @@ export class SiteCluster extends PlatformComponent {
   public readonly podSecurity: Readonly<Record<NamespaceRole, PodSecurity>>;
   /** Labels every object of this site carries. */
   public readonly labels: Readonly<Record<string, string>>;
-  /** ResourceQuota of each baseline namespace. */
-  public readonly namespaceQuotas: Readonly<Record<NamespaceRole, NamespaceQuota>>;
   /** The rendered baseline objects. */
   public readonly objects: readonly KubeObject[];
 
@@ -90,7 +88,6 @@ export class SiteCluster extends PlatformComponent {
     this.podSecurity = resolvePodSecurity(this.node.path, props.podSecurity);
     this.namespaces = siteNamespaces();
     this.labels = siteLabels(props.environmentName, props.siteName);
-    this.namespaceQuotas = props.namespaceQuotas;
 
     const namespaces: BaselineNamespace[] = NAMESPACE_ROLES.map((role) => ({
       name: this.namespaces[role],

@@ -2,7 +2,7 @@ import { DEFAULT_POD_SECURITY, PRIORITY_CLASSES } from '../../constructs/site-cl
 import { PlatformComponent } from '../../constructs/platform-component';
 import { PlatformError } from '../../constructs/platform-error';
 import { NAMESPACE_ROLES } from '../../constructs/namespaces';
-import { QUOTA_FIXTURE, siteClusterFixture } from '../support/fixtures';
+import { QUOTA_FIXTURE, SITE_CLUSTER_FIXTURE, siteClusterFixture } from '../support/fixtures';
 import { validateKubeObject } from '../support/kube-schema';
 
 function objectsOfKind(kind: string, overrides: Parameters<typeof siteClusterFixture>[0] = {}): Record<string, any>[] {
@@ -43,7 +43,7 @@ describe('SiteCluster', () => {
   });
 
   test('every namespace has default-deny, DNS egress, its quota and the container defaults', () => {
-    const cluster = siteClusterFixture({ namespaceQuotas: { ...siteClusterFixture().namespaceQuotas, data: { ...QUOTA_FIXTURE, requestsCpu: '6', pods: 9 } } });
+    const cluster = siteClusterFixture({ namespaceQuotas: { ...SITE_CLUSTER_FIXTURE.namespaceQuotas, data: { ...QUOTA_FIXTURE, requestsCpu: '6', pods: 9 } } });
     const inNamespace = (kind: string, namespace: string) => cluster.objects.filter((o) => o.kind === kind && o.metadata.namespace === namespace) as Record<string, any>[];
     for (const role of NAMESPACE_ROLES) {
       const namespace = `lms-${role}`;
