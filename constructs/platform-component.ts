@@ -19,9 +19,52 @@ export interface PolicySuppression {
   readonly reason: string;
 }
 
+/** A pinned chart in the site's in-country chart repository. */
+export interface HelmChartSource {
+  /** The repository URL, e.g. `https://charts.lusaka.lms.co.zm` (the site's `chartRepository`). */
+  readonly repository: string;
+  /** Chart name in the repository, e.g. `cert-manager`. */
+  readonly name: string;
+  /** Exact chart version, e.g. `v1.19.6` (constructs/versions.ts). */
+  readonly version: string;
+}
+
+/**
+ * A Helm release a component installs. Charts never install their own CRDs: the base layer
+ * applies the vendored copies (vendor/crds/), so every release skips them.
+ */
+export interface HelmReleaseSpec {
+  /** Release name, unique in its namespace. */
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: HelmChartSource;
+  /**
+   * The chart's values, typed by the component and rendered once, with sorted keys, so the
+   * plan an auditor reads is byte-identical across runs.
+   */
+  readonly values: Readonly<Record<string, unknown>>;
+  /**
+   * Keys (`Kind/namespace/name`) of the component's own objects that must exist before the
+   * release installs (e.g. a Certificate whose Secret a pod mounts). Every other object of
+   * the component is applied after the release, so custom resources meet a running operator.
+   * @default - none
+   */
+  readonly after?: readonly string[];
+  /**
+   * How long the apply waits for the release's workloads to be ready before it fails.
+   * @default 600
+   */
+  readonly timeoutSeconds?: number;
+}
+
+/** `Kind/namespace/name` of an object (namespace empty for cluster-scoped objects). */
+export function objectKey(object: KubeObject): string {
+  return `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+}
+
 /**
  * What every component of the platform is: a construct that renders Kubernetes objects
- * (and, as they arrive, Helm releases) and exposes the facts other components and the
+ * and Helm releases and exposes the facts other components and the
  * audit need as readonly fields. A component never touches Terraform: the site stack it is
  * created in binds its objects to that stack's providers.
  */
@@ -36,6 +79,12 @@ export abstract class PlatformComponent extends Construct {
 
   /** The rendered objects, in a stable order. */
   public abstract readonly objects: readonly KubeObject[];
+
+  /**
+   * The Helm releases the component installs, applied before its objects.
+   * @default - none
+   */
+  public readonly helmReleases: readonly HelmReleaseSpec[] = [];
 
   /**
    * Policy rules this component's objects are exempt from, each with its reason.

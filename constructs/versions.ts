@@ -2,8 +2,7 @@ import { PlatformError, formatValue } from './platform-error';
 
 /**
  * Every version the platform pins, in one typed place: Terraform providers, supported
- * Kubernetes minors, container images (by digest) and, as they arrive, Helm charts and
- * operators. Tests read this file; an unknown name or version is an error, never a fallback.
+ * Kubernetes minors, Helm charts and container images (by digest). Tests read this file; an unknown name or version is an error, never a fallback.
  */
 export const VERSIONS = {
   /**
@@ -23,22 +22,83 @@ export const VERSIONS = {
   kubernetes: ['1.28', '1.29', '1.30', '1.31'] as const,
 
   /**
+   * Helm charts, each installed from the site's in-country chart repository (`chartRepository`
+   * of the site), which mirrors exactly these versions.
+   */
+  charts: {
+    certManager: { name: 'cert-manager', version: 'v1.19.6' },
+    traefik: { name: 'traefik', version: '41.3.0' },
+    metallb: { name: 'metallb', version: '0.16.1' },
+  },
+
+  /**
    * Container images, each pulled from the site's in-country registry mirror by digest.
-   * `repository` is the path under the registry host.
+   * `repository` is the path under the registry host; `upstream` is where the mirror copies
+   * it from (audit reports show it).
+   *
+   * `digestSource` says where the digest comes from: `registry` when it was read from the
+   * in-country mirror after the image was pushed or copied there, `stand-in` when that has
+   * not happened yet. A stand-in digest has the right form but names no pushed image, so a
+   * deploy that uses it cannot pull; every synth lists the images still on stand-ins. The
+   * release that mirrors an image (or builds the loan-service) records its real digest here.
    */
   images: {
-    /**
-     * The bundled loan-service (app-services/loan-service). Its release builds the image
-     * from app-services/loan-service/Dockerfile, pushes it to the in-country registry and
-     * records the pushed tag and digest here, so every environment deploys exactly that build.
-     * No image has been pushed from this repository yet: until the first release replaces it,
-     * this digest has the right form but names no pushed image, and a deploy of an `apps`
-     * stack would fail to pull.
-     */
+    /** The bundled loan-service, built from app-services/loan-service/Dockerfile by the release. */
     loanService: {
       repository: 'lms/loan-service',
       tag: '0.1.0',
+      upstream: 'app-services/loan-service',
       digest: 'sha256:4d6f3a0c1c9b5e2f7a8b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f',
+      digestSource: 'stand-in',
+    },
+    certManagerController: {
+      repository: 'jetstack/cert-manager-controller',
+      tag: 'v1.19.6',
+      upstream: 'quay.io/jetstack/cert-manager-controller',
+      digest: 'sha256:daec39e2e0023dd041e6ad01a3c2b8846b7d3c49f68afd12178ca55041ad8a66',
+      digestSource: 'stand-in',
+    },
+    certManagerWebhook: {
+      repository: 'jetstack/cert-manager-webhook',
+      tag: 'v1.19.6',
+      upstream: 'quay.io/jetstack/cert-manager-webhook',
+      digest: 'sha256:2bc9be2331f5d4e36244597133c4ce41b59edf3b18a6c11b24a47ddf1af2409e',
+      digestSource: 'stand-in',
+    },
+    certManagerCainjector: {
+      repository: 'jetstack/cert-manager-cainjector',
+      tag: 'v1.19.6',
+      upstream: 'quay.io/jetstack/cert-manager-cainjector',
+      digest: 'sha256:930df72df5f4d6b113086b9f624b220ea895ba23236efddca6e9e6d9d9c1a2b8',
+      digestSource: 'stand-in',
+    },
+    certManagerAcmeSolver: {
+      repository: 'jetstack/cert-manager-acmesolver',
+      tag: 'v1.19.6',
+      upstream: 'quay.io/jetstack/cert-manager-acmesolver',
+      digest: 'sha256:70b05e044eb463d4cce03b9af6c8c9251054cdc9759aa1a22fa729b393b68506',
+      digestSource: 'stand-in',
+    },
+    traefik: {
+      repository: 'traefik/traefik',
+      tag: 'v3.7.11',
+      upstream: 'docker.io/library/traefik',
+      digest: 'sha256:8f80169b601bc151e5811229853f08c9ba78cb712432802c7ce01c46f41daa84',
+      digestSource: 'stand-in',
+    },
+    metallbController: {
+      repository: 'metallb/controller',
+      tag: 'v0.16.1',
+      upstream: 'quay.io/metallb/controller',
+      digest: 'sha256:a429b371d3c282f1a7134c89b288bac5b1cf03baa7e9cd3c026d0fa31450e428',
+      digestSource: 'stand-in',
+    },
+    metallbSpeaker: {
+      repository: 'metallb/speaker',
+      tag: 'v0.16.1',
+      upstream: 'quay.io/metallb/speaker',
+      digest: 'sha256:31a5af398e4ed62034bf45e6b7a2938fac0e04674cf96f3648ca7b012123b81d',
+      digestSource: 'stand-in',
     },
   },
 } as const;
@@ -48,12 +108,18 @@ export type ImageName = keyof typeof VERSIONS.images;
 
 const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
-/**
- * The full, immutable reference of a pinned image in a registry:
- * `registry.lms.co.zm/lms/loan-service:0.1.0@sha256:...` (the tag is informative; the
- * digest is what the kubelet pulls).
- */
-export function imageReference(registry: string, name: ImageName): string {
+/** A pinned image split the way Helm charts take it (`registry`, `repository`, `tag`, `digest`). */
+export interface PinnedImage {
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag: string;
+  readonly digest: string;
+  /** `registry/repository:tag@digest`. */
+  readonly reference: string;
+}
+
+/** The parts of a pinned image in a registry. */
+export function pinnedImage(registry: string, name: ImageName): PinnedImage {
   const image = (VERSIONS.images as Record<string, { repository: string; tag: string; digest: string }>)[name];
   if (!image) {
     throw new PlatformError(
@@ -65,5 +131,28 @@ export function imageReference(registry: string, name: ImageName): string {
       `versions: images.${name}.digest: ${formatValue(image.digest)} is not an image digest (allowed: "sha256:" and 64 lower-case hex digits)`,
     );
   }
-  return `${registry}/${image.repository}:${image.tag}@${image.digest}`;
+  return { registry, repository: image.repository, tag: image.tag, digest: image.digest, reference: `${registry}/${image.repository}:${image.tag}@${image.digest}` };
+}
+
+/**
+ * The full, immutable reference of a pinned image in a registry:
+ * `registry.lms.co.zm/lms/loan-service:0.1.0@sha256:...` (the tag is informative; the
+ * digest is what the kubelet pulls).
+ */
+export function imageReference(registry: string, name: ImageName): string {
+  return pinnedImage(registry, name).reference;
+}
+
+/** Images whose digest is still a stand-in (see `VERSIONS.images`), sorted. */
+export function standInImages(): readonly ImageName[] {
+  return (Object.keys(VERSIONS.images) as ImageName[]).filter((name) => VERSIONS.images[name].digestSource === 'stand-in').sort();
+}
+
+/** A pinned chart in a site's in-country chart repository. */
+export function chartSource(repository: string, name: keyof typeof VERSIONS.charts): { readonly repository: string; readonly name: string; readonly version: string } {
+  const chart = VERSIONS.charts[name];
+  if (!chart) {
+    throw new PlatformError(`versions: charts.${String(name)}: ${formatValue(name)} is not a pinned chart (allowed: ${Object.keys(VERSIONS.charts).join(', ')})`);
+  }
+  return { repository, name: chart.name, version: chart.version };
 }

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { z } from 'zod';
 import { PlatformError } from '../constructs/platform-error';
-import { EnvironmentSchema, type Environment } from './schema';
+import { EnvironmentSchema, SITE_NAMES, type Environment } from './schema';
+import { cidrBlock, overlaps, poolBlocks } from './schema/network';
 
 /** Files in the environments folder that are code, not environments (the schema is a folder). */
 const MODULE_FILES = new Set(['load.ts']);
@@ -39,6 +40,7 @@ export function loadEnvironments(directory: string, options: LoadOptions = {}): 
   const files = listEnvironmentFiles(directory);
   const problems: string[] = [];
   const environments: Environment[] = [];
+  const shownFiles: string[] = [];
 
   for (const file of files) {
     const shown = path.relative(relativeTo, file).split(path.sep).join('/');
@@ -52,8 +54,12 @@ export function loadEnvironments(directory: string, options: LoadOptions = {}): 
     }
     const checked = checkEnvironment(exported, shown);
     problems.push(...checked.problems);
-    if (checked.environment) environments.push(checked.environment);
+    if (checked.environment) {
+      environments.push(checked.environment);
+      shownFiles.push(shown);
+    }
   }
+  problems.push(...checkPoolsAcrossEnvironments(environments, shownFiles));
 
   if (files.length === 0) {
     problems.push(`${path.relative(relativeTo, directory) || '.'}: no environment files (allowed: one <name>.ts per environment)`);
@@ -91,6 +97,29 @@ export function checkEnvironment(exported: unknown, file: string): { environment
     return { problems: [`${file}: name: ${JSON.stringify(result.data.name)} does not match the file name (allowed: "${expectedName}")`] };
   }
   return { environment: result.data, problems: [] };
+}
+
+/**
+ * Load-balancer address pools are addresses on the data centres' networks: no two
+ * environments may hand out the same ones. Each clash is reported on the later file.
+ */
+function checkPoolsAcrossEnvironments(environments: readonly Environment[], files: readonly string[]): string[] {
+  const problems: string[] = [];
+  const seen: { env: string; site: string; pool: string; cidr: string }[] = [];
+  environments.forEach((environment, index) => {
+    for (const siteName of SITE_NAMES) {
+      for (const block of poolBlocks(environment.sites[siteName].network)) {
+        const clash = seen.find((other) => other.env !== environment.name && overlaps(cidrBlock(other.cidr)!, cidrBlock(block.cidr)!));
+        if (clash) {
+          problems.push(
+            `${files[index]}: sites.${siteName}.network.loadBalancer.addressPools[${block.index}].addresses[${block.addressIndex}]: ${JSON.stringify(block.cidr)} overlaps ${JSON.stringify(clash.cidr)} of ${clash.env} ${clash.site} pool ${JSON.stringify(clash.pool)} (allowed: address pools no other environment uses)`,
+          );
+        }
+      }
+      for (const block of poolBlocks(environment.sites[siteName].network)) seen.push({ env: environment.name, site: siteName, pool: block.pool, cidr: block.cidr });
+    }
+  });
+  return problems;
 }
 
 function listEnvironmentFiles(directory: string): string[] {

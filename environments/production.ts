@@ -33,12 +33,27 @@ export default {
     fullBackupSchedule: 'daily',
     logBackupInterval: '15m',
   },
+  traffic: {
+    publicHost: 'loans.lms.co.zm',
+    publicCertificate: { issuer: 'external-ca', caSecretName: 'bank-issuing-ca' },
+    certificates: { rootValidity: '3650d', validity: '90d', renewBefore: '30d' },
+    operationsNetworks: ['10.50.0.0/24'],
+    loanServiceRoute: { maxRequestBodyMiB: 10, ratePerSecond: 20, burst: 50 },
+    dnsFailover: { zone: 'lms.co.zm', ttlSeconds: 60, update: 'rfc2136' },
+  },
   sites: {
     lusaka: {
       role: 'primary',
       dataCentre: 'Infratel Lusaka',
       cluster: { kind: 'api-endpoint', endpoint: 'https://api.prod.lusaka.lms.co.zm:6443' },
       dnsDomain: 'prod.lusaka.lms.co.zm',
+      chartRepository: 'https://charts.lusaka.lms.co.zm',
+      network: {
+        ranges: ['10.10.0.0/16'],
+        loadBalancer: { mode: 'bgp', localAsn: 64512, peers: [{ address: '10.10.0.1', asn: 64500 }, { address: '10.10.0.2', asn: 64500 }], addressPools: [{ name: 'public', addresses: ['10.10.240.0/29'] }, { name: 'replication', addresses: ['10.10.240.8/29'] }] },
+        gatewayAddress: '10.10.240.1',
+        crossSiteEndpoints: [{ name: 'object-storage', address: '10.10.240.8/32', ports: [9000], purpose: 'MinIO bucket replication: documents, SQL Server backups and logs, Vault and Elasticsearch snapshots' }],
+      },
       state: { kind: 's3', endpoint: 'https://state.prod.lusaka.lms.co.zm', bucket: 'lms-terraform-state-production-lusaka', region: 'zm-lusaka-1' },
       nodePools: [
         { name: 'system', purpose: 'system', nodeCount: 3, cpuCores: 4, memoryGiB: 16 },
@@ -52,6 +67,13 @@ export default {
       dataCentre: 'Paratus Kitwe',
       cluster: { kind: 'api-endpoint', endpoint: 'https://api.prod.kitwe.lms.co.zm:6443' },
       dnsDomain: 'prod.kitwe.lms.co.zm',
+      chartRepository: 'https://charts.kitwe.lms.co.zm',
+      network: {
+        ranges: ['10.20.0.0/16'],
+        loadBalancer: { mode: 'bgp', localAsn: 64512, peers: [{ address: '10.20.0.1', asn: 64500 }, { address: '10.20.0.2', asn: 64500 }], addressPools: [{ name: 'public', addresses: ['10.20.240.0/29'] }, { name: 'replication', addresses: ['10.20.240.8/29'] }] },
+        gatewayAddress: '10.20.240.1',
+        crossSiteEndpoints: [{ name: 'object-storage', address: '10.20.240.8/32', ports: [9000], purpose: 'MinIO bucket replication: documents, SQL Server backups and logs, Vault and Elasticsearch snapshots' }],
+      },
       state: { kind: 's3', endpoint: 'https://state.prod.kitwe.lms.co.zm', bucket: 'lms-terraform-state-production-kitwe', region: 'zm-kitwe-1' },
       nodePools: [
         { name: 'system', purpose: 'system', nodeCount: 3, cpuCores: 4, memoryGiB: 16 },

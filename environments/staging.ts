@@ -33,12 +33,27 @@ export default {
     fullBackupSchedule: 'daily',
     logBackupInterval: '15m',
   },
+  traffic: {
+    publicHost: 'loans.staging.lms.co.zm',
+    publicCertificate: { issuer: 'internal-ca' },
+    certificates: { rootValidity: '1825d', validity: '90d', renewBefore: '30d' },
+    operationsNetworks: ['10.50.0.0/24'],
+    loanServiceRoute: { maxRequestBodyMiB: 10, ratePerSecond: 20, burst: 50 },
+    dnsFailover: { zone: 'lms.co.zm', ttlSeconds: 60, update: 'manual' },
+  },
   sites: {
     lusaka: {
       role: 'primary',
       dataCentre: 'Infratel Lusaka',
       cluster: { kind: 'api-endpoint', endpoint: 'https://api.staging.lusaka.lms.co.zm:6443' },
       dnsDomain: 'staging.lusaka.lms.co.zm',
+      chartRepository: 'https://charts.lusaka.lms.co.zm',
+      network: {
+        ranges: ['10.11.0.0/16'],
+        loadBalancer: { mode: 'l2', addressPools: [{ name: 'public', addresses: ['10.11.240.0/29'] }, { name: 'replication', addresses: ['10.11.240.8/29'] }] },
+        gatewayAddress: '10.11.240.1',
+        crossSiteEndpoints: [{ name: 'object-storage', address: '10.11.240.8/32', ports: [9000], purpose: 'MinIO bucket replication: documents, SQL Server backups and logs, Vault and Elasticsearch snapshots' }],
+      },
       state: { kind: 's3', endpoint: 'https://state.staging.lusaka.lms.co.zm', bucket: 'lms-terraform-state-staging-lusaka', region: 'zm-lusaka-1' },
       nodePools: [
         { name: 'system', purpose: 'system', nodeCount: 1, cpuCores: 4, memoryGiB: 16 },
@@ -52,6 +67,13 @@ export default {
       dataCentre: 'Paratus Kitwe',
       cluster: { kind: 'api-endpoint', endpoint: 'https://api.staging.kitwe.lms.co.zm:6443' },
       dnsDomain: 'staging.kitwe.lms.co.zm',
+      chartRepository: 'https://charts.kitwe.lms.co.zm',
+      network: {
+        ranges: ['10.21.0.0/16'],
+        loadBalancer: { mode: 'l2', addressPools: [{ name: 'public', addresses: ['10.21.240.0/29'] }, { name: 'replication', addresses: ['10.21.240.8/29'] }] },
+        gatewayAddress: '10.21.240.1',
+        crossSiteEndpoints: [{ name: 'object-storage', address: '10.21.240.8/32', ports: [9000], purpose: 'MinIO bucket replication: documents, SQL Server backups and logs, Vault and Elasticsearch snapshots' }],
+      },
       state: { kind: 's3', endpoint: 'https://state.staging.kitwe.lms.co.zm', bucket: 'lms-terraform-state-staging-kitwe', region: 'zm-kitwe-1' },
       nodePools: [
         { name: 'system', purpose: 'system', nodeCount: 1, cpuCores: 4, memoryGiB: 16 },

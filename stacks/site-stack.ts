@@ -1,8 +1,10 @@
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, type TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
-import { PlatformComponent } from '../constructs/platform-component';
+import { PlatformComponent, objectKey } from '../constructs/platform-component';
+import { PlatformError, formatValue } from '../constructs/platform-error';
 import type { StateBackend } from '../environments/schema';
 import { assertNoPolicyErrors, checkPolicies, type PolicyReport } from '../policy';
+import { HelmReleases } from './helm-releases';
 import { KubernetesObjects } from './kubernetes-objects';
 import { stackName, type Layer } from './layers/order';
 import { SiteProviders, type ClusterAccess } from './site-providers';
@@ -58,8 +60,9 @@ export class SiteStack extends TerraformStack {
 
   /**
    * Checks every component's objects against the policy pack (with the components' own
-   * suppressions), then binds them to this stack's kubernetes provider, one
-   * `kubernetes_manifest` per object. Called once, after the layer has created its components.
+   * suppressions), then binds them to this stack's providers: one `helm_release` per Helm
+   * release and one `kubernetes_manifest` per object, objects after their component's releases
+   * unless a release names them in `after`. Called once, after the layer has created its components.
    *
    * @throws PlatformError naming the stack, rule, object and field of every unsuppressed error
    */
@@ -73,9 +76,43 @@ export class SiteStack extends TerraformStack {
     );
     assertNoPolicyErrors(this.node.id, report);
     for (const component of components) {
-      new KubernetesObjects(component, 'objects', { provider: this.providers.kubernetes, objects: component.objects });
+      const releases = component.helmReleases;
+      if (releases.length === 0) {
+        new KubernetesObjects(component, 'objects', { provider: this.providers.kubernetes, objects: component.objects });
+        continue;
+      }
+      // Objects a release needs go first; every other object waits for the releases, so a
+      // custom resource meets its operator (and its admission webhook) running.
+      const keys = new Set(component.objects.map(objectKey));
+      const before = new Set<string>();
+      for (const release of releases) {
+        for (const key of release.after ?? []) {
+          if (!keys.has(key)) {
+            throw new PlatformError(
+              `${component.node.path}: helmReleases ${formatValue(`${release.namespace}/${release.name}`)}: after: ${formatValue(key)} is not an object of the component (allowed: ${[...keys].sort().join(', ') || 'none'})`,
+            );
+          }
+          before.add(key);
+        }
+      }
+      const first = component.objects.filter((object) => before.has(objectKey(object)));
+      const rest = component.objects.filter((object) => !before.has(objectKey(object)));
+      const firstObjects = first.length > 0 ? new KubernetesObjects(component, 'objects-before-releases', { provider: this.providers.kubernetes, objects: first }) : undefined;
+      const installed = new HelmReleases(component, 'releases', { provider: this.providers.helm, releases });
+      if (firstObjects) dependOn([...installed.resources.values()], [...firstObjects.resources.values()]);
+      if (rest.length > 0) {
+        const objects = new KubernetesObjects(component, 'objects', { provider: this.providers.kubernetes, objects: rest });
+        dependOn([...objects.resources.values()], [...installed.resources.values()]);
+      }
     }
     this.report = report;
     return report;
+  }
+}
+
+/** Adds `dependencies` to each resource's `depends_on`, keeping what it had. */
+function dependOn(resources: readonly TerraformResource[], dependencies: readonly TerraformResource[]): void {
+  for (const resource of resources) {
+    resource.dependsOn = [...(resource.dependsOn ?? []), ...dependencies.map((dependency) => dependency.fqn)];
   }
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { RUN_ALWAYS, dnsLabel, parsedFields, strict } from './common';
 import { OPERATIONS_PLAN, objectives } from './objectives';
+import { cidrBlock, overlaps, poolBlocks } from './network';
 import { SITE_NAMES, site, type SiteName } from './site';
+import { traffic } from './traffic';
 
 /**
  * One environment file's default export, with the rules that span its sites or depend on
@@ -12,6 +14,8 @@ export const EnvironmentSchema = strict({
   name: dnsLabel,
   tier: z.enum(['development', 'staging', 'production']),
   objectives,
+  /** Public host name, certificates, operations network and DNS failover. */
+  traffic,
   sites: strict(Object.fromEntries(SITE_NAMES.map((name) => [name, site])) as Record<SiteName, typeof site>),
 }, {
   state: `a state backend for the whole environment is no longer accepted (allowed: one per site, as ${SITE_NAMES.map((name) => `sites.${name}.state`).join(' and ')}, so either site can be planned and applied with the other gone)`,
@@ -55,6 +59,28 @@ export const EnvironmentSchema = strict({
   // Sites compared in pairs, each only if both states parsed; the later one is reported.
   SITE_NAMES.forEach((later, index) => {
     for (const earlier of SITE_NAMES.slice(0, index)) {
+      if (parsed(['sites', earlier, 'network'], ['sites', later, 'network'])) {
+        env.sites[later].network.ranges.forEach((cidr, rangeIndex) => {
+          const clash = env.sites[earlier].network.ranges.find((other) => overlaps(cidrBlock(other)!, cidrBlock(cidr)!));
+          if (clash) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['sites', later, 'network', 'ranges', rangeIndex],
+              message: `${JSON.stringify(cidr)} overlaps ${JSON.stringify(clash)} of ${earlier} (allowed: each site's own address ranges)`,
+            });
+          }
+        });
+        for (const block of poolBlocks(env.sites[later].network)) {
+          const clash = poolBlocks(env.sites[earlier].network).find((other) => overlaps(cidrBlock(other.cidr)!, cidrBlock(block.cidr)!));
+          if (clash) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['sites', later, 'network', 'loadBalancer', 'addressPools', block.index, 'addresses', block.addressIndex],
+              message: `${JSON.stringify(block.cidr)} overlaps ${JSON.stringify(clash.cidr)} of ${earlier} pool ${JSON.stringify(clash.pool)} (allowed: address pools no other site uses)`,
+            });
+          }
+        }
+      }
       if (!parsed(['sites', earlier, 'state'], ['sites', later, 'state'])) continue;
       const [one, other] = [env.sites[earlier].state, env.sites[later].state];
       if (one.kind === 's3' && other.kind === 's3' && one.endpoint === other.endpoint && one.bucket === other.bucket) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { VERSIONS } from '../../constructs/versions';
 import { checkNamespaceCapacity, checkWorkloadQuota } from './capacity';
 import { RUN_ALWAYS, dnsLabel, duration, inDomain, kindError, parsedFields, strict } from './common';
+import { siteNetwork } from './network';
 import { nodePools } from './node-pools';
 import { sizing } from './sizing';
 import { approvedRegistry, inCountryDnsDomain, inCountryEndpoint } from './sovereignty';
@@ -48,8 +49,12 @@ export const site = strict({
   }),
   /** The in-country registry mirror every image of this site is pulled from. */
   registry: approvedRegistry,
+  /** The in-country Helm chart repository every chart of this site is installed from. */
+  chartRepository: inCountryEndpoint,
   /** The DNS domain the site's services are published under. */
   dnsDomain: inCountryDnsDomain,
+  /** Address ranges, load-balancer pools and the endpoints the other site may reach. */
+  network: siteNetwork,
   /**
    * Where Terraform keeps this site's state. Each site has its own, inside its own
    * `dnsDomain`, so either site can be planned and applied with the other gone.

@@ -136,7 +136,7 @@ describe('npm run synth', () => {
         `  ${shown}: objectives.recoveryPoint: "one hour" is not a duration (allowed: a whole number followed by s, m, h or d, e.g. "15m", "1h", "30d")`,
         `  ${shown}: sites.lusaka.registry: "docker.io" is not an approved in-country registry (allowed: registry.lms.co.zm)`,
         `  ${shown}: sites.kitwe.registry: "docker.io" is not an approved in-country registry (allowed: registry.lms.co.zm)`,
-        `  ${shown}: sites.kitwe.colour: unknown key (allowed: role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, state, sizing, workloads, retention)`,
+        `  ${shown}: sites.kitwe.colour: unknown key (allowed: role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, chartRepository, dnsDomain, network, state, sizing, workloads, retention)`,
         '',
       ].join('\n'),
     );

@@ -37,17 +37,17 @@ describe('the environment as a whole', () => {
   });
 
   test('not an object at all', () => {
-    expect(checkEnvironment(42, FILE).problems).toEqual([`${FILE}: (top level): 42 is not an object (allowed: an object with name, tier, objectives, sites)`]);
+    expect(checkEnvironment(42, FILE).problems).toEqual([`${FILE}: (top level): 42 is not an object (allowed: an object with name, tier, objectives, traffic, sites)`]);
   });
 
   test('unknown key lists the allowed keys', () => {
     expect(problemsAfter((env) => (env.sites.kitwe.colour = 'blue'))).toEqual([
-      `${FILE}: sites.kitwe.colour: unknown key (allowed: role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, state, sizing, workloads, retention)`,
+      `${FILE}: sites.kitwe.colour: unknown key (allowed: role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, chartRepository, dnsDomain, network, state, sizing, workloads, retention)`,
     ]);
   });
 
   test('missing site', () => {
-    expect(problemsAfter((env) => delete env.sites.kitwe)).toEqual([`${FILE}: sites.kitwe: is required (allowed: an object with role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, dnsDomain, state, sizing, workloads, retention)`]);
+    expect(problemsAfter((env) => delete env.sites.kitwe)).toEqual([`${FILE}: sites.kitwe: is required (allowed: an object with role, dataCentre, cluster, kubernetesVersion, nodePools, storageClasses, registry, chartRepository, dnsDomain, network, state, sizing, workloads, retention)`]);
   });
 
   test('unknown enum value and unsupported Kubernetes version', () => {
