@@ -55,15 +55,18 @@ export function strict<T extends z.ZodRawShape, R extends Record<string, string>
   );
 }
 
-/** Messages for a union told apart by `kind`: a missing object, a non-object, an unknown kind. */
-export function kindError(what: string, kinds: readonly string[]) {
+/**
+ * Messages for a union told apart by `kind` (or the field named `key`): a missing object, a
+ * non-object, an unknown kind.
+ */
+export function kindError(what: string, kinds: readonly string[], key = 'kind') {
   const allowed = kinds.join(', ');
   return (issue: z.core.$ZodRawIssue): string => {
-    if (issue.input === undefined) return `is required (allowed: an object with kind ${allowed})`;
+    if (issue.input === undefined) return `is required (allowed: an object with ${key} ${allowed})`;
     if (typeof issue.input !== 'object' || issue.input === null) {
-      return `${describeValue(issue.input)} is not an object (allowed: an object with kind ${allowed})`;
+      return `${describeValue(issue.input)} is not an object (allowed: an object with ${key} ${allowed})`;
     }
-    return `${describeValue((issue.input as { kind?: unknown }).kind)} is not a ${what} kind (allowed: ${allowed})`;
+    return `${describeValue((issue.input as Record<string, unknown>)[key])} is not a ${what} (allowed: ${allowed})`;
   };
 }
 

@@ -49,6 +49,18 @@ export const ipv4Cidr = z.string({ error: (issue) => `${describeValue(issue.inpu
   error: (issue) => `${describeValue(issue.input)} is not an IPv4 CIDR block with its host bits zero (allowed: e.g. "10.20.0.0/16", "10.20.4.240/28")`,
 });
 
+/** The private (RFC 1918) blocks: the only networks an allow-list may name. */
+export const PRIVATE_BLOCKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] as const;
+
+/** An IPv4 CIDR block inside the private (RFC 1918) ranges. */
+export const privateIpv4Cidr = ipv4Cidr.refine((value) => {
+  const block = cidrBlock(value);
+  // A value that is no block at all is reported once, by ipv4Cidr.
+  return block === undefined || PRIVATE_BLOCKS.some((range) => contains(cidrBlock(range)!, block));
+}, {
+  error: (issue) => `${describeValue(issue.input)} is not inside a private network (allowed: blocks inside ${PRIVATE_BLOCKS.join(', ')})`,
+});
+
 /** One IPv4 address: `"10.20.4.241"`. */
 export const ipv4Address = z.string({ error: (issue) => `${describeValue(issue.input)} is not an IPv4 address (allowed: e.g. "10.20.4.241")` }).refine((value) => addressBlock(value) !== undefined, {
   error: (issue) => `${describeValue(issue.input)} is not an IPv4 address (allowed: four decimal numbers 0-255, e.g. "10.20.4.241")`,
@@ -84,7 +96,7 @@ const loadBalancer = z.discriminatedUnion(
       addressPools: z.array(addressPool).min(1),
     }),
   ],
-  { error: kindError('load balancer mode', ['l2', 'bgp']) },
+  { error: kindError('load-balancer mode', ['l2', 'bgp'], 'mode') },
 );
 
 /** An endpoint of this site that the other site's data components reach. */

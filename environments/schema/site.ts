@@ -28,7 +28,7 @@ const clusterAccess = z.discriminatedUnion(
       endpoint: inCountryEndpoint,
     }),
   ],
-  { error: kindError('cluster access', ['kubeconfig-context', 'api-endpoint']) },
+  { error: kindError('cluster access kind', ['kubeconfig-context', 'api-endpoint']) },
 );
 
 /** One site of an environment: its cluster, capacity, sizing and where its state lives. */

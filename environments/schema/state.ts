@@ -27,5 +27,5 @@ export const stateBackend = z.discriminatedUnion(
       }),
     }),
   ],
-  { error: kindError('state backend', ['s3', 'local']) },
+  { error: kindError('state backend kind', ['s3', 'local']) },
 );

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RUN_ALWAYS, describeValue, dnsLabel, duration, inDomain, kindError, parsedFields, strict } from './common';
-import { ipv4Cidr } from './network';
+import { privateIpv4Cidr } from './network';
 import { DATA_SOVEREIGNTY, inCountryDnsDomain } from './sovereignty';
 
 const approvedDomainsText = DATA_SOVEREIGNTY.approvedDomains.map((domain) => `*.${domain}`).join(', ');
@@ -37,7 +37,7 @@ export const traffic = strict({
         caSecretName: dnsLabel,
       }),
     ],
-    { error: kindError('public certificate issuer', ['internal-ca', 'external-ca']) },
+    { error: kindError('public certificate issuer', ['internal-ca', 'external-ca'], 'issuer') },
   ),
   /** Lifetimes of the internal CA and the certificates it issues. */
   certificates: strict({
@@ -49,7 +49,7 @@ export const traffic = strict({
     renewBefore: duration,
   }),
   /** Source blocks of the operations network: the only clients of Grafana, Kibana and the Vault UI. */
-  operationsNetworks: z.array(ipv4Cidr).min(1),
+  operationsNetworks: z.array(privateIpv4Cidr).min(1),
   /** Limits on the loan-service's public route. */
   loanServiceRoute: strict({
     /** Largest request body the Gateway passes on, in MiB (document uploads). */
