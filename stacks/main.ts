@@ -4,11 +4,12 @@ import { PROJECT_ROOT, runEntry, selectedEnvironments } from './entry';
 import { buildPlatform } from './platform';
 import { policySummary } from './policy-summary';
 import { synthesizeAtomically } from './synthesize';
+import { imageSummary } from './image-summary';
 
 /**
  * Entry point of `npm run synth` and `cdktf synth`: validates every environment, builds
  * every stack, checks every object against the policy pack, writes cdktf.out/ atomically and
- * prints the policy summary. Output folder from CDKTF_OUTDIR (set by the
+ * prints the policy summary and the images still pinned by stand-in digests. Output folder from CDKTF_OUTDIR (set by the
  * cdktf CLI; default `cdktf.out`); environment selection as in ./entry.ts.
  */
 runEntry('synth', () => {
@@ -21,5 +22,5 @@ runEntry('synth', () => {
     app.synth();
     summary = policySummary([...sites.values()].flatMap((site) => Object.values(site).map((layer) => layer.stack)));
   });
-  process.stdout.write(summary);
+  process.stdout.write(summary + imageSummary());
 });

@@ -1,4 +1,4 @@
-import { TerraformStack, type TerraformResource } from 'cdktf';
+import { TerraformStack, dependable, type TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 import { PlatformComponent, objectKey } from '../constructs/platform-component';
 import { PlatformError, formatValue } from '../constructs/platform-error';
@@ -113,6 +113,6 @@ export class SiteStack extends TerraformStack {
 /** Adds `dependencies` to each resource's `depends_on`, keeping what it had. */
 function dependOn(resources: readonly TerraformResource[], dependencies: readonly TerraformResource[]): void {
   for (const resource of resources) {
-    resource.dependsOn = [...(resource.dependsOn ?? []), ...dependencies.map((dependency) => dependency.fqn)];
+    resource.dependsOn = [...(resource.dependsOn ?? []), ...dependencies.map((dependency) => dependable(dependency))];
   }
 }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { VERSIONS, imageReference } from '../../constructs/versions';
+import { VERSIONS, chartSource, imageReference, pinnedImage, standInImages } from '../../constructs/versions';
+import { imageSummary } from '../../stacks/image-summary';
 import { PROJECT_ROOT } from '../support/environments';
 
 describe('versions', () => {
@@ -39,5 +40,35 @@ describe('versions', () => {
     expect(() => imageReference('registry.lms.co.zm', 'billing' as never)).toThrow(
       'versions: images.billing: "billing" is not a pinned image (allowed: loanService, certManagerController, certManagerWebhook, certManagerCainjector, certManagerAcmeSolver, traefik, metallbController, metallbSpeaker)',
     );
+  });
+
+  test('every image names its upstream and whether its digest is recorded or a stand-in', () => {
+    for (const [name, image] of Object.entries(VERSIONS.images)) {
+      expect({ name, digest: /^sha256:[0-9a-f]{64}$/.test(image.digest), source: ['registry', 'stand-in'].includes(image.digestSource), upstream: image.upstream.length > 0 }).toEqual({ name, digest: true, source: true, upstream: true });
+    }
+  });
+
+  test('images still on stand-in digests are listed by every synth', () => {
+    const standIns = standInImages();
+    expect(standIns).toEqual(Object.keys(VERSIONS.images).filter((name) => VERSIONS.images[name as keyof typeof VERSIONS.images].digestSource === 'stand-in').sort());
+    expect(imageSummary()).toBe(
+      `images: ${Object.keys(VERSIONS.images).length} pinned by digest, ${standIns.length} by stand-in digests not yet recorded from the in-country registry (a deploy cannot pull them until the release records them): ${standIns.join(', ')}\n`,
+    );
+  });
+
+  test('a pinned image in the parts Helm charts take', () => {
+    const image = VERSIONS.images.traefik;
+    expect(pinnedImage('registry.lms.co.zm', 'traefik')).toEqual({
+      registry: 'registry.lms.co.zm',
+      repository: 'traefik/traefik',
+      tag: image.tag,
+      digest: image.digest,
+      reference: `registry.lms.co.zm/traefik/traefik:${image.tag}@${image.digest}`,
+    });
+  });
+
+  test('charts come from the given in-country repository at their pinned version', () => {
+    expect(chartSource('https://charts.kitwe.lms.co.zm', 'metallb')).toEqual({ repository: 'https://charts.kitwe.lms.co.zm', name: 'metallb', version: '0.16.1' });
+    expect(() => chartSource('https://charts.kitwe.lms.co.zm', 'nginx' as never)).toThrow('versions: charts.nginx: "nginx" is not a pinned chart (allowed: certManager, traefik, metallb)');
   });
 });
