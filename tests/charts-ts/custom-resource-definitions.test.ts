@@ -4,8 +4,10 @@ import {
   customResourceDefinitionFor,
   customResourceDefinitions,
   parseCustomResourceDefinition,
+  patchCustomResourceDefinition,
   type CrdSetName,
 } from '../../charts-ts/custom-resource-definitions';
+import { apiServerNormalForm } from '../../constructs/api-server-normal-form';
 import { PlatformError } from '../../constructs/platform-error';
 import { validateKubeObject } from '../support/kube-schema';
 
@@ -28,6 +30,10 @@ describe.each(CRD_SETS.map((set) => [set] as const))('customResourceDefinitions(
       expect(crd.metadata).not.toHaveProperty('creationTimestamp');
       expect(JSON.parse(JSON.stringify(crd))).toEqual(crd);
     }
+  });
+
+  test('each reads back as applied: the API server normal form leaves it as it is (a clean Terraform re-plan)', () => {
+    for (const crd of definitions) expect({ name: crd.metadata.name, normal: apiServerNormalForm(crd) }).toEqual({ name: crd.metadata.name, normal: crd });
   });
 
   test('parses each file once: a second call returns the same frozen objects', () => {
@@ -114,5 +120,42 @@ ${extra}`;
     expect(() => parseCustomResourceDefinition('spec: [unclosed\n', 'widgets.yaml', widgets)).toThrow(
       new PlatformError('widgets.yaml:2:1: is not valid YAML: unexpected end of the stream within a flow collection (allowed: one CustomResourceDefinition)'),
     );
+  });
+
+  describe('patchCustomResourceDefinition', () => {
+    const widgetsCrd = () => parseCustomResourceDefinition(crdYaml('  conversion: { strategy: None }\n'), 'widgets.yaml', widgets);
+    const patchYaml = (name: string, spec: string) => `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
+
+    test('merges maps, replaces everything else and removes what the patch sets to null, leaving the original as it was', () => {
+      const original = widgetsCrd();
+      const patched = patchCustomResourceDefinition(
+        original,
+        patchYaml(
+          'widgets.example.lms.co.zm',
+          '  conversion:\n    strategy: Webhook\n    webhook: { conversionReviewVersions: [v1], clientConfig: { service: { namespace: lms-system, name: widgets-webhook } } }\n  names: { shortNames: [wg] }\n  scope: null\n',
+        ),
+        'widgets-patch.yaml',
+      );
+      expect(patched.spec).toEqual({
+        group: 'example.lms.co.zm',
+        names: { kind: 'Widget', plural: 'widgets', shortNames: ['wg'] },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
+        conversion: { strategy: 'Webhook', webhook: { conversionReviewVersions: ['v1'], clientConfig: { service: { namespace: 'lms-system', name: 'widgets-webhook' } } } },
+      });
+      expect(Object.isFrozen(patched.spec.conversion)).toBe(true);
+      expect(original.spec).toEqual({ ...patched.spec, names: { kind: 'Widget', plural: 'widgets' }, scope: 'Namespaced', conversion: { strategy: 'None' } });
+    });
+
+    test('rejects a patch for another CRD, or one that is not a CRD, naming the patch file', () => {
+      expect(() => patchCustomResourceDefinition(widgetsCrd(), patchYaml('gadgets.example.lms.co.zm', '  scope: Cluster\n'), 'widgets-patch.yaml')).toThrow(
+        new PlatformError('widgets-patch.yaml: metadata.name: "gadgets.example.lms.co.zm" is not the CRD its provenance patches (allowed: "widgets.example.lms.co.zm")'),
+      );
+      expect(() => patchCustomResourceDefinition(widgetsCrd(), 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: widgets.example.lms.co.zm }\n', 'widgets-patch.yaml')).toThrow(
+        new PlatformError('widgets-patch.yaml: apiVersion/kind: "v1 ConfigMap" is not a CRD (allowed: "apiextensions.k8s.io/v1 CustomResourceDefinition")'),
+      );
+      expect(() => patchCustomResourceDefinition(widgetsCrd(), '', 'widgets-patch.yaml')).toThrow(
+        new PlatformError('widgets-patch.yaml: holds 0 documents (allowed: exactly one CustomResourceDefinition patch)'),
+      );
+    });
   });
 });
