@@ -7,7 +7,14 @@ import { PlatformError, formatValue } from '../constructs/platform-error';
  * The upstream CustomResourceDefinitions the platform applies and validates against, kept
  * unchanged in `vendor/crds/<set>/` with their provenance (see vendor/crds/README.md).
  */
-export const CRD_SETS = ['prometheus-operator-0.93.0', 'eck-3.5.0'] as const;
+export const CRD_SETS = [
+  'prometheus-operator-0.93.0',
+  'eck-3.5.0',
+  'gateway-api-1.6.1',
+  'cert-manager-1.19.6',
+  'metallb-0.16.1',
+  'traefik-helm-chart-41.3.0',
+] as const;
 
 /** A vendored CRD set: `<project>-<version>`, a folder under vendor/crds/. */
 export type CrdSetName = (typeof CRD_SETS)[number];

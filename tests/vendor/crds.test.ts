@@ -29,7 +29,7 @@ describe.each(CRD_SETS.map((set) => [set] as const))('vendor/crds/%s', (set: Crd
   });
 
   test('every file in the folder is recorded, and every recorded file is there', () => {
-    const recorded = [...provenance.files, ...provenance.licenceFiles].map((entry) => entry.file).concat('PROVENANCE.json');
+    const recorded = [...provenance.files, ...provenance.licenceFiles, ...(provenance.patches ?? [])].map((entry) => entry.file).concat('PROVENANCE.json');
     expect(fs.readdirSync(folder).sort()).toEqual(recorded.sort());
   });
 
@@ -59,6 +59,23 @@ describe.each(CRD_SETS.map((set) => [set] as const))('vendor/crds/%s', (set: Crd
     for (const entry of provenance.licenceFiles) {
       expect({ file: entry.file, sha256: sha256(path.join(folder, entry.file)) }).toEqual({ file: entry.file, sha256: entry.sha256 });
     }
+  });
+});
+
+describe('upstream patches to vendored CRDs', () => {
+  const patches = CRD_SETS.flatMap((set) => (crdSetProvenance(set).patches ?? []).map((patch) => ({ set, ...patch })));
+
+  test('are the ones upstream applies in its own install manifests', () => {
+    expect(patches.map((patch) => `${patch.set}/${patch.file} -> ${patch.target}`)).toEqual(['metallb-0.16.1/crd-conversion-patch-bgppeers.yaml -> bgppeers.metallb.io']);
+  });
+
+  test.each(patches.map((patch) => [`${patch.set}/${patch.file}`, patch] as const))('%s matches its recorded SHA-256 and patches a CRD of its set', (_, patch) => {
+    const folder = path.join(VENDORED_CRDS_DIR, patch.set);
+    const names = crdSetProvenance(patch.set).files.map(
+      (entry) => (parseYaml(fs.readFileSync(path.join(folder, entry.file), 'utf8'), { uniqueKeys: false }) as { metadata: { name: string } }).metadata.name,
+    );
+    expect(patch.upstreamPath.endsWith(`/${patch.file}`)).toBe(true);
+    expect({ sha256: sha256(path.join(folder, patch.file)), targetInSet: names.includes(patch.target) }).toEqual({ sha256: patch.sha256, targetInSet: true });
   });
 });
 
