@@ -86,6 +86,13 @@ describe('customResourceDefinitionFor', () => {
     ['traefik.io/v1alpha1', 'Middleware', 'middlewares.traefik.io', 'traefik-helm-chart-41.3.0'],
     ['traefik.io/v1alpha1', 'TLSOption', 'tlsoptions.traefik.io', 'traefik-helm-chart-41.3.0'],
     ['traefik.io/v1alpha1', 'ServersTransport', 'serverstransports.traefik.io', 'traefik-helm-chart-41.3.0'],
+    ['traefik.io/v1alpha1', 'IngressRoute', 'ingressroutes.traefik.io', 'traefik-helm-chart-41.3.0'],
+    ['traefik.io/v1alpha1', 'IngressRouteTCP', 'ingressroutetcps.traefik.io', 'traefik-helm-chart-41.3.0'],
+    ['traefik.io/v1alpha1', 'IngressRouteUDP', 'ingressrouteudps.traefik.io', 'traefik-helm-chart-41.3.0'],
+    ['traefik.io/v1alpha1', 'MiddlewareTCP', 'middlewaretcps.traefik.io', 'traefik-helm-chart-41.3.0'],
+    ['traefik.io/v1alpha1', 'ServersTransportTCP', 'serverstransporttcps.traefik.io', 'traefik-helm-chart-41.3.0'],
+    ['traefik.io/v1alpha1', 'TLSStore', 'tlsstores.traefik.io', 'traefik-helm-chart-41.3.0'],
+    ['traefik.io/v1alpha1', 'TraefikService', 'traefikservices.traefik.io', 'traefik-helm-chart-41.3.0'],
   ] as const)('finds %s %s: %s, stored at that version, from %s', (apiVersion, kind, name, set) => {
     const crd = customResourceDefinitionFor(apiVersion, kind);
     expect(crd.metadata.name).toBe(name);
@@ -115,7 +122,7 @@ describe('customResourceDefinitionFor', () => {
   test('names every vendored kind when none defines the resource', () => {
     expect(() => customResourceDefinitionFor('monitoring.coreos.com/v1', 'Prometheus')).toThrow(
       new PlatformError(
-        'custom resource definitions: "monitoring.coreos.com/v1 Prometheus" is defined by no vendored CRD (allowed: monitoring.coreos.com/AlertmanagerConfig, monitoring.coreos.com/PodMonitor, monitoring.coreos.com/Probe, monitoring.coreos.com/PrometheusRule, monitoring.coreos.com/ServiceMonitor, beat.k8s.elastic.co/Beat, elasticsearch.k8s.elastic.co/Elasticsearch, kibana.k8s.elastic.co/Kibana, logstash.k8s.elastic.co/Logstash, gateway.networking.k8s.io/GatewayClass, gateway.networking.k8s.io/Gateway, gateway.networking.k8s.io/HTTPRoute, gateway.networking.k8s.io/GRPCRoute, gateway.networking.k8s.io/ReferenceGrant, gateway.networking.k8s.io/BackendTLSPolicy, gateway.networking.k8s.io/ListenerSet, gateway.networking.k8s.io/TCPRoute, gateway.networking.k8s.io/TLSRoute, gateway.networking.k8s.io/UDPRoute, cert-manager.io/Certificate, cert-manager.io/CertificateRequest, cert-manager.io/Issuer, cert-manager.io/ClusterIssuer, acme.cert-manager.io/Order, acme.cert-manager.io/Challenge, metallb.io/IPAddressPool, metallb.io/L2Advertisement, metallb.io/BGPPeer, metallb.io/BGPAdvertisement, metallb.io/BFDProfile, metallb.io/Community, metallb.io/ServiceL2Status, metallb.io/ServiceBGPStatus, metallb.io/ConfigurationState, traefik.io/Middleware, traefik.io/TLSOption, traefik.io/ServersTransport)',
+        'custom resource definitions: "monitoring.coreos.com/v1 Prometheus" is defined by no vendored CRD (allowed: monitoring.coreos.com/AlertmanagerConfig, monitoring.coreos.com/PodMonitor, monitoring.coreos.com/Probe, monitoring.coreos.com/PrometheusRule, monitoring.coreos.com/ServiceMonitor, beat.k8s.elastic.co/Beat, elasticsearch.k8s.elastic.co/Elasticsearch, kibana.k8s.elastic.co/Kibana, logstash.k8s.elastic.co/Logstash, gateway.networking.k8s.io/GatewayClass, gateway.networking.k8s.io/Gateway, gateway.networking.k8s.io/HTTPRoute, gateway.networking.k8s.io/GRPCRoute, gateway.networking.k8s.io/ReferenceGrant, gateway.networking.k8s.io/BackendTLSPolicy, gateway.networking.k8s.io/ListenerSet, gateway.networking.k8s.io/TCPRoute, gateway.networking.k8s.io/TLSRoute, gateway.networking.k8s.io/UDPRoute, cert-manager.io/Certificate, cert-manager.io/CertificateRequest, cert-manager.io/Issuer, cert-manager.io/ClusterIssuer, acme.cert-manager.io/Order, acme.cert-manager.io/Challenge, metallb.io/IPAddressPool, metallb.io/L2Advertisement, metallb.io/BGPPeer, metallb.io/BGPAdvertisement, metallb.io/BFDProfile, metallb.io/Community, metallb.io/ServiceL2Status, metallb.io/ServiceBGPStatus, metallb.io/ConfigurationState, traefik.io/Middleware, traefik.io/TLSOption, traefik.io/ServersTransport, traefik.io/IngressRoute, traefik.io/IngressRouteTCP, traefik.io/IngressRouteUDP, traefik.io/MiddlewareTCP, traefik.io/ServersTransportTCP, traefik.io/TLSStore, traefik.io/TraefikService)',
       ),
     );
   });
