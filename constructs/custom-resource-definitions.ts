@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import { customResourceDefinitionFor } from '../charts-ts/custom-resource-definitions';
+import { customResourceDefinitionFor, customResourceDefinitions, type CrdSetName } from '../charts-ts/custom-resource-definitions';
 import { PlatformComponent, type KubeObject } from './platform-component';
 import { PlatformError, formatValue } from './platform-error';
 
@@ -15,7 +15,13 @@ export interface CustomResourceDefinitionsProps {
    * from `charts-ts/imports`. Each is installed from its vendored, pinned CRD
    * (vendor/crds/, with provenance).
    */
-  readonly kinds: readonly CustomResourceKind[];
+  readonly kinds?: readonly CustomResourceKind[];
+  /**
+   * Vendored sets installed whole: an operator watches every kind of its API, and one
+   * whose CRD is missing never starts, so an operator's CRDs go in together.
+   * @default - none
+   */
+  readonly sets?: readonly CrdSetName[];
 }
 
 /**
@@ -31,14 +37,24 @@ export class CustomResourceDefinitions extends PlatformComponent {
   constructor(scope: Construct, id: string, props: CustomResourceDefinitionsProps) {
     super(scope, id);
     const byName = new Map<string, KubeObject>();
-    for (const wanted of props.kinds) {
+    for (const set of props.sets ?? []) {
+      let definitions: readonly KubeObject[];
+      try {
+        definitions = customResourceDefinitions(set) as unknown as readonly KubeObject[];
+      } catch (error) {
+        throw new PlatformError(`CustomResourceDefinitions ${this.node.path}: sets: ${(error as Error).message.replace(/^custom resource definitions: /, '')}`);
+      }
+      for (const definition of definitions) byName.set(definition.metadata.name, definition);
+    }
+    const fromSets = new Set(byName.keys());
+    for (const wanted of props.kinds ?? []) {
       let definition: KubeObject;
       try {
         definition = customResourceDefinitionFor(wanted.apiVersion, wanted.kind) as unknown as KubeObject;
       } catch (error) {
         throw new PlatformError(`CustomResourceDefinitions ${this.node.path}: kinds: ${(error as Error).message.replace(/^custom resource definitions: /, '')}`);
       }
-      if (byName.has(definition.metadata.name)) {
+      if (byName.has(definition.metadata.name) && !fromSets.has(definition.metadata.name)) {
         throw PlatformError.invalidProp(`CustomResourceDefinitions ${this.node.path}`, 'kinds', `${wanted.apiVersion} ${wanted.kind}`, 'each kind once');
       }
       byName.set(definition.metadata.name, definition);
@@ -46,7 +62,7 @@ export class CustomResourceDefinitions extends PlatformComponent {
     this.objects = [...byName.keys()].sort().map((name) => byName.get(name)!);
     this.kinds = this.objects.map((crd) => `${(crd.spec as { group: string }).group}/${(crd.spec as { names: { kind: string } }).names.kind}`);
     if (this.objects.length === 0) {
-      throw new PlatformError(`CustomResourceDefinitions ${this.node.path}: kinds: ${formatValue([])} is not allowed (allowed: at least one custom resource kind)`);
+      throw new PlatformError(`CustomResourceDefinitions ${this.node.path}: kinds and sets: ${formatValue([])} is not allowed (allowed: at least one custom resource kind or vendored set)`);
     }
   }
 }

@@ -73,6 +73,25 @@ describe('CustomResourceDefinitions', () => {
     expect(() => build([ServiceMonitor.GVK, ServiceMonitor.GVK])).toThrow(
       new PlatformError('CustomResourceDefinitions test-lusaka-base/crds: kinds: "monitoring.coreos.com/v1 ServiceMonitor" is not allowed (allowed: each kind once)'),
     );
-    expect(() => build([])).toThrow(new PlatformError('CustomResourceDefinitions test-lusaka-base/crds: kinds: [] is not allowed (allowed: at least one custom resource kind)'));
+    expect(() => build([])).toThrow(new PlatformError('CustomResourceDefinitions test-lusaka-base/crds: kinds and sets: [] is not allowed (allowed: at least one custom resource kind or vendored set)'));
+  });
+
+  test('a vendored set goes in whole (sorted by CRD name), and a kind also in a named set is installed once', () => {
+    const crds = new CustomResourceDefinitions(testScope(), 'crds', { sets: ['cert-manager-1.19.6'], kinds: [Certificate.GVK, ServiceMonitor.GVK] });
+    expect(crds.kinds).toEqual([
+      'cert-manager.io/CertificateRequest',
+      'cert-manager.io/Certificate',
+      'acme.cert-manager.io/Challenge',
+      'cert-manager.io/ClusterIssuer',
+      'cert-manager.io/Issuer',
+      'acme.cert-manager.io/Order',
+      'monitoring.coreos.com/ServiceMonitor',
+    ]);
+  });
+
+  test('a set that is not vendored', () => {
+    expect(() => new CustomResourceDefinitions(testScope(), 'crds', { sets: ['istio-1.0' as never] })).toThrow(
+      'CustomResourceDefinitions test-lusaka-base/crds: sets: set "istio-1.0" is not vendored (allowed: ',
+    );
   });
 });
