@@ -112,8 +112,10 @@ export class CertManagerChart extends Chart {
         duration: props.root.duration,
         renewBefore: props.root.renewBefore,
         // RSA 4096 for a trust anchor that lives for years and that the bank's own systems may
-        // have to import; it signs rarely, so its cost does not matter.
-        privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.RSA, size: 4096, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+        // have to import; it signs rarely, so its cost does not matter. The key is kept when
+        // the certificate renews, so what it signed stays valid under the renewed root;
+        // replacing the key is a deliberate step (see CertManager).
+        privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.RSA, size: 4096, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.NEVER },
         usages: [CertificateSpecUsages.CERT_SIGN, CertificateSpecUsages.CRL_SIGN, CertificateSpecUsages.DIGITAL_SIGNATURE],
         issuerRef: { name: props.bootstrapIssuerName, kind: 'Issuer', group: 'cert-manager.io' },
         revisionHistoryLimit: 3,

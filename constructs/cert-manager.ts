@@ -34,11 +34,16 @@ import { chartSource, pinnedImage, type PinnedImage } from './versions';
  * Clients that verify the other site's certificates (cross-site replication) trust both
  * roots, published to them as a bundle of the two sites' `ca.crt`.
  *
- * Rotation: cert-manager renews the root `validity` before it expires (a new key each time),
- * so every certificate the old root signed expires no later than the old root itself. After
- * a root renewal every certificate is re-issued under the new root within `validity` as it
- * renews (`cmctl renew --all -A` does it at once), and clients must trust the new root before
- * then: publish the new bundle (old and new roots) first. Leaves get a new key at every renewal.
+ * Rotation: cert-manager renews the root certificate `validity` before it expires, keeping
+ * its key, so every certificate the old root signed expires no later than the old root
+ * and verifies under both the old and the renewed root certificate: nothing breaks. Every
+ * issued Secret's `ca.crt` moves to the renewed root as its certificate renews (within
+ * `validity`); consumers outside the site (the other site's bundle, the bank) get the renewed
+ * root in that time. Replacing the root key (compromise, or key-age policy) is deliberate,
+ * in a maintenance window: delete the root's Secret (cert-manager makes a new key and root),
+ * publish the new root to consumers, and re-issue every certificate (`cmctl renew --all -A`).
+ * Leaf certificates get a new key at every renewal, and there is no revocation list:
+ * short lifetimes (`validity`) bound how long a leaked leaf key is of use.
  */
 
 /** The API server as its clients' NetworkPolicies see it: its endpoints after Service translation. */

@@ -144,7 +144,7 @@ describe('CertManager', () => {
       secretName: 'lms-test-root-ca',
       duration: '87600h',
       renewBefore: '2160h',
-      privateKey: { algorithm: 'RSA', size: 4096, rotationPolicy: 'Always' },
+      privateKey: { algorithm: 'RSA', size: 4096, rotationPolicy: 'Never' },
       usages: ['cert sign', 'crl sign', 'digital signature'],
       issuerRef: { name: 'lms-test-root-bootstrap', kind: 'Issuer', group: 'cert-manager.io' },
       revisionHistoryLimit: 3,
