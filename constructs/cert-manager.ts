@@ -31,8 +31,9 @@ import { chartSource, pinnedImage, type PinnedImage } from './versions';
  * namespace, at each site. Each site makes its own root: the issuer name is the same at both
  * sites (components render the same objects at either), but the keys differ, so either site
  * can be built or rebuilt alone and no private key ever crosses the link between the sites.
- * Clients that verify the other site's certificates (cross-site replication) trust both
- * roots, published to them as a bundle of the two sites' `ca.crt`.
+ * Clients that verify the other site's certificates (cross-site replication) must trust both
+ * roots: each root's certificate (public, no key) is the `ca.crt` of its Secret, and such
+ * clients are given the two as one bundle.
  *
  * Rotation: cert-manager renews the root certificate `validity` before it expires, keeping
  * its key, so every certificate the old root signed expires no later than the old root
