@@ -55,6 +55,13 @@ export interface HelmReleaseSpec {
    * @default 600
    */
   readonly timeoutSeconds?: number;
+  /**
+   * Accepted policy findings on objects the chart renders (values cannot fix every chart),
+   * each with its reason. The synth checks only the component's own objects; the release's
+   * helm-template test runs the policy pack over the rendered chart with these.
+   * @default - none
+   */
+  readonly policySuppressions?: readonly PolicySuppression[];
 }
 
 /** `Kind/namespace/name` of an object (namespace empty for cluster-scoped objects). */
