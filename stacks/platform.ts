@@ -1,12 +1,13 @@
 import type { App } from 'cdktf';
 import { SITE_NAMES, type Environment, type SiteName } from '../environments/schema';
 import { wireSites } from './cross-site';
-import { buildAppsLayer, buildBaseLayer, type AppsLayer, type BaseLayer, type Layer, type SiteInputs } from './layers';
+import { buildAppsLayer, buildBaseLayer, buildTrafficLayer, type AppsLayer, type BaseLayer, type Layer, type SiteInputs, type TrafficLayer } from './layers';
 import { SiteStack } from './site-stack';
 
 /** The layers built for one site, each with its stack. */
 export interface SiteLayers {
   readonly base: BaseLayer;
+  readonly traffic: TrafficLayer;
   readonly apps: AppsLayer;
 }
 
@@ -33,6 +34,7 @@ function buildSite(app: App, inputs: SiteInputs): SiteLayers {
     return created;
   };
   const base = buildBaseLayer(stack('base'), inputs);
-  const apps = buildAppsLayer(stack('apps', [base.stack]), inputs, base);
-  return { base, apps };
+  const traffic = buildTrafficLayer(stack('traffic', [base.stack]), inputs, base);
+  const apps = buildAppsLayer(stack('apps', [base.stack, traffic.stack]), inputs, base);
+  return { base, traffic, apps };
 }

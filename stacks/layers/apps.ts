@@ -1,7 +1,7 @@
 import { LoanService } from '../../constructs/loan-service';
-import { serviceHost, type DatabaseEndpoint, type MetricsScraper, type NetworkPeer, type ObjectStoreEndpoint, type VaultEndpoint } from '../../constructs/service-references';
 import type { SiteStack } from '../site-stack';
 import type { BaseLayer } from './base';
+import { platformPeers } from './platform-peers';
 import type { SiteInputs } from './site-inputs';
 
 /** What the apps layer holds. */
@@ -25,25 +25,4 @@ export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }
     metrics: peers.metrics,
   });
   return { stack, loanService };
-}
-
-/**
- * Where the site's shared services answer. The data, security, observability and traffic
- * layers will expose these as typed outputs of their components (SqlServer, MinioCluster,
- * VaultCluster, MonitoringStack, the ingress Gateway); until each arrives, its in-cluster
- * Service name, pod labels and port are stated here, once, for every consumer.
- */
-function platformPeers(base: BaseLayer, siteName: string) {
-  const namespaces = base.cluster.namespaces;
-  const peer = (namespace: string, name: string, port: number): NetworkPeer => ({ namespace, podLabels: { 'app.kubernetes.io/name': name }, port });
-  const sqlServer: DatabaseEndpoint = { host: serviceHost('sql-server', namespaces.data), port: 1433, peer: peer(namespaces.data, 'sql-server', 1433) };
-  const objectStore: ObjectStoreEndpoint = {
-    url: `https://${serviceHost('minio', namespaces.data)}:9000`,
-    region: `zm-${siteName}-1`,
-    peer: peer(namespaces.data, 'minio', 9000),
-  };
-  const vault: VaultEndpoint = { address: `https://${serviceHost('vault', namespaces.security)}:8200`, peer: peer(namespaces.security, 'vault', 8200) };
-  const metrics: MetricsScraper = { peer: peer(namespaces.observability, 'prometheus', 9090), serviceMonitorLabels: { 'lms.co.zm/scrape': 'true' } };
-  const ingressController = peer(namespaces.platform, 'ingress-nginx', 8080);
-  return { sqlServer, objectStore, vault, metrics, ingressController };
 }

@@ -19,6 +19,12 @@ export interface BaseLayer {
  */
 export const PLATFORM_CUSTOM_RESOURCE_KINDS = [ServiceMonitor.GVK];
 
+/**
+ * The operators the traffic layer installs: every CRD of each goes in here, since an
+ * operator watches all the kinds of its API and one whose CRD is missing never starts.
+ */
+export const PLATFORM_OPERATOR_CRD_SETS = ['cert-manager-1.19.6', 'gateway-api-1.6.1', 'metallb-0.16.1', 'traefik-helm-chart-41.3.0'] as const;
+
 /** The base layer of a site: the cluster baseline and the CRDs later layers use. */
 export function buildBaseLayer(stack: SiteStack, { environment, siteName, site }: SiteInputs): BaseLayer {
   const cluster = new SiteCluster(stack, 'site', {
@@ -28,6 +34,6 @@ export function buildBaseLayer(stack: SiteStack, { environment, siteName, site }
     namespaceQuotas: site.sizing.namespaces,
     containerDefaults: site.sizing.containerDefaults,
   });
-  const customResources = new CustomResourceDefinitions(stack, 'custom-resource-definitions', { kinds: PLATFORM_CUSTOM_RESOURCE_KINDS });
+  const customResources = new CustomResourceDefinitions(stack, 'custom-resource-definitions', { kinds: PLATFORM_CUSTOM_RESOURCE_KINDS, sets: PLATFORM_OPERATOR_CRD_SETS });
   return { stack, cluster, customResources };
 }

@@ -1,4 +1,5 @@
 export * from './order';
 export * from './site-inputs';
 export * from './base';
+export * from './traffic';
 export * from './apps';

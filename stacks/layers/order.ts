@@ -8,9 +8,11 @@ import type { SiteName } from '../../environments/schema';
  *
  * - `base`: the cluster baseline (namespaces, policies, quotas, PriorityClasses) and the
  *   CustomResourceDefinitions of the operators the platform uses.
+ * - `traffic`: certificates (cert-manager and each site's CA), load-balancer addresses
+ *   (MetalLB) and the ingress Gateway (Traefik), which every later TLS endpoint uses.
  * - `apps`: the loan management workloads, which use what the earlier layers created.
  */
-export const LAYERS = ['base', 'apps'] as const;
+export const LAYERS = ['base', 'traffic', 'apps'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** `production-lusaka-base`: stable, because it names the stack's Terraform state. */
