@@ -41,6 +41,8 @@ export interface LoanServiceChartProps {
 
 export const LOAN_SERVICE_NAME = 'loan-service';
 export const LOAN_SERVICE_PORT = 8080;
+/** The port of the loan-service's Service (it forwards to LOAN_SERVICE_PORT on the pods). */
+export const LOAN_SERVICE_SERVICE_PORT = 80;
 /** Where the Vault agent writes secrets; the service reads them from there (VAULT_SECRETS_DIR). */
 export const VAULT_SECRETS_DIR = '/vault/secrets';
 /** The projected service-account token volume only the Vault agent mounts. */
@@ -124,7 +126,7 @@ export class LoanServiceChart extends Chart {
     new kplus.Service(this, 'service', {
       metadata: { name: LOAN_SERVICE_NAME, labels: selector },
       selector: deployment,
-      ports: [{ name: 'http', port: 80, targetPort: LOAN_SERVICE_PORT }],
+      ports: [{ name: 'http', port: LOAN_SERVICE_SERVICE_PORT, targetPort: LOAN_SERVICE_PORT }],
     });
 
     new kplus.HorizontalPodAutoscaler(this, 'autoscaler', {
