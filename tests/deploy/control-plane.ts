@@ -42,6 +42,13 @@ export interface SiteControlPlaneProps {
 /** Ports of one site; every site listens on its own address, so they can repeat. */
 const PORTS = { etcdClient: 2379, etcdPeer: 2380, apiServer: 6443, controllerManager: 10257, scheduler: 10259, kwok: 10247 } as const;
 
+/**
+ * Admission plugins the simulated API servers run without: webhooks would be called in pods
+ * kwok only pretends to run. Real sites keep them (and the rendered webhook configurations
+ * keep failurePolicy Fail).
+ */
+export const SIMULATED_SITE_DISABLED_ADMISSION_PLUGINS = ['ValidatingAdmissionWebhook', 'MutatingAdmissionWebhook'] as const;
+
 /** Service-account issuer of every test site (what a kubeadm cluster uses). */
 const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
@@ -98,6 +105,13 @@ export class SiteControlPlane {
   /** Resident memory of the site's processes, MiB. */
   public residentMiB(): number {
     return this.processes.reduce((sum, server) => sum + server.residentMiB(), 0);
+  }
+
+  /** The command line a running component (`kube-apiserver`) was started with, read from /proc. */
+  public commandLine(component: string): string[] {
+    const server = this.processes.find((candidate) => candidate.name === `${this.props.site} ${component}`);
+    if (!server) throw new Error(`${this.props.site}: no component ${component} (started: ${this.processes.map((p) => p.name).join(', ')})`);
+    return server.commandLine();
   }
 
   /** Stops every component (the site is lost: nothing answers on its address any more). */
@@ -159,6 +173,10 @@ export class SiteControlPlane {
       `--service-account-signing-key-file=${serviceAccount.privateKeyFile}`,
       '--service-cluster-ip-range=10.96.0.0/16',
       '--authorization-mode=Node,RBAC',
+      // Simulated sites only: the charts' admission webhooks (cert-manager, MetalLB) run in
+      // kwok pods that serve nothing, and their failurePolicy Fail would refuse every
+      // Issuer, Certificate or IPAddressPool write. Every other default plugin stays on.
+      `--disable-admission-plugins=${SIMULATED_SITE_DISABLED_ADMISSION_PLUGINS.join(',')}`,
       // The `kubernetes` Service would point at a loopback address, which Endpoints reject.
       '--endpoint-reconciler-type=none',
       `--cert-dir=${pki}`,

@@ -4,7 +4,9 @@ import * as path from 'path';
 import { loadEnvironments } from '../../environments/load';
 import { SITE_NAMES } from '../../environments/schema';
 import { PROJECT_ROOT, TOOLS_DIR, findTool } from '../support/tools';
+import { ChartRepositoryServer, planChartRepositories, type ChartRepository } from './chart-repository';
 import { SiteControlPlane, multiSiteKubeconfig, type ControlPlaneTools, type FakeNode } from './control-plane';
+import { LoadBalancerSimulator } from './load-balancers';
 import { installHostsFile } from './namespace';
 import { createAuthority, issueServingCertificate, type TestAuthority } from './pki';
 import { StateServer, resolveS3rver } from './state-server';
@@ -15,6 +17,10 @@ import { TerraformRunner, describeResult, type SiteCredentials, type TerraformRe
 export interface DeployTools extends ControlPlaneTools {
   readonly terraform: string;
   readonly terraformProviderMirror: string;
+  /** Writes the chart repositories' index.yaml (`helm repo index`). */
+  readonly helm: string;
+  /** Folder of the pinned chart packages the chart repositories serve. */
+  readonly chartDir: string;
 }
 
 /** Where prepare-tools.sh puts kwok's stage files (LMS_KWOK_STAGES overrides). */
@@ -24,7 +30,7 @@ function kwokStagesDir(): string {
 
 /** The deploy tier's tools, or every one that is missing with how to get it. */
 export function findDeployTools(): { readonly tools: DeployTools; readonly missing: readonly [] } | { readonly tools?: undefined; readonly missing: readonly string[] } {
-  const names = ['terraform', 'terraformProviderMirror', 'kubeBinDir', 'kwok', 'etcd'] as const;
+  const names = ['terraform', 'terraformProviderMirror', 'kubeBinDir', 'kwok', 'etcd', 'helm', 'chartDir'] as const;
   const found: Record<string, string> = {};
   const missing: string[] = [];
   for (const name of names) {
@@ -52,6 +58,8 @@ export function findDeployTools(): { readonly tools: DeployTools; readonly missi
       kwok: found.kwok,
       etcd: found.etcd,
       kwokStages: stages,
+      helm: found.helm,
+      chartDir: found.chartDir,
     },
     missing: [],
   };
@@ -59,6 +67,12 @@ export function findDeployTools(): { readonly tools: DeployTools; readonly missi
 
 /** Loopback address of each site: lusaka 127.0.0.2, kitwe 127.0.0.3, in SITE_NAMES order. */
 export const SITE_ADDRESSES: Readonly<Record<string, string>> = Object.fromEntries(SITE_NAMES.map((site, index) => [site, `127.0.0.${index + 2}`]));
+
+/**
+ * Loopback address of each site's chart repository: lusaka 127.0.0.12, kitwe 127.0.0.13 (its
+ * own, since the state server already holds port 443 of the site's address).
+ */
+export const CHART_REPOSITORY_ADDRESSES: Readonly<Record<string, string>> = Object.fromEntries(SITE_NAMES.map((site, index) => [site, `127.0.0.${index + 12}`]));
 
 /** Progress lines on stderr (jest buffers console output until a test ends). */
 export function progress(message: string): void {
@@ -75,14 +89,17 @@ export interface DeployHarnessProps {
 }
 
 /**
- * Both sites of one environment on this machine, inside the test namespaces: a control plane
- * and (where some stack keeps state there) an S3 state server per site, the environment's
- * real host names resolving to them, its stacks synthesized from the project, and
- * terraform set up to apply them.
+ * Both sites of one environment on this machine, inside the test namespaces: a control plane,
+ * a chart repository and (where some stack keeps state there) an S3 state server per site,
+ * the environment's real host names resolving to them, its stacks synthesized from the
+ * project, and terraform set up to apply them.
  */
 export class DeployHarness {
   public readonly sites = new Map<string, SiteControlPlane>();
   public readonly stateServers = new Map<string, StateServer>();
+  public readonly chartServers = new Map<string, ChartRepositoryServer>();
+  /** Per site, what gives LoadBalancer Services their addresses (MetalLB's controller is a kwok pod). */
+  public readonly loadBalancers = new Map<string, LoadBalancerSimulator>();
   public stacks: SynthesizedStack[] = [];
   private readonly hosts = new Map<string, string>();
   private readonly initialised = new Set<string>();
@@ -116,7 +133,9 @@ export class DeployHarness {
   private async startAll(): Promise<void> {
     const { environment } = this.props;
     this.stacks = this.synthesize(this.props.environmentsDir);
-    const namesBySite = this.mapHosts(this.stacks);
+    // Before anything starts: a release whose chart package is missing stops the run here.
+    const repositories = planChartRepositories(this.stacks, this.tools.chartDir, SITE_NAMES);
+    this.mapHosts(this.stacks);
     installHostsFile(this.hosts);
 
     const loaded = loadEnvironments(this.props.environmentsDir ?? path.join(PROJECT_ROOT, 'environments'), { only: [environment] });
@@ -129,7 +148,7 @@ export class DeployHarness {
         const controlPlane = await SiteControlPlane.start({
           site,
           ip: SITE_ADDRESSES[site],
-          dnsNames: namesBySite.get(site) ?? [],
+          dnsNames: this.namesAt(SITE_ADDRESSES[site]),
           nodes,
           authority: this.authority,
           tools: this.tools,
@@ -137,6 +156,9 @@ export class DeployHarness {
           etcdDirectory: path.join(this.etcdDirectory, site),
         });
         this.sites.set(site, controlPlane);
+        const loadBalancers = new LoadBalancerSimulator(controlPlane.client);
+        loadBalancers.start();
+        this.loadBalancers.set(site, loadBalancers);
         progress(`${environment} ${site}: control plane ready on ${controlPlane.server} in ${controlPlane.startSeconds.toFixed(1)} s, ${nodes.length} nodes, ${controlPlane.residentMiB().toFixed(0)} MiB resident`);
       }),
     );
@@ -155,10 +177,19 @@ export class DeployHarness {
       bucketsBySite.set(site, buckets);
     }
     for (const [site, buckets] of bucketsBySite) {
-      const certificate = issueServingCertificate(this.authority, path.join(this.directory, site, 'pki'), 'state', namesBySite.get(site) ?? [], [SITE_ADDRESSES[site]]);
+      const certificate = issueServingCertificate(this.authority, path.join(this.directory, site, 'pki'), 'state', this.namesAt(SITE_ADDRESSES[site]), [SITE_ADDRESSES[site]]);
       const server = await StateServer.start({ ip: SITE_ADDRESSES[site], certificate, directory: path.join(this.directory, site, 'state'), buckets: [...buckets].sort() });
       this.stateServers.set(site, server);
       progress(`${environment} ${site}: state server ${server.url} with bucket(s) ${[...buckets].join(', ')}`);
+    }
+
+    // A chart repository per site, serving the packages its hosts' releases name (none yet is fine).
+    for (const site of SITE_NAMES) {
+      const ip = CHART_REPOSITORY_ADDRESSES[site];
+      const certificate = issueServingCertificate(this.authority, path.join(this.directory, site, 'pki'), 'charts', this.namesAt(ip), [ip]);
+      const server = await ChartRepositoryServer.start({ site, ip, certificate, directory: path.join(this.directory, site, 'charts'), helm: this.tools.helm }, repositories.get(site) ?? []);
+      this.chartServers.set(site, server);
+      progress(`${environment} ${site}: chart repository ${server.url} for ${describeRepositories(repositories.get(site))}`);
     }
 
     this.kubeconfigFile = path.join(this.directory, 'kubeconfig');
@@ -175,10 +206,13 @@ export class DeployHarness {
   /** Synthesizes the environment again (e.g. from an edited copy of environments/), into the same folder. */
   public resynthesize(environmentsDir?: string): SynthesizedStack[] {
     const stacks = this.synthesize(environmentsDir);
+    const repositories = planChartRepositories(stacks, this.tools.chartDir, SITE_NAMES);
     const known = new Map(this.hosts);
     this.mapHosts(stacks);
     const added = [...this.hosts.keys()].filter((host) => !known.has(host));
     if (added.length > 0) throw new Error(`the new synth names hosts the sites' certificates do not cover: ${added.join(', ')}`);
+    // Sites still up serve what the new synth's releases name.
+    for (const [site, server] of this.chartServers) server.publish(repositories.get(site) ?? []);
     this.stacks = stacks;
     this.initialised.clear();
     this.writeKubeconfig();
@@ -192,28 +226,37 @@ export class DeployHarness {
     return stacks;
   }
 
-  /** Adds every API and state host the stacks name to the hosts map; returns the names per site. */
-  private mapHosts(stacks: readonly SynthesizedStack[]): Map<string, string[]> {
-    const add = (host: string, site: string, where: string) => {
-      const ip = SITE_ADDRESSES[site];
+  /**
+   * Adds every host the stacks name to the hosts map: API and state hosts to their site's
+   * address, chart repository hosts to their site's chart repository address.
+   */
+  private mapHosts(stacks: readonly SynthesizedStack[]): void {
+    const add = (host: string, site: string, addresses: Readonly<Record<string, string>>, where: string) => {
+      const ip = addresses[site];
       if (!ip) throw new Error(`${where}: site ${JSON.stringify(site)} is not one of ${SITE_NAMES.join(', ')}`);
       const existing = this.hosts.get(host);
-      if (existing && existing !== ip) throw new Error(`${where}: ${host} is named for two sites`);
+      if (existing && existing !== ip) throw new Error(`${where}: ${host} is named for two addresses (${existing} and ${ip})`);
       this.hosts.set(host, ip);
     };
     for (const stack of stacks) {
-      if (stack.access.kind === 'api-endpoint') add(new URL(stack.access.host).hostname, stack.site, `${stack.name} provider`);
+      if (stack.access.kind === 'api-endpoint') add(new URL(stack.access.host).hostname, stack.site, SITE_ADDRESSES, `${stack.name} provider`);
       if (stack.backend.kind === 's3') {
         const host = new URL(stack.backend.endpoint).hostname;
-        add(host, siteOfHost(host, SITE_NAMES), `${stack.name} backend`);
+        add(host, siteOfHost(host, SITE_NAMES), SITE_ADDRESSES, `${stack.name} backend`);
+      }
+      for (const release of stack.releases) {
+        const host = new URL(release.repository).hostname;
+        add(host, siteOfHost(host, SITE_NAMES), CHART_REPOSITORY_ADDRESSES, `${stack.name} helm_release ${release.name}`);
       }
     }
-    const bySite = new Map<string, string[]>();
-    for (const [host, ip] of this.hosts) {
-      const site = Object.keys(SITE_ADDRESSES).find((name) => SITE_ADDRESSES[name] === ip)!;
-      bySite.set(site, [...(bySite.get(site) ?? []), host]);
-    }
-    return bySite;
+  }
+
+  /** The host names mapped to an address, in name order (the SANs of the server there). */
+  private namesAt(ip: string): string[] {
+    return [...this.hosts]
+      .filter(([, address]) => address === ip)
+      .map(([host]) => host)
+      .sort();
   }
 
   /** One context per kubeconfig-context the stacks name, pointing at the stack's site. */
@@ -225,6 +268,12 @@ export class DeployHarness {
     }
     if (!this.kubeconfigFile) return;
     fs.writeFileSync(this.kubeconfigFile, multiSiteKubeconfig([...contexts].map(([name, site]) => ({ name, site })), this.authority.certPem), { mode: 0o600 });
+  }
+
+  public chartServer(site: string): ChartRepositoryServer {
+    const server = this.chartServers.get(site);
+    if (!server) throw new Error(`no chart repository running for site ${site}`);
+    return server;
   }
 
   public site(name: string): SiteControlPlane {
@@ -273,22 +322,34 @@ export class DeployHarness {
     return this.run(stack, 'destroy');
   }
 
-  /** The site is lost: its control plane and its state server stop answering. */
+  /** The site is lost: its control plane, state server and chart repository stop answering. */
   public async loseSite(name: string): Promise<void> {
+    await this.loadBalancers.get(name)?.stop();
+    this.loadBalancers.delete(name);
     await this.site(name).stop();
     await this.stateServers.get(name)?.stop();
     this.stateServers.delete(name);
-    progress(`${this.props.environment} ${name}: site lost (control plane and state server stopped)`);
+    await this.chartServers.get(name)?.stop();
+    this.chartServers.delete(name);
+    progress(`${this.props.environment} ${name}: site lost (control plane, state server and chart repository stopped)`);
   }
 
   /** Stops every server; removes the working folder unless LMS_DEPLOY_KEEP=1. */
   public async stop(): Promise<void> {
     for (const server of this.stateServers.values()) await server.stop().catch(() => undefined);
+    for (const server of this.chartServers.values()) await server.stop().catch(() => undefined);
+    for (const loadBalancers of this.loadBalancers.values()) await loadBalancers.stop();
     await Promise.all([...this.sites.values()].map((site) => site.stop()));
     fs.rmSync(this.etcdDirectory, { recursive: true, force: true });
     if (process.env.LMS_DEPLOY_KEEP === '1') progress(`${this.props.label}: kept ${this.directory}`);
     else fs.rmSync(this.directory, { recursive: true, force: true });
   }
+}
+
+/** `cert-manager v1.19.6, metallb 0.16.1 at https://charts.lusaka.lms.co.zm`, for progress lines. */
+function describeRepositories(repositories: readonly ChartRepository[] | undefined): string {
+  if (!repositories || repositories.length === 0) return 'no release';
+  return repositories.map((repository) => `${repository.packages.map((item) => `${item.chart} ${item.version}`).join(', ')} at ${repository.url}`).join('; ');
 }
 
 export { describeResult };

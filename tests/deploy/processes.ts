@@ -56,6 +56,16 @@ export class ManagedProcess {
     }
   }
 
+  /** The command line the running process was started with (from /proc), empty once it has exited. */
+  public commandLine(): string[] {
+    if (this.hasExited || this.pid === undefined) return [];
+    try {
+      return fs.readFileSync(`/proc/${this.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    } catch {
+      return [];
+    }
+  }
+
   /** Resident memory in MiB (from /proc), 0 once it has exited. */
   public residentMiB(): number {
     if (this.hasExited || this.pid === undefined) return 0;

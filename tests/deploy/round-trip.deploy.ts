@@ -1,13 +1,19 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { PROJECT_ROOT } from '../support/tools';
+import { indexPath, packagePath } from './chart-repository';
+import { SIMULATED_SITE_DISABLED_ADMISSION_PLUGINS } from './control-plane';
 import { waitFor } from './kube-client';
 import { DeployHarness, describeResult, progress } from './harness';
-import { Discovery, describeObject, fieldDifferences, rolloutProblem } from './verify';
-import type { SynthesizedStack } from './stacks';
+import { Discovery, ROLLOUT_KINDS, decodeReleaseSecret, describeObject, fieldDifferences, keptOnUninstall, releaseObjects, releaseProblems, releaseSecrets, rolloutProblem } from './verify';
+import type { SynthesizedRelease, SynthesizedStack } from './stacks';
 
 /**
  * For each environment in LMS_ENVIRONMENTS (default dev), on two local sites: every stack
  * applies in dependency order, re-plans with no change, and leaves every rendered object
- * in its cluster with the rendered fields and every workload rolled out; then every stack
- * destroys in reverse order and the platform's namespaces are gone.
+ * in its cluster with the rendered fields, every workload rolled out and every Helm release
+ * deployed from its site's own chart repository; then every stack destroys in reverse order,
+ * the releases and their objects are gone and so are the platform's namespaces.
  */
 const environments = (process.env.LMS_ENVIRONMENTS ?? 'dev')
   .split(',')
@@ -28,10 +34,49 @@ describe.each(environments)('%s: apply, re-plan, check, destroy on two local sit
   });
 
   const stacks = (): SynthesizedStack[] => harness.stacks;
+  /** Each installed release with the REST paths of the objects its uninstall must remove. */
+  const installed: Array<{ readonly where: string; readonly site: string; readonly release: SynthesizedRelease; readonly paths: readonly string[] }> = [];
 
-  test('every stack applies in dependency order, re-plans with no change, and its objects are live as rendered', async () => {
+  test('the simulated API servers run without webhook admission, and the README says why', async () => {
+    const flag = `--disable-admission-plugins=${SIMULATED_SITE_DISABLED_ADMISSION_PLUGINS.join(',')}`;
+    expect(flag).toBe('--disable-admission-plugins=ValidatingAdmissionWebhook,MutatingAdmissionWebhook');
+    for (const [site, controlPlane] of harness.sites) {
+      expect({ site, flags: controlPlane.commandLine('kube-apiserver').filter((arg) => arg.startsWith('--disable-admission-plugins') || arg.startsWith('--enable-admission-plugins')) }).toEqual({ site, flags: [flag] });
+    }
+    // A webhook with failurePolicy Fail and nothing behind it does not stop a write here.
+    const client = harness.site('lusaka').client;
+    const probe = 'webhook-admission-probe';
+    await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: probe, labels: { [probe]: 'true' } } });
+    await client.create('/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: probe },
+      webhooks: [
+        {
+          name: 'probe.lms.co.zm',
+          failurePolicy: 'Fail',
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+          namespaceSelector: { matchLabels: { [probe]: 'true' } },
+          rules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }],
+          clientConfig: { service: { namespace: probe, name: 'nothing-serves-this', path: '/validate' } },
+        },
+      ],
+    });
+    const written = await client.request('POST', `/api/v1/namespaces/${probe}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'probe' } });
+    await client.request('DELETE', `/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/${probe}`);
+    await client.request('DELETE', `/api/v1/namespaces/${probe}`);
+    expect(written.status).toBe(201);
+
+    const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Testing against a real control plane'));
+    expect(section.slice(0, section.indexOf('\n## ', 1))).toContain(`\`${flag}\``);
+  });
+
+  test('every stack applies in dependency order, re-plans with no change, and its objects and releases are live as rendered', async () => {
     expect(stacks().length).toBeGreaterThan(0);
     for (const stack of stacks()) {
+      const chartRequestsBefore = harness.chartServer(stack.site).requests.length;
       const applied = await harness.apply(stack);
       if (applied.exitCode !== 0) throw new Error(describeResult(stack, applied));
 
@@ -51,13 +96,45 @@ describe.each(environments)('%s: apply, re-plan, check, destroy on two local sit
       }
       expect({ stack: stack.name, differences }).toEqual({ stack: stack.name, differences: [] });
 
-      for (const object of stack.objects.filter((candidate) => ['Deployment', 'StatefulSet'].includes(candidate.kind))) {
+      for (const object of stack.objects.filter((candidate) => ROLLOUT_KINDS.has(candidate.kind))) {
         const path = await discovery.pathOf(object);
         await waitFor(`${stack.name}: ${describeObject(object)} rolled out`, 120000, async () => {
           const live = await client.get(path);
           const problem = rolloutProblem(live);
           if (problem) throw new Error(problem);
           return true;
+        });
+      }
+
+      for (const release of stack.releases) {
+        const where = `${stack.name} helm_release ${release.name}`;
+        const newest = (await releaseSecrets(client, release)).at(-1);
+        if (!newest) throw new Error(`${where}: no Helm release Secret (labels owner=helm, name=${release.name}) in namespace ${release.namespace}`);
+        const stored = decodeReleaseSecret(newest);
+        expect({ release: where, problems: releaseProblems(release, newest, stored) }).toEqual({ release: where, problems: [] });
+        const objects = releaseObjects(stored);
+        expect({ release: where, empty: objects.length === 0 }).toEqual({ release: where, empty: false });
+        const paths: string[] = [];
+        for (const object of objects) {
+          const objectPath = await discovery.pathOf(object, release.namespace);
+          if (!keptOnUninstall(object)) paths.push(objectPath);
+          if (!ROLLOUT_KINDS.has(object.kind)) continue;
+          await waitFor(`${where}: ${describeObject(object)} rolled out`, 120000, async () => {
+            const problem = rolloutProblem(await client.get(objectPath));
+            if (problem) throw new Error(problem);
+            return true;
+          });
+        }
+        installed.push({ where, site: stack.site, release, paths });
+        progress(`${where}: ${stored.chart.metadata.name} ${stored.chart.metadata.version} revision ${stored.version} deployed, ${objects.length} objects, ${objects.filter((object) => ROLLOUT_KINDS.has(object.kind)).length} workloads rolled out`);
+        // The chart came from the site's own repository during this stack's apply and re-plan.
+        const host = new URL(release.repository).hostname;
+        expect({ release: where, requests: harness.chartServer(stack.site).requests.slice(chartRequestsBefore) }).toEqual({
+          release: where,
+          requests: expect.arrayContaining([
+            { host, method: 'GET', path: indexPath(release), status: 200 },
+            { host, method: 'GET', path: packagePath(release), status: 200 },
+          ]),
         });
       }
     }
@@ -75,6 +152,14 @@ describe.each(environments)('%s: apply, re-plan, check, destroy on two local sit
           const response = await client.request('GET', `/api/v1/namespaces/${namespace.metadata.name}`);
           return response.status === 404 ? true : undefined;
         });
+      }
+    }
+    // Every release is uninstalled, with every object it rendered (but those Helm keeps).
+    for (const { where, site, release, paths } of installed) {
+      const client = harness.site(site).client;
+      await waitFor(`${where}: release Secrets gone`, 120000, async () => ((await releaseSecrets(client, release)).length === 0 ? true : undefined));
+      for (const objectPath of paths) {
+        await waitFor(`${where}: ${objectPath} gone`, 120000, async () => ((await client.request('GET', objectPath)).status === 404 ? true : undefined));
       }
     }
     // Nothing the platform applied is left in any site.

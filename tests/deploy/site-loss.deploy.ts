@@ -1,8 +1,9 @@
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { loadEnvironments } from '../../environments/load';
 import { PROJECT_ROOT } from '../support/tools';
-import { DeployHarness, describeResult, progress } from './harness';
+import { CHART_REPOSITORY_ADDRESSES, DeployHarness, describeResult, progress } from './harness';
 import { waitFor } from './kube-client';
 
 /**
@@ -51,9 +52,18 @@ describe(`${ENVIRONMENT}: losing ${LOST}, ${SURVIVOR} carries on alone and takes
     expect(new Set(harness.stacks.map((stack) => stack.site))).toEqual(new Set([LOST, SURVIVOR]));
   });
 
-  test(`${LOST} is lost: its API server and state server stop answering`, async () => {
+  test(`${LOST} is lost: its API server, state server and chart repository stop answering`, async () => {
     await harness.loseSite(LOST);
     await expect(harness.site(LOST).client.request('GET', '/readyz')).rejects.toThrow(/ECONNREFUSED/);
+    const connect = (host: string) =>
+      new Promise<string>((resolve) => {
+        const socket = net.connect({ host, port: 443 }, () => {
+          socket.destroy();
+          resolve('connected');
+        });
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+      });
+    expect({ [LOST]: await connect(CHART_REPOSITORY_ADDRESSES[LOST]), [SURVIVOR]: await connect(CHART_REPOSITORY_ADDRESSES[SURVIVOR]) }).toEqual({ [LOST]: 'ECONNREFUSED', [SURVIVOR]: 'connected' });
   });
 
   test(`${SURVIVOR}'s stacks plan with no change and apply without ${LOST}`, async () => {

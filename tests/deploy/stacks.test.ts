@@ -64,6 +64,67 @@ describe('readStacks', () => {
       objects: [deployment],
     });
     expect([...apps.rolloutKinds]).toEqual(['Deployment']);
+    expect([base.releases, apps.releases]).toEqual([[], []]);
     fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+  });
+});
+
+describe('readStacks: helm releases', () => {
+  let outdir: string;
+  beforeEach(() => {
+    outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lms-stacks-')), 'cdktf.out');
+  });
+  afterEach(() => fs.rmSync(path.dirname(outdir), { recursive: true, force: true }));
+
+  /** One stack `dev-lusaka-base` with these helm providers and helm_release resources. */
+  const readOne = (helmProviders: unknown[], releases: Record<string, unknown>) => {
+    fs.mkdirSync(path.join(outdir, 'stacks/dev-lusaka-base'), { recursive: true });
+    const config = {
+      provider: { kubernetes: [{ alias: 'lusaka', config_context: 'lms-dev-lusaka' }], helm: helmProviders },
+      terraform: { backend: { local: { path: 'x.tfstate' } } },
+      resource: { helm_release: releases },
+    };
+    fs.writeFileSync(path.join(outdir, 'stacks/dev-lusaka-base/cdk.tf.json'), JSON.stringify(config));
+    const entry = { name: 'dev-lusaka-base', dependencies: [], workingDirectory: 'stacks/dev-lusaka-base', synthesizedStackPath: 'stacks/dev-lusaka-base/cdk.tf.json' };
+    fs.writeFileSync(path.join(outdir, 'manifest.json'), JSON.stringify({ stacks: { [entry.name]: entry } }));
+    return readStacks(outdir)[0];
+  };
+  const helm = [{ alias: 'lusaka', kubernetes: { config_context: 'lms-dev-lusaka' } }];
+  const certManager = {
+    name: 'cert-manager',
+    namespace: 'lms-platform',
+    repository: 'https://charts.lusaka.lms.co.zm',
+    chart: 'cert-manager',
+    version: 'v1.19.6',
+    values: ['crds:\n  enabled: true\n', 'replicaCount: 2\n'],
+    skip_crds: true,
+    wait: true,
+    timeout: 600,
+    atomic: false,
+    max_history: 5,
+    provider: 'helm.lusaka',
+    depends_on: ['kubernetes_manifest.namespace'],
+  };
+
+  test('name, namespace, chart, version, repository and values of each release, in resource-name order', () => {
+    const stack = readOne(helm, { 'z-metallb': { ...certManager, name: 'metallb', chart: 'metallb', version: '0.16.1', namespace: undefined, values: undefined }, 'a-cert-manager': certManager });
+    expect(stack.releases).toEqual([
+      { name: 'cert-manager', namespace: 'lms-platform', chart: 'cert-manager', version: 'v1.19.6', repository: 'https://charts.lusaka.lms.co.zm', values: ['crds:\n  enabled: true\n', 'replicaCount: 2\n'] },
+      { name: 'metallb', namespace: 'default', chart: 'metallb', version: '0.16.1', repository: 'https://charts.lusaka.lms.co.zm', values: [] },
+    ]);
+  });
+
+  test('a release without chart, version or repository is an error naming the field', () => {
+    const file = () => path.join(outdir, 'stacks/dev-lusaka-base/cdk.tf.json');
+    expect(() => readOne(helm, { cm: { ...certManager, version: undefined } })).toThrow(`${file()}: resource.helm_release.cm.version: null (the deploy tier needs a non-empty string)`);
+    expect(() => readOne(helm, { cm: { ...certManager, repository: '' } })).toThrow(`${file()}: resource.helm_release.cm.repository: "" (the deploy tier needs a non-empty string)`);
+    expect(() => readOne(helm, { cm: { ...certManager, values: 'replicaCount: 2' } })).toThrow(`${file()}: resource.helm_release.cm.values: "replicaCount: 2" (allowed: a list of YAML strings)`);
+  });
+
+  test("a release must use the stack's one helm provider, aliased like the kubernetes provider", () => {
+    const file = () => path.join(outdir, 'stacks/dev-lusaka-base/cdk.tf.json');
+    expect(() => readOne(helm, { cm: { ...certManager, provider: 'helm.kitwe' } })).toThrow(`${file()}: resource.helm_release.cm.provider: "helm.kitwe" (allowed: "helm.lusaka", the stack's helm provider)`);
+    expect(() => readOne([], { cm: certManager })).toThrow(`${file()}: provider.helm: [] (the deploy tier expects exactly one helm provider per stack, with the kubernetes provider's alias "lusaka")`);
+    expect(() => readOne([{ ...helm[0], alias: 'kitwe' }], { cm: certManager })).toThrow(`${file()}: provider.helm: ["kitwe"] (the deploy tier expects exactly one helm provider per stack, with the kubernetes provider's alias "lusaka")`);
   });
 });

@@ -19,6 +19,22 @@ export type StackBackend =
   | { readonly kind: 's3'; readonly endpoint: string; readonly bucket: string; readonly key: string; readonly region: string }
   | { readonly kind: 'local'; readonly path: string };
 
+/** A `helm_release` of a stack, as the deploy tier installs and checks it. */
+export interface SynthesizedRelease {
+  /** Release name (`cert-manager`). */
+  readonly name: string;
+  /** Namespace the release is installed in (the provider's default, `default`, when unset). */
+  readonly namespace: string;
+  /** Chart name in the repository (`cert-manager`). */
+  readonly chart: string;
+  /** Chart version, exactly as pinned (`v1.19.6`). */
+  readonly version: string;
+  /** URL of the Helm repository the chart comes from (`https://charts.lusaka.lms.co.zm`). */
+  readonly repository: string;
+  /** Values documents (YAML), in the order Helm merges them. */
+  readonly values: readonly string[];
+}
+
 /** One synthesized stack, as the deploy tier applies it: everything read from cdktf.out/. */
 export interface SynthesizedStack {
   readonly name: string;
@@ -33,6 +49,8 @@ export interface SynthesizedStack {
   readonly objects: readonly AppliedObject[];
   /** Kinds whose apply waits for a rollout. */
   readonly rolloutKinds: ReadonlySet<string>;
+  /** Its `helm_release` resources, in resource-name order. */
+  readonly releases: readonly SynthesizedRelease[];
 }
 
 export interface SynthesizeOptions {
@@ -81,6 +99,7 @@ export function readStacks(outdir: string): SynthesizedStack[] {
         : (() => {
             throw new Error(`${file}: provider.kubernetes[0]: neither host nor config_context is set`);
           })();
+    const releases = releasesOf(config, provider.alias, file);
     const manifests = Object.values((config.resource?.kubernetes_manifest ?? {}) as Record<string, { manifest: AppliedObject; wait?: { rollout?: boolean } }>);
     return {
       name: entry.name,
@@ -91,9 +110,43 @@ export function readStacks(outdir: string): SynthesizedStack[] {
       backend: backendOf(config.terraform?.backend, file),
       objects: manifests.map((resource) => resource.manifest),
       rolloutKinds: new Set(manifests.filter((resource) => resource.wait?.rollout).map((resource) => resource.manifest.kind)),
+      releases,
     };
   });
   return applyOrder(stacks);
+}
+
+/**
+ * The stack's `helm_release` resources. Each must name its chart by name, version and
+ * repository (the site's own chart repository serves it) and use the stack's one helm
+ * provider, whose alias is the kubernetes provider's.
+ */
+function releasesOf(config: Record<string, any>, alias: string, file: string): SynthesizedRelease[] {
+  const resources = Object.entries((config.resource?.helm_release ?? {}) as Record<string, Record<string, unknown>>).sort(([a], [b]) => a.localeCompare(b));
+  if (resources.length === 0) return [];
+  const helmProviders: any[] = config.provider?.helm ?? [];
+  if (helmProviders.length !== 1 || helmProviders[0].alias !== alias) {
+    throw new Error(`${file}: provider.helm: ${JSON.stringify(helmProviders.map((provider) => provider.alias ?? null))} (the deploy tier expects exactly one helm provider per stack, with the kubernetes provider's alias ${JSON.stringify(alias)})`);
+  }
+  return resources.map(([key, resource]) => {
+    const where = `${file}: resource.helm_release.${key}`;
+    const text = (field: string): string => {
+      const value = resource[field];
+      if (typeof value !== 'string' || value === '') throw new Error(`${where}.${field}: ${JSON.stringify(value ?? null)} (the deploy tier needs a non-empty string)`);
+      return value;
+    };
+    if (resource.provider !== `helm.${alias}`) throw new Error(`${where}.provider: ${JSON.stringify(resource.provider ?? null)} (allowed: "helm.${alias}", the stack's helm provider)`);
+    const values = resource.values ?? [];
+    if (!Array.isArray(values) || values.some((value) => typeof value !== 'string')) throw new Error(`${where}.values: ${JSON.stringify(values)} (allowed: a list of YAML strings)`);
+    return {
+      name: text('name'),
+      namespace: resource.namespace === undefined ? 'default' : text('namespace'),
+      chart: text('chart'),
+      version: text('version'),
+      repository: text('repository'),
+      values,
+    };
+  });
 }
 
 function backendOf(backend: Record<string, any> | undefined, file: string): StackBackend {

@@ -20,7 +20,10 @@ export interface TerraformRunnerProps {
   readonly pluginCacheDir: string;
   /** Where the CLI configuration and command logs go. */
   readonly directory: string;
-  /** CA bundle the S3 backend trusts (AWS_CA_BUNDLE). */
+  /**
+   * CA bundle of the site's HTTPS services: the S3 backend trusts it through AWS_CA_BUNDLE,
+   * the helm provider's chart downloads through SSL_CERT_FILE (Go's system roots on Linux).
+   */
   readonly caBundle: string;
 }
 
@@ -36,7 +39,9 @@ export interface SiteCredentials {
  * Runs the real terraform CLI in a synthesized stack's folder, providers from the
  * filesystem mirror only, with exactly the settings `cdktf deploy` would get in CI:
  * KUBE_TOKEN and KUBE_CLUSTER_CA_CERT_DATA for an `api-endpoint` site, KUBE_CONFIG_PATH for
- * a `kubeconfig-context` site, AWS_* for the S3 state backend.
+ * a `kubeconfig-context` site (the kubernetes provider and the helm provider 3.1.1 both read
+ * these when their `host` or `config_context` is set), AWS_* for the S3 state backend, and
+ * SSL_CERT_FILE for the chart repositories, so no machine path is ever synthesized.
  */
 export class TerraformRunner {
   private readonly cliConfigFile: string;
@@ -60,8 +65,9 @@ export class TerraformRunner {
   }
 
   private environment(stack: SynthesizedStack, credentials: SiteCredentials): NodeJS.ProcessEnv {
-    // Nothing inherited that could point terraform elsewhere.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TF_|KUBE_|AWS_|HELM_)/.test(name)));
+    // Nothing inherited that could point terraform elsewhere, or trust another authority.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TF_|KUBE_|AWS_|HELM_)|^(SSL_CERT_FILE|SSL_CERT_DIR|HTTPS?_PROXY|ALL_PROXY|NO_PROXY)$/i.test(name)));
+    const helmHome = path.join(this.props.directory, 'helm');
     return {
       ...inherited,
       TF_CLI_CONFIG_FILE: this.cliConfigFile,
@@ -73,6 +79,13 @@ export class TerraformRunner {
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_CA_BUNDLE: this.props.caBundle,
       AWS_EC2_METADATA_DISABLED: 'true',
+      // The helm provider downloads charts with Go's HTTP client, which on Linux reads its roots
+      // from this file (instead of the system bundle) and the system certificate folders.
+      SSL_CERT_FILE: this.props.caBundle,
+      // Helm's repository cache and configuration of this run only (not the user's ~/.cache/helm).
+      HELM_CACHE_HOME: path.join(helmHome, 'cache'),
+      HELM_CONFIG_HOME: path.join(helmHome, 'config'),
+      HELM_DATA_HOME: path.join(helmHome, 'data'),
       ...(stack.access.kind === 'api-endpoint'
         ? { KUBE_TOKEN: credentials.token, KUBE_CLUSTER_CA_CERT_DATA: credentials.caPem }
         : { KUBE_CONFIG_PATH: credentials.kubeconfigFile }),

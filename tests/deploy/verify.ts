@@ -1,5 +1,7 @@
+import * as yaml from 'js-yaml';
+import * as zlib from 'zlib';
 import { objectPath, type KubeClient } from './kube-client';
-import type { AppliedObject } from './stacks';
+import type { AppliedObject, SynthesizedRelease } from './stacks';
 
 /** Plural name and scope of each `apiVersion/kind`, from the API server's discovery. */
 export class Discovery {
@@ -19,10 +21,10 @@ export class Discovery {
     return found;
   }
 
-  /** The REST path of a rendered object on this cluster. */
-  public async pathOf(object: AppliedObject): Promise<string> {
+  /** The REST path of a rendered object on this cluster; a namespaced object without a namespace is in `defaultNamespace`. */
+  public async pathOf(object: AppliedObject, defaultNamespace?: string): Promise<string> {
     const { plural, namespaced } = await this.resource(object.apiVersion, object.kind);
-    return objectPath(object.apiVersion, plural, object.metadata.name, namespaced ? object.metadata.namespace : undefined);
+    return objectPath(object.apiVersion, plural, object.metadata.name, namespaced ? (object.metadata.namespace ?? defaultNamespace) : undefined);
   }
 }
 
@@ -75,15 +77,111 @@ export function fieldDifferences(expected: unknown, live: unknown, path = '', pa
   return [`${path}: expected ${JSON.stringify(expected)}, live ${live === undefined ? '(absent)' : JSON.stringify(live)}`];
 }
 
-/** Why a Deployment or StatefulSet has not finished its rollout, or undefined when it has. */
+/** Kinds whose rollout the checks wait for. */
+export const ROLLOUT_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+/** Why a Deployment, StatefulSet or DaemonSet has not finished its rollout, or undefined when it has. */
 export function rolloutProblem(live: any): string | undefined {
   const spec = live.spec ?? {};
   const status = live.status ?? {};
   const wanted = spec.replicas ?? 1;
   if ((status.observedGeneration ?? 0) < (live.metadata?.generation ?? 0)) return `observedGeneration ${status.observedGeneration} < generation ${live.metadata.generation}`;
+  if (live.kind === 'DaemonSet') {
+    // One pod per node it selects: every one updated, ready and available.
+    const scheduled = status.desiredNumberScheduled ?? 0;
+    const pods = { ready: status.numberReady ?? 0, updated: status.updatedNumberScheduled ?? 0, available: status.numberAvailable ?? 0 };
+    const behind = Object.entries(pods).filter(([, count]) => count !== scheduled);
+    return behind.length > 0 ? `${scheduled} pods wanted (one per selected node); ${behind.map(([name, count]) => `${name} ${count}`).join(', ')}` : undefined;
+  }
   const counts = live.kind === 'StatefulSet' ? { ready: status.readyReplicas ?? 0, updated: status.updatedReplicas ?? 0 } : { ready: status.readyReplicas ?? 0, updated: status.updatedReplicas ?? 0, available: status.availableReplicas ?? 0 };
   const short = Object.entries(counts).filter(([, count]) => count !== wanted);
   if (short.length > 0) return `${wanted} replicas wanted; ${short.map(([name, count]) => `${name} ${count}`).join(', ')}`;
   if (live.kind === 'StatefulSet' && status.currentRevision !== status.updateRevision) return `currentRevision ${status.currentRevision} != updateRevision ${status.updateRevision}`;
   return undefined;
+}
+
+/** A Helm release as Helm stores it: the decoded `release` field of its Secret. */
+export interface StoredRelease {
+  readonly name: string;
+  readonly namespace: string;
+  /** Revision (1 for the first install). */
+  readonly version: number;
+  readonly info: { readonly status: string };
+  readonly chart: { readonly metadata: { readonly name: string; readonly version: string } };
+  /** The values the release was installed with (the user-supplied ones, before the chart's defaults). */
+  readonly config?: Record<string, unknown>;
+  /** The rendered objects, a multi-document YAML (hooks and `crds/` are not in it). */
+  readonly manifest: string;
+}
+
+/** A release Secret (`sh.helm.release.v1.<name>.v<revision>`, type helm.sh/release.v1) as the API server returns it. */
+export interface ReleaseSecret {
+  readonly metadata: { readonly name: string; readonly labels?: Readonly<Record<string, string>> };
+  readonly data?: { readonly release?: string };
+}
+
+/**
+ * The release a Helm release Secret holds: `data.release` is base64 (the Secret's own
+ * encoding) of base64 of the gzipped JSON of the release (Helm's storage driver format).
+ */
+export function decodeReleaseSecret(secret: ReleaseSecret): StoredRelease {
+  const field = secret.data?.release;
+  if (!field) throw new Error(`Secret ${secret.metadata.name}: no data.release (not a Helm release Secret)`);
+  const inner = Buffer.from(Buffer.from(field, 'base64').toString('latin1'), 'base64');
+  const json = inner[0] === 0x1f && inner[1] === 0x8b ? zlib.gunzipSync(inner) : inner;
+  return JSON.parse(json.toString('utf8')) as StoredRelease;
+}
+
+/** Later maps merge into earlier ones key by key; anything else replaces (how the helm provider merges `values`). */
+function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    const bothMaps = [value, current].every((item) => item !== null && typeof item === 'object' && !Array.isArray(item));
+    out[key] = bothMaps ? mergeValues(current as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
+}
+
+/** The release's `values` documents merged in order, as the helm provider hands them to Helm. */
+export function mergedValues(values: readonly string[]): Record<string, unknown> {
+  return values.reduce<Record<string, unknown>>((merged, document, index) => {
+    const parsed = yaml.load(document) ?? {};
+    if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`values[${index}]: ${JSON.stringify(document).slice(0, 80)} is not a YAML map`);
+    return mergeValues(merged, parsed as Record<string, unknown>);
+  }, {});
+}
+
+/**
+ * What is wrong with the newest stored revision of a release against the synthesized one:
+ * not deployed, another chart or version, another namespace, or values that did not reach it.
+ */
+export function releaseProblems(release: SynthesizedRelease, secret: ReleaseSecret, stored: StoredRelease): string[] {
+  const problems: string[] = [];
+  const label = secret.metadata.labels?.status;
+  if (label !== 'deployed') problems.push(`Secret ${secret.metadata.name}: label status=${label ?? '(absent)'} (wanted deployed)`);
+  if (stored.info.status !== 'deployed') problems.push(`info.status ${JSON.stringify(stored.info.status)} (wanted "deployed")`);
+  const chart = `${stored.chart.metadata.name} ${stored.chart.metadata.version}`;
+  if (chart !== `${release.chart} ${release.version}`) problems.push(`chart ${chart} (wanted ${release.chart} ${release.version})`);
+  if (stored.namespace !== release.namespace) problems.push(`namespace ${stored.namespace} (wanted ${release.namespace})`);
+  problems.push(...fieldDifferences(mergedValues(release.values), stored.config ?? {}).map((line) => `values: ${line}`));
+  return problems;
+}
+
+/** The objects a release rendered (its manifest); a namespaced one without a namespace is in the release's. */
+export function releaseObjects(stored: StoredRelease): AppliedObject[] {
+  return yaml.loadAll(stored.manifest).filter((document): document is AppliedObject => document !== null && typeof document === 'object' && 'kind' in document);
+}
+
+/** `helm.sh/resource-policy: keep`: Helm leaves the object when the release is uninstalled. */
+export function keptOnUninstall(object: AppliedObject): boolean {
+  const annotations = (object.metadata.annotations ?? {}) as Record<string, string>;
+  return annotations['helm.sh/resource-policy'] === 'keep';
+}
+
+/** Every Secret Helm stores for a release (one per revision), newest last. */
+export async function releaseSecrets(client: KubeClient, release: Pick<SynthesizedRelease, 'name' | 'namespace'>): Promise<ReleaseSecret[]> {
+  const selector = encodeURIComponent(`owner=helm,name=${release.name}`);
+  const list = await client.get<{ items: ReleaseSecret[] }>(`/api/v1/namespaces/${encodeURIComponent(release.namespace)}/secrets?labelSelector=${selector}`);
+  return list.items.sort((a, b) => Number(a.metadata.labels?.version ?? 0) - Number(b.metadata.labels?.version ?? 0));
 }
