@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { PlatformError } from './platform-error';
 
 /** A rendered Kubernetes object, as cdk8s `Chart.toJson()` returns it. */
 export interface KubeObject {
@@ -99,8 +100,26 @@ export abstract class PlatformComponent extends Construct {
    */
   public readonly policySuppressions: readonly PolicySuppression[] = [];
 
+  private readonly predecessors: PlatformComponent[] = [];
+
   constructor(scope: Construct, id: string) {
     super(scope, id);
     Object.defineProperty(this, PlatformComponent.MARKER, { value: true });
+  }
+
+  /**
+   * Applies this component only once `other` (a component of the same stack) is applied:
+   * e.g. a release whose LoadBalancer Service waits for an address after the address pools,
+   * or Certificates after cert-manager's webhook runs. Components of earlier layers need no
+   * such call: their stacks apply first.
+   */
+  public applyAfter(other: PlatformComponent): void {
+    if (other === this) throw new PlatformError(`${this.node.path}: applyAfter: a component cannot wait for itself`);
+    if (!this.predecessors.includes(other)) this.predecessors.push(other);
+  }
+
+  /** The components this one is applied after, in the order they were named. */
+  public get appliedAfter(): readonly PlatformComponent[] {
+    return this.predecessors;
   }
 }

@@ -75,38 +75,49 @@ export class SiteStack extends TerraformStack {
       components.flatMap((component) => component.policySuppressions),
     );
     assertNoPolicyErrors(this.node.id, report);
+    const bound = new Map<PlatformComponent, TerraformResource[]>();
+    for (const component of components) bound.set(component, this.bind(component));
     for (const component of components) {
-      const releases = component.helmReleases;
-      if (releases.length === 0) {
-        new KubernetesObjects(component, 'objects', { provider: this.providers.kubernetes, objects: component.objects });
-        continue;
-      }
-      // Objects a release needs go first; every other object waits for the releases, so a
-      // custom resource meets its operator (and its admission webhook) running.
-      const keys = new Set(component.objects.map(objectKey));
-      const before = new Set<string>();
-      for (const release of releases) {
-        for (const key of release.after ?? []) {
-          if (!keys.has(key)) {
-            throw new PlatformError(
-              `${component.node.path}: helmReleases ${formatValue(`${release.namespace}/${release.name}`)}: after: ${formatValue(key)} is not an object of the component (allowed: ${[...keys].sort().join(', ') || 'none'})`,
-            );
-          }
-          before.add(key);
+      for (const predecessor of component.appliedAfter) {
+        const resources = bound.get(predecessor);
+        if (!resources) {
+          throw new PlatformError(`${component.node.path}: applyAfter: ${formatValue(predecessor.node.path)} is not a component of stack ${this.node.id} (allowed: components of the same stack; an earlier layer's stack already applies first)`);
         }
-      }
-      const first = component.objects.filter((object) => before.has(objectKey(object)));
-      const rest = component.objects.filter((object) => !before.has(objectKey(object)));
-      const firstObjects = first.length > 0 ? new KubernetesObjects(component, 'objects-before-releases', { provider: this.providers.kubernetes, objects: first }) : undefined;
-      const installed = new HelmReleases(component, 'releases', { provider: this.providers.helm, releases });
-      if (firstObjects) dependOn([...installed.resources.values()], [...firstObjects.resources.values()]);
-      if (rest.length > 0) {
-        const objects = new KubernetesObjects(component, 'objects', { provider: this.providers.kubernetes, objects: rest });
-        dependOn([...objects.resources.values()], [...installed.resources.values()]);
+        dependOn(bound.get(component)!, resources);
       }
     }
     this.report = report;
     return report;
+  }
+
+  /** Binds one component's releases and objects; returns every Terraform resource made. */
+  private bind(component: PlatformComponent): TerraformResource[] {
+    const releases = component.helmReleases;
+    if (releases.length === 0) {
+      return [...new KubernetesObjects(component, 'objects', { provider: this.providers.kubernetes, objects: component.objects }).resources.values()];
+    }
+    // Objects a release needs go first; every other object waits for the releases, so a
+    // custom resource meets its operator (and its admission webhook) running.
+    const keys = new Set(component.objects.map(objectKey));
+    const before = new Set<string>();
+    for (const release of releases) {
+      for (const key of release.after ?? []) {
+        if (!keys.has(key)) {
+          throw new PlatformError(
+            `${component.node.path}: helmReleases ${formatValue(`${release.namespace}/${release.name}`)}: after: ${formatValue(key)} is not an object of the component (allowed: ${[...keys].sort().join(', ') || 'none'})`,
+          );
+        }
+        before.add(key);
+      }
+    }
+    const first = component.objects.filter((object) => before.has(objectKey(object)));
+    const rest = component.objects.filter((object) => !before.has(objectKey(object)));
+    const firstObjects = first.length > 0 ? new KubernetesObjects(component, 'objects-before-releases', { provider: this.providers.kubernetes, objects: first }) : undefined;
+    const installed = new HelmReleases(component, 'releases', { provider: this.providers.helm, releases });
+    if (firstObjects) dependOn([...installed.resources.values()], [...firstObjects.resources.values()]);
+    const objects = rest.length > 0 ? new KubernetesObjects(component, 'objects', { provider: this.providers.kubernetes, objects: rest }) : undefined;
+    if (objects) dependOn([...objects.resources.values()], [...installed.resources.values()]);
+    return [...(firstObjects?.resources.values() ?? []), ...installed.resources.values(), ...(objects?.resources.values() ?? [])];
   }
 }
 

@@ -95,4 +95,29 @@ describe('Helm releases of components', () => {
     new Given(stack, 'given', [], [RELEASE, RELEASE]);
     expect(() => stack.bindComponents()).toThrow('test-kitwe-base/given/releases: helmReleases: "lms-platform/example" is installed twice (allowed: each namespace/name once)');
   });
+
+  test('a component applied after another of its stack depends on every resource of it', () => {
+    const stack = siteStack();
+    const pools = new Given(stack, 'pools', [SECRET_NEEDED], [RELEASE]);
+    const gateway = new Given(stack, 'gateway', [CUSTOM], []);
+    gateway.applyAfter(pools);
+    gateway.applyAfter(pools);
+    stack.bindComponents();
+    const { resource } = synthesized(stack);
+    const releaseId = Object.keys(resource.helm_release)[0];
+    const poolObject = Object.keys(resource.kubernetes_manifest).find((id) => id.startsWith('pools_'))!;
+    const gatewayObject = Object.keys(resource.kubernetes_manifest).find((id) => id.startsWith('gateway_'))!;
+    expect(resource.kubernetes_manifest[gatewayObject].depends_on).toEqual([`helm_release.${releaseId}`, `kubernetes_manifest.${poolObject}`]);
+  });
+
+  test('a component cannot wait for itself, nor for a component of another stack', () => {
+    const stack = siteStack();
+    const one = new Given(stack, 'one', [CUSTOM], []);
+    expect(() => one.applyAfter(one)).toThrow('test-kitwe-base/one: applyAfter: a component cannot wait for itself');
+    const elsewhere = new Given(siteStack(), 'elsewhere', [SECRET_NEEDED], []);
+    one.applyAfter(elsewhere);
+    expect(() => stack.bindComponents()).toThrow(
+      'test-kitwe-base/one: applyAfter: "test-kitwe-base/elsewhere" is not a component of stack test-kitwe-base (allowed: components of the same stack; an earlier layer\'s stack already applies first)',
+    );
+  });
 });
