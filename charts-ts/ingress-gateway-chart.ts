@@ -59,7 +59,7 @@ export interface IngressGatewayChartProps {
   /** Labels of the chart's metrics Service, which the ServiceMonitor selects. */
   readonly metricsServiceLabels: Readonly<Record<string, string>>;
   /** Where the Kubernetes API server answers: Traefik watches Gateways, routes, Services and Secrets. */
-  readonly apiServer: { readonly cidrs: readonly string[]; readonly port: number };
+  readonly apiServer: { readonly addressBlocks: readonly string[]; readonly port: number };
 }
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -99,7 +99,7 @@ export class IngressGatewayChart extends Chart {
         ],
         // Egress to each route's backend comes with the route (GatewayRoute), so Traefik
         // reaches exactly the services published through the Gateway.
-        egress: [{ to: props.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(props.apiServer.port)] }],
+        egress: [{ to: props.apiServer.addressBlocks.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(props.apiServer.port)] }],
       },
     });
 

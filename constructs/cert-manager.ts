@@ -7,7 +7,7 @@ import type { Duration } from './duration';
 import { PlatformComponent, objectKey, type HelmReleaseSpec, type KubeObject, type PolicySuppression } from './platform-component';
 import { PlatformError, formatValue } from './platform-error';
 import { cpuMillis, memoryMiB } from './quantities';
-import type { MetricsScraper } from './service-references';
+import type { ApiServerPeer, MetricsScraper } from './service-references';
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
 import { certManagerDuration, certificateMetrics, checkLifetime, isDnsLabel, type CertificateIssuers, type CertificateMetrics, type IssuerRef, type TrustAnchor } from './tls-certificate';
 import { chartSource, pinnedImage, type PinnedImage } from './versions';
@@ -47,13 +47,6 @@ import { chartSource, pinnedImage, type PinnedImage } from './versions';
  * short lifetimes (`validity`) bound how long a leaked leaf key is of use.
  */
 
-/** The API server as its clients' NetworkPolicies see it: its endpoints after Service translation. */
-export interface ApiServerPeer {
-  /** Address blocks of the API server's endpoints (the control-plane nodes), e.g. the site's ranges. */
-  readonly addressBlocks: readonly string[];
-  /** The port the API server listens on at those addresses, e.g. 6443. */
-  readonly port: number;
-}
 
 /** Where the public host's certificate comes from (the environment's `traffic.publicCertificate`). */
 export type PublicCertificateSource = { readonly issuer: 'internal-ca' } | { readonly issuer: 'external-ca'; readonly caSecretName: string };

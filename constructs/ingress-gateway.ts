@@ -5,7 +5,7 @@ import { cidrContains, dnsNameCovers, domainsText, inAnyDomain, isDnsLabel, isHo
 import { PlatformComponent, objectKey, type HelmReleaseSpec, type KubeObject } from './platform-component';
 import { PlatformError, formatValue } from './platform-error';
 import { cpuMillis, memoryMiB } from './quantities';
-import type { MetricsScraper, NetworkPeer } from './service-references';
+import type { ApiServerPeer, MetricsScraper, NetworkPeer } from './service-references';
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
 import { chartSource, pinnedImage, type PinnedImage } from './versions';
 import type { TraefikValues } from './traefik-values';
@@ -55,14 +55,6 @@ export interface LoadBalancerAddressPool {
   readonly name: string;
   /** IPv4 blocks, e.g. `10.10.240.0/29`. */
   readonly addresses: readonly string[];
-}
-
-/** Where the site's Kubernetes API server answers, for the NetworkPolicy of pods that watch it. */
-export interface ApiServerAddresses {
-  /** IPv4 blocks of the API server endpoints (control-plane nodes or their virtual address). */
-  readonly cidrs: readonly string[];
-  /** Its TCP port, e.g. 6443. */
-  readonly port: number;
 }
 
 /** Requests and limits of one Traefik pod, as Kubernetes quantities. */
@@ -131,7 +123,7 @@ export interface IngressGatewayProps {
   /** Source blocks of the operations network: the only clients operations routes admit. */
   readonly operationsNetworks: readonly string[];
   /** Where the API server answers (Traefik watches the Gateway API and Services). */
-  readonly apiServer: ApiServerAddresses;
+  readonly apiServer: ApiServerPeer;
   /** The Prometheus that scrapes Traefik's metrics. */
   readonly metrics: MetricsScraper;
 }
@@ -221,9 +213,9 @@ export class IngressGateway extends PlatformComponent {
       if (!isIpv4Cidr(cidr)) throw PlatformError.invalidProp(where, 'operationsNetworks', cidr, 'IPv4 blocks with their host bits zero, e.g. "10.50.0.0/24"');
     }
     this.operationsNetworks = props.operationsNetworks;
-    if (props.apiServer.cidrs.length === 0) throw PlatformError.invalidProp(where, 'apiServer.cidrs', props.apiServer.cidrs, 'at least one IPv4 block');
-    for (const cidr of props.apiServer.cidrs) {
-      if (!isIpv4Cidr(cidr)) throw PlatformError.invalidProp(where, 'apiServer.cidrs', cidr, 'IPv4 blocks with their host bits zero, e.g. "10.10.0.10/32"');
+    if (props.apiServer.addressBlocks.length === 0) throw PlatformError.invalidProp(where, 'apiServer.addressBlocks', props.apiServer.addressBlocks, 'at least one IPv4 block');
+    for (const cidr of props.apiServer.addressBlocks) {
+      if (!isIpv4Cidr(cidr)) throw PlatformError.invalidProp(where, 'apiServer.addressBlocks', cidr, 'IPv4 blocks with their host bits zero, e.g. "10.10.0.10/32"');
     }
     if (!Number.isInteger(props.apiServer.port) || props.apiServer.port < 1 || props.apiServer.port > 65535) {
       throw PlatformError.invalidProp(where, 'apiServer.port', props.apiServer.port, 'a TCP port, 1-65535');

@@ -47,3 +47,11 @@ export interface MetricsScraper {
 export function serviceHost(service: string, namespace: string): string {
   return `${service}.${namespace}.svc.cluster.local`;
 }
+
+/** The API server as its clients' NetworkPolicies see it: its endpoints after Service translation. */
+export interface ApiServerPeer {
+  /** Address blocks of the API server's endpoints (the control-plane nodes), e.g. the site's ranges. */
+  readonly addressBlocks: readonly string[];
+  /** The port the API server listens on at those addresses, e.g. 6443. */
+  readonly port: number;
+}

@@ -35,6 +35,6 @@ function buildSite(app: App, inputs: SiteInputs): SiteLayers {
   };
   const base = buildBaseLayer(stack('base'), inputs);
   const traffic = buildTrafficLayer(stack('traffic', [base.stack]), inputs, base);
-  const apps = buildAppsLayer(stack('apps', [base.stack, traffic.stack]), inputs, base);
+  const apps = buildAppsLayer(stack('apps', [base.stack, traffic.stack]), inputs, base, traffic);
   return { base, traffic, apps };
 }

@@ -1,17 +1,22 @@
 import { LoanService } from '../../constructs/loan-service';
+import { loanServiceRoute } from '../../constructs/loan-service-route';
+import type { GatewayRoute } from '../../constructs/gateway-route';
 import type { SiteStack } from '../site-stack';
 import type { BaseLayer } from './base';
 import { platformPeers } from './platform-peers';
 import type { SiteInputs } from './site-inputs';
+import type { TrafficLayer } from './traffic';
 
 /** What the apps layer holds. */
 export interface AppsLayer {
   readonly stack: SiteStack;
   readonly loanService: LoanService;
+  /** The loan-service's public HTTPS route on the site's Gateway. */
+  readonly route: GatewayRoute;
 }
 
-/** The apps layer of a site: the loan management workloads. */
-export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }: SiteInputs, base: BaseLayer): AppsLayer {
+/** The apps layer of a site: the loan management workloads, published through the site's Gateway. */
+export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }: SiteInputs, base: BaseLayer, traffic: TrafficLayer): AppsLayer {
   const peers = platformPeers(base, siteName);
   const loanService = new LoanService(stack, 'loan-service', {
     cluster: base.cluster,
@@ -21,8 +26,9 @@ export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }
     database: { server: peers.sqlServer, name: 'lms', user: 'loan_service' },
     documentStore: { store: peers.objectStore, bucket: 'loan-documents' },
     secrets: { vault: peers.vault, role: 'loan-service', kvPath: `kv/data/${environment.name}/loan-service` },
-    callers: [peers.ingressController],
+    callers: [traffic.gateway.peer],
     metrics: peers.metrics,
   });
-  return { stack, loanService };
+  const route = loanServiceRoute(stack, 'loan-service-route', { gateway: traffic.gateway, loanService, limits: environment.traffic.loanServiceRoute });
+  return { stack, loanService, route };
 }

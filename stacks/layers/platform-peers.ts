@@ -4,7 +4,7 @@ import type { BaseLayer } from './base';
 /**
  * Where the site's shared services answer. The data, security, observability and traffic
  * layers will expose these as typed outputs of their components (SqlServer, MinioCluster,
- * VaultCluster, MonitoringStack, the ingress Gateway); until each arrives, its in-cluster
+ * VaultCluster, MonitoringStack); until each arrives, its in-cluster
  * Service name, pod labels and port are stated here, once, for every consumer.
  */
 export function platformPeers(base: BaseLayer, siteName: string) {
@@ -18,6 +18,5 @@ export function platformPeers(base: BaseLayer, siteName: string) {
   };
   const vault: VaultEndpoint = { address: `https://${serviceHost('vault', namespaces.security)}:8200`, peer: peer(namespaces.security, 'vault', 8200) };
   const metrics: MetricsScraper = { peer: peer(namespaces.observability, 'prometheus', 9090), serviceMonitorLabels: { 'lms.co.zm/scrape': 'true' } };
-  const ingressController = peer(namespaces.platform, 'ingress-nginx', 8080);
-  return { sqlServer, objectStore, vault, metrics, ingressController };
+  return { sqlServer, objectStore, vault, metrics };
 }

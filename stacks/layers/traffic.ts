@@ -1,4 +1,7 @@
-import { CertManager, type ApiServerPeer } from '../../constructs/cert-manager';
+import { CertManager } from '../../constructs/cert-manager';
+import { Certificates } from '../../constructs/certificates';
+import { IngressGateway, type OperationsUi } from '../../constructs/ingress-gateway';
+import type { ApiServerPeer } from '../../constructs/service-references';
 import { DATA_SOVEREIGNTY, type Site } from '../../environments/schema';
 import type { SiteStack } from '../site-stack';
 import type { BaseLayer } from './base';
@@ -10,21 +13,35 @@ export interface TrafficLayer {
   readonly stack: SiteStack;
   /** cert-manager with the site's internal CA and the public issuer. */
   readonly certManager: CertManager;
+  /** The Gateway's certificates: the public host and each operations UI. */
+  readonly gatewayCertificates: Certificates;
+  /** Traefik and the site's Gateway. */
+  readonly gateway: IngressGateway;
 }
 
-/** The port the site's API server listens on: from its endpoint, 6443 when reached by kubeconfig context. */
+/** The operations UIs the Gateway serves at `<name>.<site dnsDomain>`, and the namespace of each one's route. */
+export const OPERATIONS_UIS = [
+  { name: 'grafana', role: 'observability' },
+  { name: 'kibana', role: 'observability' },
+  { name: 'vault', role: 'security' },
+] as const;
+
+/** Where the site's API server answers: its endpoint's port (6443 when reached by kubeconfig context), on the site's ranges. */
 export function apiServerPeer(site: Site): ApiServerPeer {
   const port = site.cluster.kind === 'api-endpoint' ? Number(new URL(site.cluster.endpoint).port || 443) : 6443;
   return { addressBlocks: site.network.ranges, port };
 }
 
 /**
- * The traffic layer of a site: certificates (cert-manager and the site's CA issuers), load
- * balancer addresses (MetalLB) and the ingress Gateway (Traefik). Every TLS endpoint of the
- * later layers requests its certificate from the issuers made here.
+ * The traffic layer of a site: certificates (cert-manager and the site's CA issuers), and the
+ * ingress Gateway (Traefik) behind its load-balancer address. Every TLS endpoint of the later
+ * layers requests its certificate from the issuers made here.
  */
 export function buildTrafficLayer(stack: SiteStack, { environment, site, siteName }: SiteInputs, base: BaseLayer): TrafficLayer {
   const peers = platformPeers(base, siteName);
+  const namespaces = base.cluster.namespaces;
+  const development = environment.tier === 'development';
+  const apiServer = apiServerPeer(site);
   const certManager = new CertManager(stack, 'cert-manager', {
     cluster: base.cluster,
     environmentName: environment.name,
@@ -33,9 +50,40 @@ export function buildTrafficLayer(stack: SiteStack, { environment, site, siteNam
     certificates: environment.traffic.certificates,
     publicCertificate: environment.traffic.publicCertificate,
     approvedDomains: DATA_SOVEREIGNTY.approvedDomains,
-    apiServer: apiServerPeer(site),
+    apiServer,
     metrics: peers.metrics,
-    replicas: environment.tier === 'development' ? { controller: 1, webhook: 1, cainjector: 1 } : undefined,
+    replicas: development ? { controller: 1, webhook: 1, cainjector: 1 } : undefined,
   });
-  return { stack, certManager };
+
+  const gatewayCertificates = new Certificates(stack, 'gateway-certificates', {
+    issuers: certManager.issuers,
+    requests: [
+      { name: 'gateway-public', namespace: namespaces.platform, dnsNames: [environment.traffic.publicHost], issuer: 'public' },
+      ...OPERATIONS_UIS.map((ui) => ({ name: `gateway-${ui.name}`, namespace: namespaces.platform, dnsNames: [`${ui.name}.${site.dnsDomain}`] })),
+    ],
+  });
+  gatewayCertificates.applyAfter(certManager);
+  const asGatewayCertificate = (name: string) => {
+    const certificate = gatewayCertificates.certificate(name);
+    return { secretName: certificate.secretName, dnsNames: certificate.dnsNames };
+  };
+  const operationsUis: OperationsUi[] = OPERATIONS_UIS.map((ui) => ({ name: ui.name, namespace: namespaces[ui.role], certificate: asGatewayCertificate(`gateway-${ui.name}`) }));
+
+  const gateway = new IngressGateway(stack, 'ingress-gateway', {
+    cluster: base.cluster,
+    registry: site.registry,
+    chartRepository: site.chartRepository,
+    replicas: development ? 1 : 2,
+    gatewayAddress: site.network.gatewayAddress,
+    addressPools: site.network.loadBalancer.addressPools,
+    approvedDomains: DATA_SOVEREIGNTY.approvedDomains,
+    publicHost: environment.traffic.publicHost,
+    publicCertificate: asGatewayCertificate('gateway-public'),
+    siteDnsDomain: site.dnsDomain,
+    operationsUis,
+    operationsNetworks: environment.traffic.operationsNetworks,
+    apiServer,
+    metrics: peers.metrics,
+  });
+  return { stack, certManager, gatewayCertificates, gateway };
 }

@@ -260,9 +260,9 @@ describe('IngressGateway', () => {
     test('networks the gateway admits and reaches', () => {
       fails({ operationsNetworks: [] }, 'operationsNetworks: [] is not allowed (allowed: at least one IPv4 block of the operations network)');
       fails({ operationsNetworks: ['10.50.0.1/24'] }, 'operationsNetworks: "10.50.0.1/24" is not allowed (allowed: IPv4 blocks with their host bits zero, e.g. "10.50.0.0/24")');
-      fails({ apiServer: { cidrs: [], port: 6443 } }, 'apiServer.cidrs: [] is not allowed (allowed: at least one IPv4 block)');
-      fails({ apiServer: { cidrs: ['api.lms.co.zm'], port: 6443 } }, 'apiServer.cidrs: "api.lms.co.zm" is not allowed (allowed: IPv4 blocks with their host bits zero, e.g. "10.10.0.10/32")');
-      fails({ apiServer: { cidrs: ['10.10.0.10/32'], port: 0 } }, 'apiServer.port: 0 is not allowed (allowed: a TCP port, 1-65535)');
+      fails({ apiServer: { addressBlocks: [], port: 6443 } }, 'apiServer.addressBlocks: [] is not allowed (allowed: at least one IPv4 block)');
+      fails({ apiServer: { addressBlocks: ['api.lms.co.zm'], port: 6443 } }, 'apiServer.addressBlocks: "api.lms.co.zm" is not allowed (allowed: IPv4 blocks with their host bits zero, e.g. "10.10.0.10/32")');
+      fails({ apiServer: { addressBlocks: ['10.10.0.10/32'], port: 0 } }, 'apiServer.port: 0 is not allowed (allowed: a TCP port, 1-65535)');
     });
   });
 });

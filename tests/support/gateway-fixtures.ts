@@ -28,7 +28,7 @@ export function ingressGatewayFixtureProps(cluster: SiteCluster): IngressGateway
       { name: 'vault', namespace: 'lms-security', certificate: { secretName: 'vault-tls', dnsNames: ['vault.test.lusaka.lms.co.zm'] } },
     ],
     operationsNetworks: ['10.50.0.0/24', '10.51.0.0/24'],
-    apiServer: { cidrs: ['10.10.0.10/32'], port: 6443 },
+    apiServer: { addressBlocks: ['10.10.0.10/32'], port: 6443 },
     metrics: { peer: { namespace: 'lms-observability', podLabels: { 'app.kubernetes.io/name': 'prometheus' }, port: 9090 }, serviceMonitorLabels: { 'lms.co.zm/scrape': 'true' } },
   };
 }
