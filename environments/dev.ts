@@ -51,7 +51,7 @@ export default {
       dataCentre: 'Infratel Lusaka',
       cluster: { kind: 'kubeconfig-context', context: 'lms-dev-lusaka' },
       dnsDomain: 'dev.lusaka.lms.co.zm',
-      chartRepository: 'https://charts.lusaka.lms.co.zm',
+      chartRepository: 'https://charts.dev.lusaka.lms.co.zm',
       network: {
         ranges: ['10.12.0.0/16'],
         loadBalancer: { mode: 'l2', addressPools: [{ name: 'public', addresses: ['10.12.240.0/29'] }, { name: 'replication', addresses: ['10.12.240.8/29'] }] },
@@ -66,7 +66,7 @@ export default {
       dataCentre: 'Paratus Kitwe',
       cluster: { kind: 'kubeconfig-context', context: 'lms-dev-kitwe' },
       dnsDomain: 'dev.kitwe.lms.co.zm',
-      chartRepository: 'https://charts.kitwe.lms.co.zm',
+      chartRepository: 'https://charts.dev.kitwe.lms.co.zm',
       network: {
         ranges: ['10.22.0.0/16'],
         loadBalancer: { mode: 'l2', addressPools: [{ name: 'public', addresses: ['10.22.240.0/29'] }, { name: 'replication', addresses: ['10.22.240.8/29'] }] },

@@ -47,7 +47,7 @@ export default {
       dataCentre: 'Infratel Lusaka',
       cluster: { kind: 'api-endpoint', endpoint: 'https://api.prod.lusaka.lms.co.zm:6443' },
       dnsDomain: 'prod.lusaka.lms.co.zm',
-      chartRepository: 'https://charts.lusaka.lms.co.zm',
+      chartRepository: 'https://charts.prod.lusaka.lms.co.zm',
       network: {
         ranges: ['10.10.0.0/16'],
         loadBalancer: { mode: 'bgp', localAsn: 64512, peers: [{ address: '10.10.0.1', asn: 64500 }, { address: '10.10.0.2', asn: 64500 }], addressPools: [{ name: 'public', addresses: ['10.10.240.0/29'] }, { name: 'replication', addresses: ['10.10.240.8/29'] }] },
@@ -67,7 +67,7 @@ export default {
       dataCentre: 'Paratus Kitwe',
       cluster: { kind: 'api-endpoint', endpoint: 'https://api.prod.kitwe.lms.co.zm:6443' },
       dnsDomain: 'prod.kitwe.lms.co.zm',
-      chartRepository: 'https://charts.kitwe.lms.co.zm',
+      chartRepository: 'https://charts.prod.kitwe.lms.co.zm',
       network: {
         ranges: ['10.20.0.0/16'],
         loadBalancer: { mode: 'bgp', localAsn: 64512, peers: [{ address: '10.20.0.1', asn: 64500 }, { address: '10.20.0.2', asn: 64500 }], addressPools: [{ name: 'public', addresses: ['10.20.240.0/29'] }, { name: 'replication', addresses: ['10.20.240.8/29'] }] },

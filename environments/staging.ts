@@ -47,7 +47,7 @@ export default {
       dataCentre: 'Infratel Lusaka',
       cluster: { kind: 'api-endpoint', endpoint: 'https://api.staging.lusaka.lms.co.zm:6443' },
       dnsDomain: 'staging.lusaka.lms.co.zm',
-      chartRepository: 'https://charts.lusaka.lms.co.zm',
+      chartRepository: 'https://charts.staging.lusaka.lms.co.zm',
       network: {
         ranges: ['10.11.0.0/16'],
         loadBalancer: { mode: 'l2', addressPools: [{ name: 'public', addresses: ['10.11.240.0/29'] }, { name: 'replication', addresses: ['10.11.240.8/29'] }] },
@@ -67,7 +67,7 @@ export default {
       dataCentre: 'Paratus Kitwe',
       cluster: { kind: 'api-endpoint', endpoint: 'https://api.staging.kitwe.lms.co.zm:6443' },
       dnsDomain: 'staging.kitwe.lms.co.zm',
-      chartRepository: 'https://charts.kitwe.lms.co.zm',
+      chartRepository: 'https://charts.staging.kitwe.lms.co.zm',
       network: {
         ranges: ['10.21.0.0/16'],
         loadBalancer: { mode: 'l2', addressPools: [{ name: 'public', addresses: ['10.21.240.0/29'] }, { name: 'replication', addresses: ['10.21.240.8/29'] }] },

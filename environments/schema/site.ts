@@ -49,7 +49,10 @@ export const site = strict({
   }),
   /** The in-country registry mirror every image of this site is pulled from. */
   registry: approvedRegistry,
-  /** The in-country Helm chart repository every chart of this site is installed from. */
+  /**
+   * The in-country Helm chart repository every chart of this site is installed from, inside
+   * the site's `dnsDomain` like its state, so either site installs with the other gone.
+   */
   chartRepository: inCountryEndpoint,
   /** The DNS domain the site's services are published under. */
   dnsDomain: inCountryDnsDomain,
@@ -78,6 +81,13 @@ export const site = strict({
       code: 'custom',
       path: ['state', 'endpoint'],
       message: `${JSON.stringify(site.state.endpoint)} is not in the site's dnsDomain ${JSON.stringify(site.dnsDomain)} (allowed: https://<host in *.${site.dnsDomain}>, so the site's state survives the loss of the other site)`,
+    });
+  }
+  if (parsed(['chartRepository'], ['dnsDomain']) && !inDomain(new URL(site.chartRepository).hostname, site.dnsDomain)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['chartRepository'],
+      message: `${JSON.stringify(site.chartRepository)} is not in the site's dnsDomain ${JSON.stringify(site.dnsDomain)} (allowed: https://<host in *.${site.dnsDomain}>, so the site installs its charts with the other site gone)`,
     });
   }
   checkNamespaceCapacity(site, ctx, parsed);

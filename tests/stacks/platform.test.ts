@@ -26,21 +26,22 @@ describe('buildPlatform', () => {
     expect(names).toContain('production-kitwe-apps');
   });
 
-  test('apps is applied after base on every site, and never depends on the other site', () => {
+  test('each layer is applied after the layers before it on its own site, never after the other site', () => {
     for (const site of sites.values()) {
-      expect(site.apps.stack.dependencies).toEqual([site.base.stack]);
       expect(site.base.stack.dependencies).toEqual([]);
+      expect(site.traffic.stack.dependencies).toEqual([site.base.stack]);
+      expect(site.apps.stack.dependencies).toEqual([site.base.stack, site.traffic.stack]);
     }
   });
 
-  test.each(STACKS)('%s: the pinned providers of its own site, and its state at its own site', (name, env, site) => {
+  test.each(STACKS)('%s: the pinned providers of its own site, and its state at its own site', (name, env, site, layer) => {
     const parsed = synthesized.get(name);
     expect(parsed.terraform.required_providers.kubernetes.version).toBe(VERSIONS.terraformProviders.kubernetes.version);
     expect(parsed.terraform.required_providers.helm.version).toBe(VERSIONS.terraformProviders.helm.version);
     expect(parsed.provider.kubernetes).toEqual([expect.objectContaining({ alias: site })]);
     expect(parsed.provider.helm).toEqual([expect.objectContaining({ alias: site })]);
     const providers = new Set(Object.values(parsed.resource as Record<string, Record<string, { provider: string }>>).flatMap((resources) => Object.values(resources).map((r) => r.provider)));
-    expect([...providers]).toEqual([`kubernetes.${site}`]);
+    expect([...providers].sort()).toEqual(layer === 'traffic' ? [`helm.${site}`, `kubernetes.${site}`] : [`kubernetes.${site}`]);
     const state = env.sites[site].state;
     const expected =
       state.kind === 's3'

@@ -117,3 +117,14 @@ describe('site networks: ranges, load-balancer pools, gateway address, cross-sit
     }
   });
 });
+
+describe('the site chart repository', () => {
+  test('outside the site\'s own domain, or not in-country', () => {
+    expect(problemsAfter((env) => (env.sites.kitwe.chartRepository = 'https://charts.prod.lusaka.lms.co.zm'))).toEqual([
+      `${FILE}: sites.kitwe.chartRepository: "https://charts.prod.lusaka.lms.co.zm" is not in the site's dnsDomain "prod.kitwe.lms.co.zm" (allowed: https://<host in *.prod.kitwe.lms.co.zm>, so the site installs its charts with the other site gone)`,
+    ]);
+    expect(problemsAfter((env) => (env.sites.kitwe.chartRepository = 'https://charts.jetstack.io'))).toEqual([
+      `${FILE}: sites.kitwe.chartRepository: "https://charts.jetstack.io" is not an approved in-country endpoint (allowed: https://<host in *.lms.co.zm>)`,
+    ]);
+  });
+});
