@@ -5,6 +5,10 @@ import * as path from 'path';
 import type { KubeObject } from '../../constructs/platform-component';
 import { PROJECT_ROOT } from '../support/environments';
 import { validateCustomResource, validateKubeObject } from '../support/kube-schema';
+import { LAYERS } from '../../stacks/layers/order';
+
+/** API versions of the built-in Kubernetes kinds; anything else is a custom resource. */
+const BUILT_IN_API = /^(v1|(apps|batch|policy|autoscaling|networking\.k8s\.io|rbac\.authorization\.k8s\.io|scheduling\.k8s\.io|apiextensions\.k8s\.io)\/v[0-9a-z]+)$/;
 
 /** Runs the synth entry point the way `npm run synth` does. */
 function synth(cwd: string, env: Record<string, string> = {}) {
@@ -59,7 +63,7 @@ describe('npm run synth', () => {
 
   test('writes every stack of every environment', () => {
     const manifest = JSON.parse(output.get('manifest.json')!.toString());
-    expect(Object.keys(manifest.stacks)).toHaveLength(3 * 2 * 2);
+    expect(Object.keys(manifest.stacks)).toHaveLength(3 * 2 * LAYERS.length);
     for (const name of Object.keys(manifest.stacks)) {
       expect(output.has(`stacks/${name}/cdk.tf.json`)).toBe(true);
     }
@@ -71,16 +75,19 @@ describe('npm run synth', () => {
       if (!file.endsWith('cdk.tf.json')) continue;
       const resources = JSON.parse(contents.toString()).resource?.kubernetes_manifest ?? {};
       for (const resource of Object.values(resources) as { manifest: KubeObject }[]) {
-        if (resource.manifest.kind === 'ServiceMonitor') {
-          validateCustomResource(resource.manifest);
-        } else {
+        if (BUILT_IN_API.test(resource.manifest.apiVersion)) {
           validateKubeObject(resource.manifest);
+        } else {
+          validateCustomResource(resource.manifest);
         }
         count++;
       }
     }
-    // Per site: 33 baseline objects and 1 CRD in base, 7 loan-service objects in apps.
-    expect(count).toBe(3 * 2 * (33 + 1 + 7));
+    // Per site: 33 baseline objects and 36 CRDs in base; in traffic, 4 NetworkPolicies, 5
+    // Certificates, the root's bootstrap Issuer, the CA ClusterIssuer (and in production the
+    // bank CA's), the Gateway and its ServiceMonitor; in apps, 7 loan-service objects and its
+    // route (HTTPRoute, 3 Middlewares, Traefik's egress NetworkPolicy).
+    expect(count).toBe(3 * 2 * (33 + 36) + 2 * 2 * 13 + 2 * 14 + 3 * 2 * (7 + 5));
   });
 
   test('is byte-identical across runs and across checkouts in different directories', () => {
@@ -171,7 +178,7 @@ describe('npm run synth', () => {
     const result = synth(PROJECT_ROOT, { CDKTF_OUTDIR: outdir, LMS_ENVIRONMENTS: 'dev' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['dev-kitwe-apps', 'dev-kitwe-base', 'dev-lusaka-apps', 'dev-lusaka-base']);
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['dev-kitwe-apps', 'dev-kitwe-base', 'dev-kitwe-traffic', 'dev-lusaka-apps', 'dev-lusaka-base', 'dev-lusaka-traffic']);
   });
 
   test('LMS_ENVIRONMENTS selects environments, and names the allowed ones when wrong', () => {
@@ -180,8 +187,10 @@ describe('npm run synth', () => {
     expect(Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).stacks)).toEqual([
       'production-kitwe-apps',
       'production-kitwe-base',
+      'production-kitwe-traffic',
       'production-lusaka-apps',
       'production-lusaka-base',
+      'production-lusaka-traffic',
     ]);
     const wrong = synth(PROJECT_ROOT, { CDKTF_OUTDIR: outdir, LMS_ENVIRONMENTS: 'prod' });
     expect(wrong.status).toBe(1);

@@ -1,3 +1,4 @@
+import * as ipaddr from 'ipaddr.js';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { customResourceDefinitionFor } from '../../charts-ts/custom-resource-definitions';
 import type { KubeObject } from '../../constructs/platform-component';
@@ -43,6 +44,9 @@ export function validateCustomResource(object: KubeObject): void {
     // OpenAPI integer formats used by Kubernetes CRDs; other formats are not checked by the API server either.
     for (const format of ['int32', 'int64']) ajv.addFormat(format, { type: 'number', validate: (n: number) => Number.isInteger(n) });
     ajv.addFormat('date-time', { type: 'string', validate: (text: string) => !Number.isNaN(Date.parse(text)) });
+    ajv.addFormat('byte', { type: 'string', validate: (text: string) => /^[A-Za-z0-9+/]*={0,2}$/.test(text) });
+    ajv.addFormat('ipv4', { type: 'string', validate: (text: string) => ipaddr.IPv4.isValidFourPartDecimal(text) });
+    ajv.addFormat('ipv6', { type: 'string', validate: (text: string) => ipaddr.IPv6.isValid(text) });
     validate = ajv.compile(served.schema.openAPIV3Schema);
     crdValidators.set(key, validate);
   }

@@ -1,3 +1,4 @@
+import { LAYERS } from '../../../stacks/layers/order';
 import { App } from 'cdk8s';
 import { Testing, TerraformStack } from 'cdktf';
 import { LoanServiceChart } from '../../../charts-ts/loan-service-chart';
@@ -93,7 +94,7 @@ describe('restricted-workloads pack', () => {
     buildPlatform(app, [environment]);
     const stacks = app.node.children.filter((child): child is TerraformStack => child instanceof TerraformStack);
     expect(stacks.map((stack) => stack.node.id)).toEqual(
-      ['lusaka', 'kitwe'].flatMap((site) => ['base', 'apps'].map((layer) => `${environment.name}-${site}-${layer}`)),
+      ['lusaka', 'kitwe'].flatMap((site) => LAYERS.map((layer) => `${environment.name}-${site}-${layer}`)),
     );
     for (const stack of stacks) {
       const site = environment.sites[stack.node.id.split('-')[1] as 'lusaka' | 'kitwe'];
