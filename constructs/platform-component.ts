@@ -55,6 +55,13 @@ export interface HelmReleaseSpec {
    * @default 600
    */
   readonly timeoutSeconds?: number;
+  /**
+   * Policy exceptions for objects the chart renders. Helm renders them at apply time, so the
+   * synth's policy check cannot see them; the component's rendered-release test runs the
+   * policy pack over `helm template` of the release with these, and fails on an unused one.
+   * @default - none
+   */
+  readonly policySuppressions?: readonly PolicySuppression[];
 }
 
 /** `Kind/namespace/name` of an object (namespace empty for cluster-scoped objects). */
