@@ -7,7 +7,14 @@ import { PlatformError, formatValue } from '../constructs/platform-error';
  * The upstream CustomResourceDefinitions the platform applies and validates against, kept
  * unchanged in `vendor/crds/<set>/` with their provenance (see vendor/crds/README.md).
  */
-export const CRD_SETS = ['prometheus-operator-0.93.0', 'eck-3.5.0'] as const;
+export const CRD_SETS = [
+  'prometheus-operator-0.93.0',
+  'eck-3.5.0',
+  'gateway-api-1.6.1',
+  'cert-manager-1.19.6',
+  'metallb-0.16.1',
+  'traefik-helm-chart-41.3.0',
+] as const;
 
 /** A vendored CRD set: `<project>-<version>`, a folder under vendor/crds/. */
 export type CrdSetName = (typeof CRD_SETS)[number];
@@ -29,6 +36,22 @@ export interface VendoredCrdFile {
   readonly kind: string;
 }
 
+/**
+ * An upstream patch to one vendored CRD, kept unchanged beside it and applied as a JSON merge
+ * patch (RFC 7386) when the CRD is loaded: upstream builds its own install manifests from the
+ * same CRD with the same patch (e.g. MetalLB's kustomization adds BGPPeer's conversion webhook).
+ */
+export interface VendoredCrdPatch {
+  /** File name inside the set's folder. */
+  readonly file: string;
+  /** Path of the same file in the upstream repository at `tag`. */
+  readonly upstreamPath: string;
+  /** SHA-256 of the file, lower-case hex. */
+  readonly sha256: string;
+  /** `metadata.name` of the CRD it patches (`bgppeers.metallb.io`). */
+  readonly target: string;
+}
+
 /** `vendor/crds/<set>/PROVENANCE.json`: where a set comes from, under which licence. */
 export interface CrdSetProvenance {
   readonly set: string;
@@ -43,6 +66,8 @@ export interface CrdSetProvenance {
   /** The upstream licence texts kept beside the files. */
   readonly licenceFiles: readonly { readonly file: string; readonly upstreamPath: string; readonly sha256: string }[];
   readonly files: readonly VendoredCrdFile[];
+  /** Upstream patches applied to some of `files`, as upstream's own install does. */
+  readonly patches?: readonly VendoredCrdPatch[];
 }
 
 /** One version a CRD serves, with its schema. */
@@ -117,6 +142,11 @@ function loadDefinition(set: CrdSetName, entry: VendoredCrdFile): CustomResource
   let definition = definitionCache.get(file);
   if (!definition) {
     definition = parseCustomResourceDefinition(fs.readFileSync(file, 'utf8'), `vendor/crds/${set}/${entry.file}`, entry);
+    for (const patch of crdSetProvenance(set).patches ?? []) {
+      if (patch.target !== definition.metadata.name) continue;
+      const patchFile = path.join(VENDORED_CRDS_DIR, set, patch.file);
+      definition = patchCustomResourceDefinition(definition, fs.readFileSync(patchFile, 'utf8'), `vendor/crds/${set}/${patch.file}`);
+    }
     definitionCache.set(file, definition);
   }
   return definition;
@@ -127,26 +157,7 @@ function loadDefinition(set: CrdSetName, entry: VendoredCrdFile): CustomResource
  * checking it defines the recorded group and kind. `source` names the file in errors.
  */
 export function parseCustomResourceDefinition(text: string, source: string, expected: { readonly group: string; readonly kind: string }): CustomResourceDefinitionObject {
-  // js-yaml parses a CRD about five times faster than the `yaml` package, which matters at
-  // every synth; the vendored files are pinned by checksum (see the provenance test).
-  let objects: unknown[];
-  try {
-    objects = loadAll(text, undefined, { json: true }).filter((object) => object !== null && object !== undefined);
-  } catch (error) {
-    const problem = error as YAMLException;
-    throw new PlatformError(
-      `${source}:${problem.mark.line + 1}:${problem.mark.column + 1}: is not valid YAML: ${problem.reason} (allowed: one CustomResourceDefinition)`,
-    );
-  }
-  if (objects.length !== 1) {
-    throw new PlatformError(`${source}: holds ${objects.length} documents (allowed: exactly one CustomResourceDefinition)`);
-  }
-  const object = objects[0] as { apiVersion?: unknown; kind?: unknown; metadata?: Record<string, unknown>; spec?: Record<string, unknown>; status?: unknown };
-  if (object.apiVersion !== 'apiextensions.k8s.io/v1' || object.kind !== 'CustomResourceDefinition') {
-    throw new PlatformError(
-      `${source}: apiVersion/kind: ${formatValue(`${String(object.apiVersion)} ${String(object.kind)}`)} is not a CRD (allowed: "apiextensions.k8s.io/v1 CustomResourceDefinition")`,
-    );
-  }
+  const object = parseOneDefinitionDocument(text, source, 'one CustomResourceDefinition');
   const spec = (object.spec ?? {}) as { group?: unknown; names?: { kind?: unknown } };
   if (spec.group !== expected.group || spec.names?.kind !== expected.kind) {
     throw new PlatformError(
@@ -156,6 +167,59 @@ export function parseCustomResourceDefinition(text: string, source: string, expe
   const { creationTimestamp: _creationTimestamp, ...metadata } = object.metadata ?? {};
   const { status: _status, ...rest } = object;
   return deepFreeze({ ...rest, metadata }) as CustomResourceDefinitionObject;
+}
+
+/**
+ * Applies an upstream patch file (one CustomResourceDefinition document naming the CRD it
+ * patches) to a parsed CRD as a JSON merge patch (RFC 7386): maps merge, anything else,
+ * lists included, replaces, and `null` removes. Returns a new frozen object. `source` names
+ * the patch file in errors.
+ */
+export function patchCustomResourceDefinition(definition: CustomResourceDefinitionObject, patchText: string, source: string): CustomResourceDefinitionObject {
+  const patch = parseOneDefinitionDocument(patchText, source, 'one CustomResourceDefinition patch');
+  if (patch.metadata?.name !== definition.metadata.name) {
+    throw new PlatformError(
+      `${source}: metadata.name: ${formatValue(String(patch.metadata?.name))} is not the CRD its provenance patches (allowed: ${formatValue(definition.metadata.name)})`,
+    );
+  }
+  return deepFreeze(mergePatch(definition, patch)) as CustomResourceDefinitionObject;
+}
+
+type ParsedDocument = { apiVersion?: unknown; kind?: unknown; metadata?: Record<string, unknown>; spec?: Record<string, unknown>; status?: unknown };
+
+function parseOneDefinitionDocument(text: string, source: string, allowed: string): ParsedDocument {
+  // js-yaml parses a CRD about five times faster than the `yaml` package, which matters at
+  // every synth; the vendored files are pinned by checksum (see the provenance test).
+  let objects: unknown[];
+  try {
+    objects = loadAll(text, undefined, { json: true }).filter((object) => object !== null && object !== undefined);
+  } catch (error) {
+    const problem = error as YAMLException;
+    throw new PlatformError(`${source}:${problem.mark.line + 1}:${problem.mark.column + 1}: is not valid YAML: ${problem.reason} (allowed: ${allowed})`);
+  }
+  if (objects.length !== 1) {
+    throw new PlatformError(`${source}: holds ${objects.length} documents (allowed: exactly ${allowed})`);
+  }
+  const object = objects[0] as ParsedDocument;
+  if (object.apiVersion !== 'apiextensions.k8s.io/v1' || object.kind !== 'CustomResourceDefinition') {
+    throw new PlatformError(
+      `${source}: apiVersion/kind: ${formatValue(`${String(object.apiVersion)} ${String(object.kind)}`)} is not a CRD (allowed: "apiextensions.k8s.io/v1 CustomResourceDefinition")`,
+    );
+  }
+  return object;
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** RFC 7386 JSON merge patch; builds new objects, leaving `target` as it is. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isPlainObject(patch)) return patch;
+  const result: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
 }
 
 function deepFreeze<T>(value: T): T {

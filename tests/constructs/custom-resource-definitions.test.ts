@@ -1,5 +1,18 @@
-import { ServiceMonitor } from '../../charts-ts/imports/servicemonitor-monitoring.coreos.com';
+import { BgpAdvertisement } from '../../charts-ts/imports/bgpadvertisement-metallb.io';
+import { BgpPeerV1Beta2 } from '../../charts-ts/imports/bgppeer-metallb.io';
+import { Certificate } from '../../charts-ts/imports/certificate-cert-manager.io';
+import { ClusterIssuer } from '../../charts-ts/imports/clusterissuer-cert-manager.io';
+import { Gateway } from '../../charts-ts/imports/gateway-gateway.networking.k8s.io';
+import { GatewayClass } from '../../charts-ts/imports/gatewayclass-gateway.networking.k8s.io';
+import { HttpRoute } from '../../charts-ts/imports/httproute-gateway.networking.k8s.io';
+import { IpAddressPool } from '../../charts-ts/imports/ipaddresspool-metallb.io';
+import { Issuer } from '../../charts-ts/imports/issuer-cert-manager.io';
+import { L2Advertisement } from '../../charts-ts/imports/l2advertisement-metallb.io';
+import { Middleware } from '../../charts-ts/imports/middleware-traefik.io';
 import { PrometheusRule } from '../../charts-ts/imports/prometheusrule-monitoring.coreos.com';
+import { ReferenceGrant } from '../../charts-ts/imports/referencegrant-gateway.networking.k8s.io';
+import { ServiceMonitor } from '../../charts-ts/imports/servicemonitor-monitoring.coreos.com';
+import { TlsOption } from '../../charts-ts/imports/tlsoption-traefik.io';
 import { CustomResourceDefinitions } from '../../constructs/custom-resource-definitions';
 import { PlatformError } from '../../constructs/platform-error';
 import { testScope } from '../support/fixtures';
@@ -15,6 +28,42 @@ describe('CustomResourceDefinitions', () => {
     ]);
     expect(crds.kinds).toEqual(['monitoring.coreos.com/PrometheusRule', 'monitoring.coreos.com/ServiceMonitor']);
     expect(crds.objects[1]).not.toHaveProperty('status');
+  });
+
+  test("installs the CRDs of the ingress, certificate and load-balancer kinds from their typed bindings' GVKs", () => {
+    const kinds = [GatewayClass, Gateway, HttpRoute, ReferenceGrant, Certificate, Issuer, ClusterIssuer, IpAddressPool, L2Advertisement, BgpPeerV1Beta2, BgpAdvertisement, Middleware, TlsOption];
+    expect(kinds.map((binding) => `${binding.GVK.apiVersion} ${binding.GVK.kind}`)).toEqual([
+      'gateway.networking.k8s.io/v1 GatewayClass',
+      'gateway.networking.k8s.io/v1 Gateway',
+      'gateway.networking.k8s.io/v1 HTTPRoute',
+      'gateway.networking.k8s.io/v1 ReferenceGrant',
+      'cert-manager.io/v1 Certificate',
+      'cert-manager.io/v1 Issuer',
+      'cert-manager.io/v1 ClusterIssuer',
+      'metallb.io/v1beta1 IPAddressPool',
+      'metallb.io/v1beta1 L2Advertisement',
+      'metallb.io/v1beta2 BGPPeer',
+      'metallb.io/v1beta1 BGPAdvertisement',
+      'traefik.io/v1alpha1 Middleware',
+      'traefik.io/v1alpha1 TLSOption',
+    ]);
+    const crds = build(kinds.map((binding) => binding.GVK));
+    expect(crds.objects.map((o) => o.metadata.name)).toEqual([
+      'bgpadvertisements.metallb.io',
+      'bgppeers.metallb.io',
+      'certificates.cert-manager.io',
+      'clusterissuers.cert-manager.io',
+      'gatewayclasses.gateway.networking.k8s.io',
+      'gateways.gateway.networking.k8s.io',
+      'httproutes.gateway.networking.k8s.io',
+      'ipaddresspools.metallb.io',
+      'issuers.cert-manager.io',
+      'l2advertisements.metallb.io',
+      'middlewares.traefik.io',
+      'referencegrants.gateway.networking.k8s.io',
+      'tlsoptions.traefik.io',
+    ]);
+    expect((crds.objects[1].spec as { conversion: { strategy: string } }).conversion.strategy).toBe('Webhook');
   });
 
   test('a kind no vendored CRD defines, a kind twice, or none at all is rejected', () => {

@@ -29,7 +29,7 @@ describe.each(CRD_SETS.map((set) => [set] as const))('vendor/crds/%s', (set: Crd
   });
 
   test('every file in the folder is recorded, and every recorded file is there', () => {
-    const recorded = [...provenance.files, ...provenance.licenceFiles].map((entry) => entry.file).concat('PROVENANCE.json');
+    const recorded = [...provenance.files, ...provenance.licenceFiles, ...(provenance.patches ?? [])].map((entry) => entry.file).concat('PROVENANCE.json');
     expect(fs.readdirSync(folder).sort()).toEqual(recorded.sort());
   });
 
@@ -62,6 +62,23 @@ describe.each(CRD_SETS.map((set) => [set] as const))('vendor/crds/%s', (set: Crd
   });
 });
 
+describe('upstream patches to vendored CRDs', () => {
+  const patches = CRD_SETS.flatMap((set) => (crdSetProvenance(set).patches ?? []).map((patch) => ({ set, ...patch })));
+
+  test('are the ones upstream applies in its own install manifests', () => {
+    expect(patches.map((patch) => `${patch.set}/${patch.file} -> ${patch.target}`)).toEqual(['metallb-0.16.1/crd-conversion-patch-bgppeers.yaml -> bgppeers.metallb.io']);
+  });
+
+  test.each(patches.map((patch) => [`${patch.set}/${patch.file}`, patch] as const))('%s matches its recorded SHA-256 and patches a CRD of its set', (_, patch) => {
+    const folder = path.join(VENDORED_CRDS_DIR, patch.set);
+    const names = crdSetProvenance(patch.set).files.map(
+      (entry) => (parseYaml(fs.readFileSync(path.join(folder, entry.file), 'utf8'), { uniqueKeys: false }) as { metadata: { name: string } }).metadata.name,
+    );
+    expect(patch.upstreamPath.endsWith(`/${patch.file}`)).toBe(true);
+    expect({ sha256: sha256(path.join(folder, patch.file)), targetInSet: names.includes(patch.target) }).toEqual({ sha256: patch.sha256, targetInSet: true });
+  });
+});
+
 describe('typed bindings (charts-ts/imports)', () => {
   const config = parseYaml(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk8s.yaml'), 'utf8')) as { importDirectory: string; imports: string[] };
   // cdk8s writes one module per API group, named `<group>.ts`, or `<NAME>-<group>.ts` for an
@@ -84,14 +101,17 @@ describe('typed bindings (charts-ts/imports)', () => {
     expect(fs.readdirSync(path.join(PROJECT_ROOT, config.importDirectory)).sort()).toEqual([...modules].sort());
   });
 
-  test.each(imports.map((spec) => [spec.spec, spec] as const))('%s: the module declares its kind at the version the CRD stores', (_, { entry, module }) => {
+  // cdk8s names the class of a CRD's first listed version after its kind (`HTTPRoute` ->
+  // `HttpRoute`) and appends the version to the others' (`BgpPeerV1Beta2`).
+  test.each(imports.map((spec) => [spec.spec, spec] as const))('%s: the module declares one class per version of its kind, in the order the CRD lists them', (_, { entry, module }) => {
     const crd = parseYaml(fs.readFileSync(path.join(VENDORED_CRDS_DIR, entry!.set, entry!.file), 'utf8'), { uniqueKeys: false }) as {
-      spec: { versions: { name: string; storage: boolean }[] };
+      spec: { versions: { name: string }[] };
     };
-    const stored = crd.spec.versions.find((version) => version.storage)!.name;
     const source = fs.readFileSync(path.join(PROJECT_ROOT, config.importDirectory, module!), 'utf8');
-    expect(source).toContain(`export class ${entry!.kind} extends ApiObject {`);
-    expect(source).toContain(`  public static readonly GVK: GroupVersionKind = {\n    apiVersion: '${entry!.group}/${stored}',\n    kind: '${entry!.kind}',\n  }`);
+    const declared = [
+      ...source.matchAll(/^export class \w+ extends ApiObject \{\n(?: {2}.*\n)*? {2}public static readonly GVK: GroupVersionKind = \{\n {4}apiVersion: '([^']+)',\n {4}kind: '([^']+)',\n/gm),
+    ].map(([, apiVersion, kind]) => `${apiVersion} ${kind}`);
+    expect(declared).toEqual(crd.spec.versions.map((version) => `${entry!.group}/${version.name} ${entry!.kind}`));
   });
 
   test('are exactly what `npm run import:crds` generates from the vendored CRDs', () => {
