@@ -1,6 +1,10 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { IntOrString, KubeNetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
+import { BgpAdvertisement } from './imports/bgpadvertisement-metallb.io';
+import { BgpPeerV1Beta2 } from './imports/bgppeer-metallb.io';
+import { IpAddressPool } from './imports/ipaddresspool-metallb.io';
+import { L2Advertisement } from './imports/l2advertisement-metallb.io';
 
 /** A pool of LoadBalancer addresses, resolved. */
 export interface AddressPoolSpec {
@@ -43,7 +47,7 @@ export interface LoadBalancerPoolsChartProps {
   readonly controllerPolicyName: string;
   readonly speakerPolicyName: string;
   /** Where the API server answers (its webhook calls come from there too). */
-  readonly apiServer: { readonly addresses: readonly string[]; readonly port: number };
+  readonly apiServer: { readonly addressBlocks: readonly string[]; readonly port: number };
   /** The controller's admission webhook port. */
   readonly webhookPort: number;
   /** The HTTPS metrics port of the controller and the speaker. */
@@ -71,42 +75,28 @@ export class LoadBalancerPoolsChart extends Chart {
     super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true, labels: { ...props.labels } });
 
     for (const pool of props.pools) {
-      new ApiObject(this, `pool-${pool.name}`, {
-        apiVersion: 'metallb.io/v1beta1',
-        kind: 'IPAddressPool',
+      new IpAddressPool(this, `pool-${pool.name}`, {
         metadata: { name: pool.name },
         spec: { addresses: [...pool.addresses], autoAssign: pool.autoAssign },
       });
     }
     const ipAddressPools = props.pools.map((pool) => pool.name);
     if (props.announcement.mode === 'l2') {
-      new ApiObject(this, 'l2-advertisement', {
-        apiVersion: 'metallb.io/v1beta1',
-        kind: 'L2Advertisement',
-        metadata: { name: props.advertisementName },
-        spec: { ipAddressPools },
-      });
+      new L2Advertisement(this, 'l2-advertisement', { metadata: { name: props.advertisementName }, spec: { ipAddressPools } });
     } else {
       for (const router of props.announcement.routers) {
-        new ApiObject(this, `bgp-peer-${router.name}`, {
-          apiVersion: 'metallb.io/v1beta2',
-          kind: 'BGPPeer',
+        new BgpPeerV1Beta2(this, `bgp-peer-${router.name}`, {
           metadata: { name: router.name },
-          spec: { myASN: props.announcement.localAsn, peerASN: router.asn, peerAddress: router.address },
+          spec: { myAsn: props.announcement.localAsn, peerAsn: router.asn, peerAddress: router.address },
         });
       }
-      new ApiObject(this, 'bgp-advertisement', {
-        apiVersion: 'metallb.io/v1beta1',
-        kind: 'BGPAdvertisement',
-        metadata: { name: props.advertisementName },
-        spec: { ipAddressPools },
-      });
+      new BgpAdvertisement(this, 'bgp-advertisement', { metadata: { name: props.advertisementName }, spec: { ipAddressPools } });
     }
 
     const tcp = (port: number): NetworkPolicyPort => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) });
     const udp = (port: number): NetworkPolicyPort => ({ protocol: 'UDP', port: IntOrString.fromNumber(port) });
     const blocks = (cidrs: readonly string[]): NetworkPolicyPeer[] => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
-    const apiServer = blocks(props.apiServer.addresses);
+    const apiServer = blocks(props.apiServer.addressBlocks);
     const scraper: NetworkPolicyPeer = {
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': props.metricsScraper.namespace } },
       podSelector: { matchLabels: { ...props.metricsScraper.podLabels } },

@@ -63,11 +63,11 @@ export interface LoadBalancerSizing {
   readonly speaker?: ContainerResources;
 }
 
-/** Where the site's Kubernetes API server answers. */
+/** Where the site's Kubernetes API server answers (the same shape the other traffic components take). */
 export interface ApiServerAddresses {
-  /** CIDR blocks holding the API server's addresses (its admission webhook calls come from there too). */
-  readonly addresses: readonly string[];
-  /** Port the API server listens on behind the `kubernetes` Service. */
+  /** Address blocks of the API server's endpoints (the control-plane nodes); its admission webhook calls come from there too. */
+  readonly addressBlocks: readonly string[];
+  /** The port the API server listens on at those addresses, e.g. 6443. */
   readonly port: number;
 }
 
@@ -109,6 +109,8 @@ export const METALLB_PORTS = { metrics: 9120, webhook: 9443, memberlist: 7946 } 
 export const METALLB_WEBHOOK_SERVICE = 'metallb-webhook-service';
 /** MetalLB annotation that asks for one exact address. */
 export const LOAD_BALANCER_IPS_ANNOTATION = 'metallb.io/loadBalancerIPs';
+/** MetalLB annotation that names the pool the address comes from. */
+export const ADDRESS_POOL_ANNOTATION = 'metallb.io/address-pool';
 
 /** The controller image's user (`nobody`), as the chart sets it. */
 const CONTROLLER_USER = 65534;
@@ -170,7 +172,7 @@ export class LoadBalancerPools extends PlatformComponent {
     this.pools = resolvePools(where, announcement.addressPools, props.autoAssignPools ?? []);
     this.gatewayAddress = props.network.gatewayAddress;
     this.gatewayServiceAnnotations = this.serviceAnnotations(this.gatewayAddress, 'network.gatewayAddress');
-    this.apiServer = resolveApiServer(where, props.apiServer ?? { addresses: props.network.ranges, port: DEFAULT_API_SERVER_PORT }, props.apiServer === undefined ? 'network.ranges' : 'apiServer.addresses');
+    this.apiServer = resolveApiServer(where, props.apiServer ?? { addressBlocks: props.network.ranges, port: DEFAULT_API_SERVER_PORT }, props.apiServer === undefined ? 'network.ranges' : 'apiServer.addressBlocks');
     const nodeAddresses = props.network.ranges.map((cidr, index) => checkedCidr(where, `network.ranges[${index}]`, cidr));
     const routers = announcement.mode === 'bgp' ? resolveRouters(where, announcement.localAsn, announcement.peers) : [];
     const announcementSpec: AnnouncementSpec = announcement.mode === 'bgp' ? { mode: 'bgp', localAsn: announcement.localAsn, routers } : { mode: 'l2' };
@@ -219,17 +221,18 @@ export class LoadBalancerPools extends PlatformComponent {
   }
 
   /**
-   * Annotations a LoadBalancer Service carries to take `address` (one of the pools'): MetalLB
-   * assigns exactly it, also from a pool that hands out nothing unasked.
+   * Annotations a LoadBalancer Service carries to take `address` from the pool holding it:
+   * MetalLB assigns exactly that address, also from a pool that hands out nothing unasked.
    * @throws PlatformError when no pool holds the address
    */
   public serviceAnnotations(address: string, prop = 'address'): Readonly<Record<string, string>> {
     const block = addressBlock(address);
-    if (!block || !this.pools.some((pool) => pool.addresses.some((cidr) => blockContains(cidrBlock(cidr)!, block)))) {
-      const pools = this.pools.flatMap((pool) => pool.addresses.map((cidr) => `${cidr} (${pool.name})`)).join(', ');
+    const pool = block && this.pools.find((candidate) => candidate.addresses.some((cidr) => blockContains(cidrBlock(cidr)!, block)));
+    if (!pool) {
+      const pools = this.pools.flatMap((candidate) => candidate.addresses.map((cidr) => `${cidr} (${candidate.name})`)).join(', ');
       throw new PlatformError(`${this.where}: ${prop}: ${formatValue(address)} is in no address pool (allowed: an address inside ${pools})`);
     }
-    return { [LOAD_BALANCER_IPS_ANNOTATION]: address };
+    return { [ADDRESS_POOL_ANNOTATION]: pool.name, [LOAD_BALANCER_IPS_ANNOTATION]: address };
   }
 
   private chartValues(props: LoadBalancerPoolsProps): Record<string, unknown> {
@@ -320,11 +323,11 @@ function resolvePools(where: string, pools: readonly LoadBalancerAddressPool[], 
   return pools.map((pool) => ({ name: pool.name, addresses: [...pool.addresses], autoAssign: autoAssign.includes(pool.name) }));
 }
 
-function resolveApiServer(where: string, apiServer: ApiServerAddresses, addressesProp: string): ApiServerAddresses {
-  if (apiServer.addresses.length === 0) throw PlatformError.invalidProp(where, addressesProp, apiServer.addresses, 'at least one CIDR block');
-  const addresses = apiServer.addresses.map((cidr, index) => checkedCidr(where, `${addressesProp}[${index}]`, cidr));
+function resolveApiServer(where: string, apiServer: ApiServerAddresses, blocksProp: string): ApiServerAddresses {
+  if (apiServer.addressBlocks.length === 0) throw PlatformError.invalidProp(where, blocksProp, apiServer.addressBlocks, 'at least one CIDR block');
+  const addressBlocks = apiServer.addressBlocks.map((cidr, index) => checkedCidr(where, `${blocksProp}[${index}]`, cidr));
   if (!Number.isInteger(apiServer.port) || apiServer.port < 1 || apiServer.port > 65535) throw PlatformError.invalidProp(where, 'apiServer.port', apiServer.port, 'a TCP port, 1-65535');
-  return { addresses, port: apiServer.port };
+  return { addressBlocks, port: apiServer.port };
 }
 
 function resolveRouters(where: string, localAsn: number, peers: readonly BgpRouter[]) {

@@ -56,9 +56,9 @@ export interface HelmReleaseSpec {
    */
   readonly timeoutSeconds?: number;
   /**
-   * Policy exceptions for objects the chart renders. Helm renders them at apply time, so the
-   * synth's policy check cannot see them; the component's rendered-release test runs the
-   * policy pack over `helm template` of the release with these, and fails on an unused one.
+   * Accepted policy findings on objects the chart renders (values cannot fix every chart),
+   * each with its reason. The synth checks only the component's own objects; the release's
+   * helm-template test runs the policy pack over the rendered chart with these.
    * @default - none
    */
   readonly policySuppressions?: readonly PolicySuppression[];

@@ -3,7 +3,7 @@ import { PlatformError } from '../../constructs/platform-error';
 import { VERSIONS } from '../../constructs/versions';
 import { renderValues } from '../../stacks/helm-releases';
 import { QUOTA_FIXTURE, siteClusterFixture, testScope } from '../support/fixtures';
-import { validateKubeObject } from '../support/kube-schema';
+import { validateCustomResource, validateKubeObject } from '../support/kube-schema';
 
 const BGP_NETWORK: LoadBalancerPoolsProps['network'] = {
   ranges: ['10.10.0.0/16'],
@@ -152,6 +152,15 @@ describe('LoadBalancerPools', () => {
     expect(component.mode).toBe('l2');
   });
 
+  test('every object validates: the MetalLB resources against the vendored CRDs, the NetworkPolicies against Kubernetes', () => {
+    for (const component of [pools(), pools({ network: L2_NETWORK, autoAssignPools: ['public'] })]) {
+      for (const object of component.objects) {
+        if (object.apiVersion.startsWith('metallb.io/')) validateCustomResource(object);
+        else validateKubeObject(object);
+      }
+    }
+  });
+
   test('autoAssignPools lets a pool hand out addresses unasked', () => {
     const component = pools({ autoAssignPools: ['replication'] });
     expect(component.pools.map((pool) => [pool.name, pool.autoAssign])).toEqual([['public', false], ['replication', true]]);
@@ -160,8 +169,8 @@ describe('LoadBalancerPools', () => {
 
   test('the Gateway takes its address by annotation; any pool address can be asked for', () => {
     const component = pools();
-    expect(component.gatewayServiceAnnotations).toEqual({ 'metallb.io/loadBalancerIPs': '10.10.240.1' });
-    expect(component.serviceAnnotations('10.10.240.8')).toEqual({ 'metallb.io/loadBalancerIPs': '10.10.240.8' });
+    expect(component.gatewayServiceAnnotations).toEqual({ 'metallb.io/address-pool': 'public', 'metallb.io/loadBalancerIPs': '10.10.240.1' });
+    expect(component.serviceAnnotations('10.10.240.8')).toEqual({ 'metallb.io/address-pool': 'replication', 'metallb.io/loadBalancerIPs': '10.10.240.8' });
     expect(component.webhookService).toEqual({ name: 'metallb-webhook-service', namespace: 'lms-node-agents' });
   });
 
@@ -207,12 +216,12 @@ describe('LoadBalancerPools', () => {
   });
 
   test('the API server can be named apart from the site ranges', () => {
-    const component = pools({ apiServer: { addresses: ['10.10.1.0/28', '10.10.1.16/28'], port: 443 } });
+    const component = pools({ apiServer: { addressBlocks: ['10.10.1.0/28', '10.10.1.16/28'], port: 443 } });
     const policy = objectNamed(component, 'NetworkPolicy', 'metallb-controller');
     expect(policy.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.10.1.0/28' } }, { ipBlock: { cidr: '10.10.1.16/28' } }], ports: [{ protocol: 'TCP', port: 443 }] }]);
     expect(policy.spec.ingress[0]).toEqual({ from: [{ ipBlock: { cidr: '10.10.1.0/28' } }, { ipBlock: { cidr: '10.10.1.16/28' } }], ports: [{ protocol: 'TCP', port: 9443 }] });
-    expect(component.apiServer).toEqual({ addresses: ['10.10.1.0/28', '10.10.1.16/28'], port: 443 });
-    expect(pools().apiServer).toEqual({ addresses: ['10.10.0.0/16'], port: 6443 });
+    expect(component.apiServer).toEqual({ addressBlocks: ['10.10.1.0/28', '10.10.1.16/28'], port: 443 });
+    expect(pools().apiServer).toEqual({ addressBlocks: ['10.10.0.0/16'], port: 6443 });
   });
 });
 
@@ -228,9 +237,9 @@ describe('LoadBalancerPools errors', () => {
     ['an auto-assign pool that does not exist', { autoAssignPools: ['internal'] }, `${WHERE}: autoAssignPools[0]: "internal" is not allowed (allowed: names of address pools: public, replication)`],
     ['a Gateway address outside the pools', { network: { ...BGP_NETWORK, gatewayAddress: '10.10.241.1' } }, `${WHERE}: network.gatewayAddress: "10.10.241.1" is in no address pool (allowed: an address inside 10.10.240.0/29 (public), 10.10.240.8/29 (replication))`],
     ['a site range that is no CIDR', { network: { ...BGP_NETWORK, ranges: ['10.10.0.0/33'] } }, `${WHERE}: network.ranges[0]: "10.10.0.0/33" is not an IPv4 CIDR block (allowed: e.g. "10.20.240.0/29", host bits zero)`],
-    ['no API server address', { apiServer: { addresses: [], port: 6443 } }, `${WHERE}: apiServer.addresses: [] is not allowed (allowed: at least one CIDR block)`],
-    ['an API server address that is no CIDR', { apiServer: { addresses: ['api.lusaka'], port: 6443 } }, `${WHERE}: apiServer.addresses[0]: "api.lusaka" is not an IPv4 CIDR block (allowed: e.g. "10.20.240.0/29", host bits zero)`],
-    ['an API server port out of range', { apiServer: { addresses: ['10.10.0.0/16'], port: 70000 } }, `${WHERE}: apiServer.port: 70000 is not allowed (allowed: a TCP port, 1-65535)`],
+    ['no API server address', { apiServer: { addressBlocks: [], port: 6443 } }, `${WHERE}: apiServer.addressBlocks: [] is not allowed (allowed: at least one CIDR block)`],
+    ['an API server address that is no CIDR', { apiServer: { addressBlocks: ['api.lusaka'], port: 6443 } }, `${WHERE}: apiServer.addressBlocks[0]: "api.lusaka" is not an IPv4 CIDR block (allowed: e.g. "10.20.240.0/29", host bits zero)`],
+    ['an API server port out of range', { apiServer: { addressBlocks: ['10.10.0.0/16'], port: 70000 } }, `${WHERE}: apiServer.port: 70000 is not allowed (allowed: a TCP port, 1-65535)`],
     ['a local AS number out of range', withPools(BGP_NETWORK.loadBalancer.addressPools, { localAsn: 0 }), `${WHERE}: network.loadBalancer.localAsn: 0 is not allowed (allowed: an AS number, 1-4294967294)`],
     ['BGP without routers', withPools(BGP_NETWORK.loadBalancer.addressPools, { peers: [] }), `${WHERE}: network.loadBalancer.peers: [] is not allowed (allowed: at least one router)`],
     ['a router address that is not one', withPools(BGP_NETWORK.loadBalancer.addressPools, { peers: [{ address: '10.10.0.256', asn: 64500 }] }), `${WHERE}: network.loadBalancer.peers[0].address: "10.10.0.256" is not allowed (allowed: an IPv4 address, e.g. "10.20.0.1")`],
