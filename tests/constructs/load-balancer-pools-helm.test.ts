@@ -113,7 +113,9 @@ describeWithTools('LoadBalancerPools rendered by the real helm over the pinned c
       const controller = workload('Deployment', 'metallb-controller').spec.template.spec;
       expect(controller.priorityClassName).toBe('lms-platform');
       expect(controller.hostNetwork).toBeUndefined();
+      // No METALLB_BGP_TYPE: both run MetalLB's native BGP implementation.
       expect(controller.containers[0].env.filter((env: any) => env.name === 'METALLB_BGP_TYPE')).toEqual([]);
+      expect(speaker.containers[0].env.filter((env: any) => env.name === 'METALLB_BGP_TYPE')).toEqual([]);
     });
   });
 });
