@@ -19,7 +19,9 @@ export interface LoadBalancerAddressPool {
 
 /** A data-centre router the speakers peer with. */
 export interface BgpRouter {
+  /** The router's IPv4 address; the speakers dial it on TCP 179. */
   readonly address: string;
+  /** The router's autonomous system number. */
   readonly asn: number;
 }
 
@@ -39,9 +41,13 @@ export interface LoadBalancerNetwork {
 
 /** Requests and limits of one container (Kubernetes quantities). */
 export interface ContainerResources {
+  /** CPU request, e.g. `"50m"`. */
   readonly cpuRequest: string;
+  /** Memory request, e.g. `"64Mi"`. */
   readonly memoryRequest: string;
+  /** CPU limit, at least the request. */
   readonly cpuLimit: string;
+  /** Memory limit, at least the request. */
   readonly memoryLimit: string;
 }
 
