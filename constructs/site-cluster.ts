@@ -31,7 +31,7 @@ export const DEFAULT_POD_SECURITY: Readonly<Record<NamespaceRole, PodSecurity>> 
   'node-agents': {
     level: 'privileged',
     reason:
-      'node-exporter needs hostNetwork, hostPID and hostPath mounts of /proc and /sys, and Filebeat reads /var/log/containers through hostPath; the baseline level forbids all of them, so these agents are kept apart in this one namespace',
+      'node-exporter needs hostNetwork, hostPID and hostPath mounts of /proc and /sys, Filebeat reads /var/log/containers through hostPath, and the MetalLB speaker announces the site\'s LoadBalancer addresses from the host network with NET_RAW; the baseline level forbids all of them, so these agents are kept apart in this one namespace',
   },
   apps: { level: 'restricted' },
 };

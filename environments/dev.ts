@@ -43,7 +43,7 @@ export default {
     certificates: { rootValidity: '365d', validity: '30d', renewBefore: '10d' },
     operationsNetworks: ['10.50.1.0/24'],
     loanServiceRoute: { maxRequestBodyMiB: 10, ratePerSecond: 20, burst: 50 },
-    dnsFailover: { zone: 'lms.co.zm', ttlSeconds: 300, update: 'manual' },
+    dnsFailover: { zone: 'lms.co.zm', ttlSeconds: 300, update: 'manual', server: 'ns1.lms.co.zm' },
   },
   sites: {
     lusaka: {

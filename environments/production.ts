@@ -39,7 +39,7 @@ export default {
     certificates: { rootValidity: '3650d', validity: '90d', renewBefore: '30d' },
     operationsNetworks: ['10.50.0.0/24'],
     loanServiceRoute: { maxRequestBodyMiB: 10, ratePerSecond: 20, burst: 50 },
-    dnsFailover: { zone: 'lms.co.zm', ttlSeconds: 60, update: 'rfc2136' },
+    dnsFailover: { zone: 'lms.co.zm', ttlSeconds: 60, update: 'rfc2136', server: 'ns1.lms.co.zm', tsigKeyVaultPath: 'kv/production/dns-failover' },
   },
   sites: {
     lusaka: {

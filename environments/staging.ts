@@ -39,7 +39,7 @@ export default {
     certificates: { rootValidity: '1825d', validity: '90d', renewBefore: '30d' },
     operationsNetworks: ['10.50.0.0/24'],
     loanServiceRoute: { maxRequestBodyMiB: 10, ratePerSecond: 20, burst: 50 },
-    dnsFailover: { zone: 'lms.co.zm', ttlSeconds: 60, update: 'manual' },
+    dnsFailover: { zone: 'lms.co.zm', ttlSeconds: 60, update: 'manual', server: 'ns1.lms.co.zm' },
   },
   sites: {
     lusaka: {

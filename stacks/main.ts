@@ -1,16 +1,20 @@
 import * as path from 'path';
 import { App } from 'cdktf';
+import { SITE_NAMES } from '../environments/schema';
 import { PROJECT_ROOT, runEntry, selectedEnvironments } from './entry';
 import { buildPlatform } from './platform';
 import { policySummary } from './policy-summary';
+import { writeRunbooks } from './runbook';
 import { synthesizeAtomically } from './synthesize';
 import { imageSummary } from './image-summary';
 
 /**
  * Entry point of `npm run synth` and `cdktf synth`: validates every environment, builds
- * every stack, checks every object against the policy pack, writes cdktf.out/ atomically and
- * prints the policy summary and the images still pinned by stand-in digests. Output folder from CDKTF_OUTDIR (set by the
- * cdktf CLI; default `cdktf.out`); environment selection as in ./entry.ts.
+ * every stack, checks every object against the policy pack, writes cdktf.out/ atomically
+ * (with each environment's failover runbook in cdktf.out/runbooks/, next to the stacks it
+ * refers to) and prints the policy summary and the images still pinned by stand-in digests.
+ * Output folder from CDKTF_OUTDIR (set by the cdktf CLI; default `cdktf.out`); environment
+ * selection as in ./entry.ts.
  */
 runEntry('synth', () => {
   const outdir = process.env.CDKTF_OUTDIR ?? path.join(PROJECT_ROOT, 'cdktf.out');
@@ -20,6 +24,9 @@ runEntry('synth', () => {
     const app = new App({ outdir: directory, stackTraces: false });
     const sites = buildPlatform(app, environments);
     app.synth();
+    writeRunbooks(directory, environments, (environment) =>
+      SITE_NAMES.flatMap((siteName) => Object.values(sites.get(`${environment.name}-${siteName}`)!).map((layer) => layer.stack)),
+    );
     summary = policySummary([...sites.values()].flatMap((site) => Object.values(site).map((layer) => layer.stack)));
   });
   process.stdout.write(summary + imageSummary());

@@ -8,7 +8,7 @@ import { cpuMillisOf, memoryMiBOf } from './resources';
  * of which the first the site has at least one pool for is used.
  *
  * - `data` (SQL Server, MinIO): the `data` pools; a site without any (dev) uses `general`.
- * - `node-agents` (node-exporter, Filebeat): DaemonSets, so every pool.
+ * - `node-agents` (node-exporter, Filebeat, the MetalLB speaker): DaemonSets, so every pool.
  * - every other namespace: the `general` pools.
  *
  * A namespace's ResourceQuota may not request more CPU or memory than these pools have.

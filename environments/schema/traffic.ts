@@ -71,6 +71,22 @@ export const traffic = strict({
      * dynamic updates signed with a TSIG key held in Vault.
      */
     update: z.enum(['manual', 'rfc2136']),
+    /**
+     * The zone's primary (in-country) name server: where an `rfc2136` update is sent, and
+     * where the runbook checks the record before any cache has it.
+     */
+    server: inCountryHostName,
+    /**
+     * Vault KV path (`<mount>/<path>`) of the TSIG key the server accepts updates signed with,
+     * as the `keyfile` field in `tsig-keygen` format; read at run time, never written down.
+     * Required with `rfc2136`, not used with `manual`.
+     */
+    tsigKeyVaultPath: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9._-]*)+$/, {
+        error: (issue) => `${describeValue(issue.input)} is not a Vault KV path (allowed: <mount>/<path> in lower case, e.g. "kv/production/dns-failover")`,
+      })
+      .optional(),
   }),
 }).superRefine((traffic, ctx) => {
   const parsed = parsedFields(ctx);
@@ -87,6 +103,23 @@ export const traffic = strict({
       path: ['certificates', 'rootValidity'],
       message: `"${traffic.certificates.rootValidity}" is not longer than validity "${traffic.certificates.validity}" (allowed: a root that outlives the certificates it signs)`,
     });
+  }
+  if (parsed(['dnsFailover', 'update'], ['dnsFailover', 'tsigKeyVaultPath'])) {
+    const { update, tsigKeyVaultPath } = traffic.dnsFailover;
+    if (update === 'rfc2136' && tsigKeyVaultPath === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dnsFailover', 'tsigKeyVaultPath'],
+        message: 'is required with update "rfc2136" (allowed: the Vault KV path of the TSIG key the server accepts updates signed with, e.g. "kv/production/dns-failover")',
+      });
+    }
+    if (update === 'manual' && tsigKeyVaultPath !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dnsFailover', 'tsigKeyVaultPath'],
+        message: `${JSON.stringify(tsigKeyVaultPath)} is not used with update "manual" (allowed: no tsigKeyVaultPath; the DNS administrators change the record by hand)`,
+      });
+    }
   }
   if (parsed(['publicHost'], ['dnsFailover', 'zone']) && !inDomain(traffic.publicHost, traffic.dnsFailover.zone)) {
     ctx.addIssue({

@@ -3,7 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { KubeObject } from '../../constructs/platform-component';
-import { PROJECT_ROOT } from '../support/environments';
+import { failoverRunbook } from '../../stacks/runbook';
+import { ENVIRONMENTS, PROJECT_ROOT } from '../support/environments';
 import { validateCustomResource, validateKubeObject } from '../support/kube-schema';
 import { LAYERS } from '../../stacks/layers/order';
 
@@ -66,6 +67,13 @@ describe('npm run synth', () => {
     expect(Object.keys(manifest.stacks)).toHaveLength(3 * 2 * LAYERS.length);
     for (const name of Object.keys(manifest.stacks)) {
       expect(output.has(`stacks/${name}/cdk.tf.json`)).toBe(true);
+    }
+  });
+
+  test('writes each environment\'s failover runbook next to the stacks', () => {
+    expect([...output.keys()].filter((file) => file.startsWith('runbooks/'))).toEqual(['runbooks/dev-failover.md', 'runbooks/production-failover.md', 'runbooks/staging-failover.md']);
+    for (const environment of ENVIRONMENTS) {
+      expect(output.get(`runbooks/${environment.name}-failover.md`)!.toString()).toBe(failoverRunbook(environment));
     }
   });
 

@@ -11,7 +11,7 @@ describe('environment traffic: public host, certificates, operations network, DN
       certificates: { rootValidity: '3650d', validity: '90d', renewBefore: '30d' },
       operationsNetworks: ['10.50.0.0/24'],
       loanServiceRoute: { maxRequestBodyMiB: 10, ratePerSecond: 20, burst: 50 },
-      dnsFailover: { zone: 'lms.co.zm', ttlSeconds: 60, update: 'rfc2136' },
+      dnsFailover: { zone: 'lms.co.zm', ttlSeconds: 60, update: 'rfc2136', server: 'ns1.lms.co.zm', tsigKeyVaultPath: 'kv/production/dns-failover' },
     });
   });
 
@@ -67,5 +67,34 @@ describe('environment traffic: public host, certificates, operations network, DN
       `${FILE}: traffic.dnsFailover.ttlSeconds: 5 is too small (allowed: >= 30)`,
       `${FILE}: traffic.dnsFailover.update: "external-dns" is not allowed (allowed: manual, rfc2136)`,
     ]);
+  });
+
+  test('dev and staging change the public record by hand at the zone\'s primary server, with no TSIG key', () => {
+    for (const name of ['dev', 'staging']) {
+      const env = ENVIRONMENTS.find((candidate) => candidate.name === name)!;
+      expect(env.traffic.dnsFailover).toEqual({ zone: 'lms.co.zm', ttlSeconds: name === 'dev' ? 300 : 60, update: 'manual', server: 'ns1.lms.co.zm' });
+    }
+  });
+
+  test('a dynamic update without the TSIG key\'s Vault path, and a manual change with one', () => {
+    expect(problemsAfter((env) => delete env.traffic.dnsFailover.tsigKeyVaultPath)).toEqual([
+      `${FILE}: traffic.dnsFailover.tsigKeyVaultPath: is required with update "rfc2136" (allowed: the Vault KV path of the TSIG key the server accepts updates signed with, e.g. "kv/production/dns-failover")`,
+    ]);
+    expect(problemsAfter((env) => (env.traffic.dnsFailover.tsigKeyVaultPath = 'kv/staging/dns-failover'), 'staging')).toEqual([
+      `environments/staging.ts: traffic.dnsFailover.tsigKeyVaultPath: "kv/staging/dns-failover" is not used with update "manual" (allowed: no tsigKeyVaultPath; the DNS administrators change the record by hand)`,
+    ]);
+  });
+
+  test('a TSIG key path that is no Vault KV path, and a name server outside the approved domains', () => {
+    expect(
+      problemsAfter((env) => {
+        env.traffic.dnsFailover.tsigKeyVaultPath = '/kv/data/Production';
+        env.traffic.dnsFailover.server = 'ns1.example.net';
+      }),
+    ).toEqual([
+      `${FILE}: traffic.dnsFailover.server: "ns1.example.net" is not a host name in an approved in-country domain (allowed: *.lms.co.zm)`,
+      `${FILE}: traffic.dnsFailover.tsigKeyVaultPath: "/kv/data/Production" is not a Vault KV path (allowed: <mount>/<path> in lower case, e.g. "kv/production/dns-failover")`,
+    ]);
+    expect(problemsAfter((env) => delete env.traffic.dnsFailover.server)).toEqual([`${FILE}: traffic.dnsFailover.server: is required (allowed: string)`]);
   });
 });
