@@ -22,6 +22,13 @@ export interface CustomResourceDefinitionsProps {
    * @default - none
    */
   readonly sets?: readonly CrdSetName[];
+  /**
+   * Where a CRD's conversion webhook answers on this site, by CRD name, when the operator is
+   * installed elsewhere than upstream's install assumes (e.g. MetalLB in `lms-node-agents`,
+   * not `metallb-system`). Only the Service reference changes.
+   * @default - as upstream
+   */
+  readonly conversionServices?: Readonly<Record<string, { readonly namespace: string; readonly name: string }>>;
 }
 
 /**
@@ -58,6 +65,21 @@ export class CustomResourceDefinitions extends PlatformComponent {
         throw PlatformError.invalidProp(`CustomResourceDefinitions ${this.node.path}`, 'kinds', `${wanted.apiVersion} ${wanted.kind}`, 'each kind once');
       }
       byName.set(definition.metadata.name, definition);
+    }
+    for (const [name, service] of Object.entries(props.conversionServices ?? {})) {
+      const definition = byName.get(name);
+      const webhook = (definition?.spec as { conversion?: { strategy?: string; webhook?: { clientConfig?: { service?: Record<string, unknown> } } } } | undefined)?.conversion;
+      if (!definition || webhook?.strategy !== 'Webhook' || !webhook.webhook?.clientConfig?.service) {
+        throw PlatformError.invalidProp(`CustomResourceDefinitions ${this.node.path}`, 'conversionServices', name, 'a CRD installed here whose conversion is a webhook Service');
+      }
+      const spec = definition.spec as Record<string, unknown>;
+      byName.set(name, {
+        ...definition,
+        spec: {
+          ...spec,
+          conversion: { ...webhook, webhook: { ...webhook.webhook, clientConfig: { ...webhook.webhook.clientConfig, service: { ...webhook.webhook.clientConfig.service, namespace: service.namespace, name: service.name } } } },
+        },
+      });
     }
     this.objects = [...byName.keys()].sort().map((name) => byName.get(name)!);
     this.kinds = this.objects.map((crd) => `${(crd.spec as { group: string }).group}/${(crd.spec as { names: { kind: string } }).names.kind}`);

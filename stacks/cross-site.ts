@@ -1,3 +1,4 @@
+import { CrossSiteEgress, crossSiteEgressProps } from '../constructs/cross-site-egress';
 import { FailoverCapacity } from '../constructs/failover-capacity';
 import type { Environment, SiteName } from '../environments/schema';
 import type { SiteLayers } from './platform';
@@ -5,8 +6,9 @@ import type { SiteLayers } from './platform';
 /**
  * The cross-site wiring pass of one environment: connects the primary's components with the
  * disaster-recovery site's, each link created in the DR site's stack that depends on it.
- * Every component that spans both sites (log shipping, bucket replication, snapshot
- * restores) is wired here, from the typed outputs of both sites' layers.
+ * Every component that spans both sites (the network rules between them, and as they
+ * arrive log shipping, bucket replication, snapshot restores) is wired here, from the typed
+ * outputs of both sites' layers.
  */
 export function wireSites(environment: Environment, sites: Readonly<Record<SiteName, SiteLayers>>): void {
   const names = Object.keys(sites) as SiteName[];
@@ -19,4 +21,12 @@ export function wireSites(environment: Environment, sites: Readonly<Record<SiteN
     primary: primary.apps.loanService,
     standby: standby.apps.loanService,
   });
+
+  // What may cross between the sites: the data components reach only the other site's
+  // declared endpoints, which admit only the other site's ranges. Each site's rules live in
+  // its own traffic stack, so either site applies them with the other gone.
+  const crossSite = crossSiteEgressProps(Object.fromEntries(names.map((name) => [name, environment.sites[name].network])) as Record<SiteName, Environment['sites'][SiteName]['network']>);
+  for (const name of names) {
+    new CrossSiteEgress(sites[name].traffic.stack, 'cross-site-egress', { cluster: sites[name].base.cluster, ...crossSite[name] });
+  }
 }

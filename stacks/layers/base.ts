@@ -1,5 +1,6 @@
 import { ServiceMonitor } from '../../charts-ts/imports/servicemonitor-monitoring.coreos.com';
 import { CustomResourceDefinitions } from '../../constructs/custom-resource-definitions';
+import { METALLB_WEBHOOK_SERVICE } from '../../constructs/load-balancer-pools';
 import { SiteCluster } from '../../constructs/site-cluster';
 import type { SiteStack } from '../site-stack';
 import type { SiteInputs } from './site-inputs';
@@ -34,6 +35,10 @@ export function buildBaseLayer(stack: SiteStack, { environment, siteName, site }
     namespaceQuotas: site.sizing.namespaces,
     containerDefaults: site.sizing.containerDefaults,
   });
-  const customResources = new CustomResourceDefinitions(stack, 'custom-resource-definitions', { kinds: PLATFORM_CUSTOM_RESOURCE_KINDS, sets: PLATFORM_OPERATOR_CRD_SETS });
+  const customResources = new CustomResourceDefinitions(stack, 'custom-resource-definitions', {
+    kinds: PLATFORM_CUSTOM_RESOURCE_KINDS,
+    sets: PLATFORM_OPERATOR_CRD_SETS,
+    conversionServices: { 'bgppeers.metallb.io': { namespace: cluster.namespaces['node-agents'], name: METALLB_WEBHOOK_SERVICE } },
+  });
   return { stack, cluster, customResources };
 }

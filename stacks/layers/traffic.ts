@@ -1,6 +1,7 @@
 import { CertManager } from '../../constructs/cert-manager';
 import { Certificates } from '../../constructs/certificates';
 import { IngressGateway, type OperationsUi } from '../../constructs/ingress-gateway';
+import { LoadBalancerPools } from '../../constructs/load-balancer-pools';
 import type { ApiServerPeer } from '../../constructs/service-references';
 import { DATA_SOVEREIGNTY, type Site } from '../../environments/schema';
 import type { SiteStack } from '../site-stack';
@@ -15,6 +16,8 @@ export interface TrafficLayer {
   readonly certManager: CertManager;
   /** The Gateway's certificates: the public host and each operations UI. */
   readonly gatewayCertificates: Certificates;
+  /** MetalLB and the site's address pools. */
+  readonly loadBalancerPools: LoadBalancerPools;
   /** Traefik and the site's Gateway. */
   readonly gateway: IngressGateway;
 }
@@ -33,8 +36,9 @@ export function apiServerPeer(site: Site): ApiServerPeer {
 }
 
 /**
- * The traffic layer of a site: certificates (cert-manager and the site's CA issuers), and the
- * ingress Gateway (Traefik) behind its load-balancer address. Every TLS endpoint of the later
+ * The traffic layer of a site: certificates (cert-manager and the site's CA issuers), the
+ * load-balancer address pools (MetalLB), and the ingress Gateway (Traefik) behind its
+ * address from a pool. Every TLS endpoint of the later
  * layers requests its certificate from the issuers made here.
  */
 export function buildTrafficLayer(stack: SiteStack, { environment, site, siteName }: SiteInputs, base: BaseLayer): TrafficLayer {
@@ -53,6 +57,19 @@ export function buildTrafficLayer(stack: SiteStack, { environment, site, siteNam
     apiServer,
     metrics: peers.metrics,
     replicas: development ? { controller: 1, webhook: 1, cainjector: 1 } : undefined,
+  });
+
+  const loadBalancerPools = new LoadBalancerPools(stack, 'load-balancer-pools', {
+    cluster: base.cluster,
+    network: site.network,
+    registry: site.registry,
+    chartRepository: site.chartRepository,
+    sizing: {
+      nodeCount: site.nodePools.reduce((count, pool) => count + pool.nodeCount, 0),
+      namespaceQuota: site.sizing.namespaces['node-agents'],
+    },
+    metrics: peers.metrics,
+    apiServer,
   });
 
   const gatewayCertificates = new Certificates(stack, 'gateway-certificates', {
@@ -85,5 +102,7 @@ export function buildTrafficLayer(stack: SiteStack, { environment, site, siteNam
     apiServer,
     metrics: peers.metrics,
   });
-  return { stack, certManager, gatewayCertificates, gateway };
+  // Helm waits for the Gateway's LoadBalancer Service to get its address: from the pools.
+  gateway.applyAfter(loadBalancerPools);
+  return { stack, certManager, loadBalancerPools, gatewayCertificates, gateway };
 }

@@ -94,4 +94,16 @@ describe('CustomResourceDefinitions', () => {
       'CustomResourceDefinitions test-lusaka-base/crds: sets: set "istio-1.0" is not vendored (allowed: ',
     );
   });
+
+  test('a conversion webhook answers where the operator is installed on the site', () => {
+    const crds = new CustomResourceDefinitions(testScope(), 'crds', { sets: ['metallb-0.16.1'], conversionServices: { 'bgppeers.metallb.io': { namespace: 'lms-node-agents', name: 'metallb-webhook-service' } } });
+    const bgpPeers = crds.objects.find((crd) => crd.metadata.name === 'bgppeers.metallb.io')!;
+    expect((bgpPeers.spec as any).conversion).toEqual({
+      strategy: 'Webhook',
+      webhook: { conversionReviewVersions: ['v1beta1', 'v1beta2'], clientConfig: { service: { namespace: 'lms-node-agents', name: 'metallb-webhook-service', path: '/convert' } } },
+    });
+    expect(() => new CustomResourceDefinitions(testScope(), 'crds', { sets: ['metallb-0.16.1'], conversionServices: { 'ipaddresspools.metallb.io': { namespace: 'x', name: 'y' } } })).toThrow(
+      'CustomResourceDefinitions test-lusaka-base/crds: conversionServices: "ipaddresspools.metallb.io" is not allowed (allowed: a CRD installed here whose conversion is a webhook Service)',
+    );
+  });
 });
