@@ -2,7 +2,7 @@ import type { EnvironmentInput, SiteInput } from './schema';
 
 /** What both dev sites share: one node each, single replicas. */
 const bothSites = {
-  kubernetesVersion: '1.30',
+  kubernetesVersion: '1.31',
   nodePools: [{ name: 'all', purpose: 'general', nodeCount: 1, cpuCores: 8, memoryGiB: 32 }],
   storageClasses: { standard: 'local-path', fast: 'local-path' },
   registry: 'registry.lms.co.zm',

@@ -2,7 +2,7 @@ import type { EnvironmentInput, SiteInput } from './schema';
 
 /** What both staging sites share. */
 const bothSites = {
-  kubernetesVersion: '1.30',
+  kubernetesVersion: '1.31',
   storageClasses: { standard: 'ssd-standard', fast: 'nvme-retain' },
   registry: 'registry.lms.co.zm',
   sizing: {

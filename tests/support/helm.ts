@@ -16,7 +16,7 @@ export function chartPackage(chartDir: string, release: HelmReleaseSpec): string
 }
 
 export interface RenderOptions {
-  /** Kubernetes version `helm template` renders for. @default '1.30.14' */
+  /** Kubernetes version `helm template` renders for. @default '1.31.13' */
   readonly kubeVersion?: string;
   /** API versions the chart may assume exist (`--api-versions`), e.g. `monitoring.coreos.com/v1`. */
   readonly apiVersions?: readonly string[];
@@ -42,7 +42,7 @@ export function helmTemplate(helm: string, chartDir: string, release: HelmReleas
       '--values',
       valuesFile,
       '--kube-version',
-      options.kubeVersion ?? '1.30.14',
+      options.kubeVersion ?? '1.31.13',
       '--skip-crds',
       ...(options.apiVersions ?? []).flatMap((version) => ['--api-versions', version]),
     ];

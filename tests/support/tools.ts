@@ -47,7 +47,7 @@ export const TOOLS = {
     setting: 'LMS_KUBE_BIN_DIR',
     cached: 'kubernetes/bin',
     directory: true,
-    howToGet: `kube-apiserver, kube-controller-manager and kube-scheduler 1.30 built from k8s.io/kubernetes: ${PREPARE}`,
+    howToGet: `kube-apiserver, kube-controller-manager and kube-scheduler 1.31 built from k8s.io/kubernetes: ${PREPARE}`,
   },
   kwok: { setting: 'LMS_KWOK', cached: 'bin/kwok', onPath: 'kwok', howToGet: `\`go install sigs.k8s.io/kwok/cmd/kwok@v0.8.0\`, or ${PREPARE}` },
   etcd: { setting: 'LMS_ETCD', onPath: 'etcd', howToGet: '`apt-get install etcd-server` (Debian)' },

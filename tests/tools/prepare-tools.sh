@@ -11,7 +11,7 @@
 # Needs Go, Python 3 with venv, and apt-get (Debian) for the packages that are missing.
 set -euo pipefail
 
-KUBERNETES_VERSION=1.30.14
+KUBERNETES_VERSION=1.31.13
 KWOK_VERSION=0.8.0
 HELM_VERSION=3.22.0
 CHECKOV_VERSION=3.3.30
