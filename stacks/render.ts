@@ -8,11 +8,14 @@ import { PROJECT_ROOT, runEntry, selectedEnvironments } from './entry';
 import { buildPlatform } from './platform';
 import { SiteStack } from './site-stack';
 import { synthesizeAtomically } from './synthesize';
+import { renderValues } from './helm-releases';
+import type { HelmReleaseSpec } from '../constructs/platform-component';
 
 /**
  * Entry point of `npm run render` and `npx cdk8s synth`: writes the plain Kubernetes
  * objects of every stack as `<outdir>/<stack>.k8s.yaml`, for reviewers and for
- * `kubectl diff -f`. Output folder from CDK8S_OUTDIR (default `dist/`); environment
+ * `kubectl diff -f`, and its Helm releases (chart, version, repository, values) as
+ * `<outdir>/<stack>.helm-releases.yaml`. Output folder from CDK8S_OUTDIR (default `dist/`); environment
  * selection as in ./entry.ts.
  */
 runEntry('render', () => {
@@ -29,8 +32,27 @@ runEntry('render', () => {
     for (const stack of app.node.children.filter((child): child is SiteStack => child instanceof SiteStack)) {
       // The objects exactly as the stack applies them (API server normal form).
       const objects = stack.components.flatMap((component) => component.objects.map(apiServerNormalForm));
-      if (objects.length === 0) continue;
-      fs.writeFileSync(path.join(directory, `${stack.node.id}.k8s.yaml`), `---\n${Yaml.stringify(...objects)}`);
+      if (objects.length > 0) fs.writeFileSync(path.join(directory, `${stack.node.id}.k8s.yaml`), `---\n${Yaml.stringify(...objects)}`);
+      // The Helm releases as the stack installs them: chart, version, repository and values.
+      const releases = stack.components.flatMap((component) => component.helmReleases);
+      if (releases.length > 0) fs.writeFileSync(path.join(directory, `${stack.node.id}.helm-releases.yaml`), renderReleases(releases));
     }
   });
 });
+
+/** One YAML document per release, values exactly as the stack installs them. */
+function renderReleases(releases: readonly HelmReleaseSpec[]): string {
+  return releases
+    .map((release) =>
+      renderValues({
+        release: release.name,
+        namespace: release.namespace,
+        chart: release.chart.name,
+        version: release.chart.version,
+        repository: release.chart.repository,
+        values: release.values,
+      }),
+    )
+    .map((document) => `---\n${document}`)
+    .join('');
+}

@@ -34,7 +34,7 @@ describe('npm run render', () => {
   test('writes each stack\'s Kubernetes objects as YAML, the same objects Terraform applies', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(synthdir, 'manifest.json'), 'utf8'));
     const stacks = Object.keys(manifest.stacks).sort();
-    expect(fs.readdirSync(outdir).sort()).toEqual(stacks.map((name) => `${name}.k8s.yaml`));
+    expect(fs.readdirSync(outdir).filter((file) => file.endsWith('.k8s.yaml')).sort()).toEqual(stacks.map((name) => `${name}.k8s.yaml`));
     for (const stack of stacks) {
       const rendered = parseAllDocuments(fs.readFileSync(path.join(outdir, `${stack}.k8s.yaml`), 'utf8')).map((doc) => doc.toJSON());
       const config = JSON.parse(fs.readFileSync(path.join(synthdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
@@ -45,6 +45,23 @@ describe('npm run render', () => {
     }
   });
 
+
+  test('writes each stack\'s Helm releases with the values Terraform installs', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(synthdir, 'manifest.json'), 'utf8'));
+    const withReleases = Object.keys(manifest.stacks)
+      .sort()
+      .filter((stack) => JSON.parse(fs.readFileSync(path.join(synthdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')).resource.helm_release);
+    expect(withReleases.length).toBeGreaterThan(0);
+    expect(fs.readdirSync(outdir).filter((file) => file.endsWith('.helm-releases.yaml')).sort()).toEqual(withReleases.map((name) => `${name}.helm-releases.yaml`));
+    for (const stack of withReleases) {
+      const rendered = parseAllDocuments(fs.readFileSync(path.join(outdir, `${stack}.helm-releases.yaml`), 'utf8')).map((doc) => doc.toJSON());
+      const releases = Object.values(JSON.parse(fs.readFileSync(path.join(synthdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')).resource.helm_release as Record<string, any>);
+      const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+      expect(rendered.map((r) => ({ name: r.release, namespace: r.namespace, chart: r.chart, version: r.version, repository: r.repository, values: r.values })).sort(byName)).toEqual(
+        releases.map((r) => ({ name: r.name, namespace: r.namespace, chart: r.chart, version: r.version, repository: r.repository, values: parseAllDocuments(r.values[0])[0].toJSON() })).sort(byName),
+      );
+    }
+  });
 });
 
 describeWithTools('rendered YAML', ['yamllint'], (tools) => {
