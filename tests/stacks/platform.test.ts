@@ -82,6 +82,26 @@ describe('buildPlatform', () => {
     }
   });
 
+  test.each(ENVIRONMENTS.flatMap((env) => SITE_NAMES.map((site) => [env.name, site] as const)))('%s %s traffic: pools before Traefik, certificates after cert-manager, every listener certificate requested', (envName, site) => {
+    const parsed = synthesized.get(stackName(envName, site, 'traffic'));
+    const releases = parsed.resource.helm_release as Record<string, { name: string; depends_on?: string[] }>;
+    const manifests = parsed.resource.kubernetes_manifest as Record<string, { manifest: any; depends_on?: string[] }>;
+    const releaseId = (name: string) => `helm_release.${Object.keys(releases).find((id) => releases[id].name === name)}`;
+    const pools = Object.keys(manifests).filter((id) => manifests[id].manifest.kind === 'IPAddressPool').map((id) => `kubernetes_manifest.${id}`);
+    expect(pools.length).toBeGreaterThan(0);
+    const traefik = releases[releaseId('traefik').slice('helm_release.'.length)];
+    expect(pools.filter((pool) => !traefik.depends_on?.includes(pool))).toEqual([]);
+    const certificates = Object.values(manifests).filter((r) => r.manifest.kind === 'Certificate');
+    for (const certificate of certificates) expect(certificate.depends_on).toContain(releaseId('cert-manager'));
+    const gateway = Object.values(manifests).find((r) => r.manifest.kind === 'Gateway')!.manifest;
+    const secrets = new Set(certificates.map((r) => r.manifest.spec.secretName));
+    const refs = gateway.spec.listeners.flatMap((listener: any) => (listener.tls?.certificateRefs ?? []).map((ref: any) => ref.name));
+    expect(refs.length).toBe(4);
+    expect(refs.filter((name: string) => !secrets.has(name))).toEqual([]);
+    const issuers = new Set(Object.values(manifests).filter((r) => r.manifest.kind === 'ClusterIssuer').map((r) => r.manifest.metadata.name));
+    expect(certificates.map((r) => r.manifest.spec.issuerRef.name).filter((name: string) => name !== `lms-${envName}-root-bootstrap` && !issuers.has(name))).toEqual([]);
+  });
+
   test('no synthesized stack carries a credential or a machine path', () => {
     const credentialKeys = /^(token|password|username|client_key|client_certificate|access_key|secret_key|sse_customer_key)$/;
     for (const parsed of synthesized.values()) {
