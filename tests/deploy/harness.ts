@@ -310,6 +310,17 @@ export class DeployHarness {
     return result;
   }
 
+  /**
+   * `terraform init` of every stack, one at a time (the shared provider cache is not safe
+   * for concurrent inits), so the sites' stacks can then run at the same time.
+   */
+  public async initAll(): Promise<void> {
+    for (const stack of this.stacks) {
+      const failed = await this.ensureInit(stack);
+      if (failed) throw new Error(describeResult(stack, failed));
+    }
+  }
+
   public apply(stack: SynthesizedStack): Promise<TerraformResult> {
     return this.run(stack, 'apply');
   }

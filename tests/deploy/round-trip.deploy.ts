@@ -6,7 +6,7 @@ import { SIMULATED_SITE_DISABLED_ADMISSION_PLUGINS } from './control-plane';
 import { waitFor } from './kube-client';
 import { DeployHarness, describeResult, progress } from './harness';
 import { Discovery, ROLLOUT_KINDS, decodeReleaseSecret, describeObject, fieldDifferences, keptOnUninstall, releaseObjects, releaseProblems, releaseSecrets, rolloutProblem } from './verify';
-import type { SynthesizedRelease, SynthesizedStack } from './stacks';
+import { stacksBySite, type SynthesizedRelease, type SynthesizedStack } from './stacks';
 
 /**
  * For each environment in LMS_ENVIRONMENTS (default dev), on two local sites: every stack
@@ -75,76 +75,86 @@ describe.each(environments)('%s: apply, re-plan, check, destroy on two local sit
 
   test('every stack applies in dependency order, re-plans with no change, and its objects and releases are live as rendered', async () => {
     expect(stacks().length).toBeGreaterThan(0);
-    for (const stack of stacks()) {
-      const chartRequestsBefore = harness.chartServer(stack.site).requests.length;
-      const applied = await harness.apply(stack);
-      if (applied.exitCode !== 0) throw new Error(describeResult(stack, applied));
+    // The two sites are independent: each applies its own stacks, in order, at the same time.
+    await harness.initAll();
+    await Promise.all(
+      stacksBySite(stacks()).map(async (siteStacks) => {
+        for (const stack of siteStacks) {
+          const chartRequestsBefore = harness.chartServer(stack.site).requests.length;
+          const applied = await harness.apply(stack);
+          if (applied.exitCode !== 0) throw new Error(describeResult(stack, applied));
 
-      const replanned = await harness.plan(stack);
-      if (replanned.exitCode !== 0) throw new Error(`re-plan after apply is not clean (exit 0 wanted: no changes)\n${describeResult(stack, replanned, 120)}`);
+          const replanned = await harness.plan(stack);
+          if (replanned.exitCode !== 0) throw new Error(`re-plan after apply is not clean (exit 0 wanted: no changes)\n${describeResult(stack, replanned, 120)}`);
 
-      const client = harness.site(stack.site).client;
-      const discovery = new Discovery(client);
-      const differences: string[] = [];
-      for (const object of stack.objects) {
-        const response = await client.request('GET', await discovery.pathOf(object));
-        if (response.status !== 200) {
-          differences.push(`${describeObject(object)}: HTTP ${response.status}`);
-          continue;
+          const client = harness.site(stack.site).client;
+          const discovery = new Discovery(client);
+          const differences: string[] = [];
+          for (const object of stack.objects) {
+            const response = await client.request('GET', await discovery.pathOf(object));
+            if (response.status !== 200) {
+              differences.push(`${describeObject(object)}: HTTP ${response.status}`);
+              continue;
+            }
+            differences.push(...fieldDifferences(object, response.body).map((line) => `${describeObject(object)}: ${line}`));
+          }
+          expect({ stack: stack.name, differences }).toEqual({ stack: stack.name, differences: [] });
+
+          for (const object of stack.objects.filter((candidate) => ROLLOUT_KINDS.has(candidate.kind))) {
+            const path = await discovery.pathOf(object);
+            await waitFor(`${stack.name}: ${describeObject(object)} rolled out`, 120000, async () => {
+              const live = await client.get(path);
+              const problem = rolloutProblem(live);
+              if (problem) throw new Error(problem);
+              return true;
+            });
+          }
+
+          for (const release of stack.releases) {
+            const where = `${stack.name} helm_release ${release.name}`;
+            const newest = (await releaseSecrets(client, release)).at(-1);
+            if (!newest) throw new Error(`${where}: no Helm release Secret (labels owner=helm, name=${release.name}) in namespace ${release.namespace}`);
+            const stored = decodeReleaseSecret(newest);
+            expect({ release: where, problems: releaseProblems(release, newest, stored) }).toEqual({ release: where, problems: [] });
+            const objects = releaseObjects(stored);
+            expect({ release: where, empty: objects.length === 0 }).toEqual({ release: where, empty: false });
+            const paths: string[] = [];
+            for (const object of objects) {
+              const objectPath = await discovery.pathOf(object, release.namespace);
+              if (!keptOnUninstall(object)) paths.push(objectPath);
+              if (!ROLLOUT_KINDS.has(object.kind)) continue;
+              await waitFor(`${where}: ${describeObject(object)} rolled out`, 120000, async () => {
+                const problem = rolloutProblem(await client.get(objectPath));
+                if (problem) throw new Error(problem);
+                return true;
+              });
+            }
+            installed.push({ where, site: stack.site, release, paths });
+            progress(`${where}: ${stored.chart.metadata.name} ${stored.chart.metadata.version} revision ${stored.version} deployed, ${objects.length} objects, ${objects.filter((object) => ROLLOUT_KINDS.has(object.kind)).length} workloads rolled out`);
+            // The chart came from the site's own repository during this stack's apply and re-plan.
+            const host = new URL(release.repository).hostname;
+            expect({ release: where, requests: harness.chartServer(stack.site).requests.slice(chartRequestsBefore) }).toEqual({
+              release: where,
+              requests: expect.arrayContaining([
+                { host, method: 'GET', path: indexPath(release), status: 200 },
+                { host, method: 'GET', path: packagePath(release), status: 200 },
+              ]),
+            });
+          }
         }
-        differences.push(...fieldDifferences(object, response.body).map((line) => `${describeObject(object)}: ${line}`));
-      }
-      expect({ stack: stack.name, differences }).toEqual({ stack: stack.name, differences: [] });
-
-      for (const object of stack.objects.filter((candidate) => ROLLOUT_KINDS.has(candidate.kind))) {
-        const path = await discovery.pathOf(object);
-        await waitFor(`${stack.name}: ${describeObject(object)} rolled out`, 120000, async () => {
-          const live = await client.get(path);
-          const problem = rolloutProblem(live);
-          if (problem) throw new Error(problem);
-          return true;
-        });
-      }
-
-      for (const release of stack.releases) {
-        const where = `${stack.name} helm_release ${release.name}`;
-        const newest = (await releaseSecrets(client, release)).at(-1);
-        if (!newest) throw new Error(`${where}: no Helm release Secret (labels owner=helm, name=${release.name}) in namespace ${release.namespace}`);
-        const stored = decodeReleaseSecret(newest);
-        expect({ release: where, problems: releaseProblems(release, newest, stored) }).toEqual({ release: where, problems: [] });
-        const objects = releaseObjects(stored);
-        expect({ release: where, empty: objects.length === 0 }).toEqual({ release: where, empty: false });
-        const paths: string[] = [];
-        for (const object of objects) {
-          const objectPath = await discovery.pathOf(object, release.namespace);
-          if (!keptOnUninstall(object)) paths.push(objectPath);
-          if (!ROLLOUT_KINDS.has(object.kind)) continue;
-          await waitFor(`${where}: ${describeObject(object)} rolled out`, 120000, async () => {
-            const problem = rolloutProblem(await client.get(objectPath));
-            if (problem) throw new Error(problem);
-            return true;
-          });
-        }
-        installed.push({ where, site: stack.site, release, paths });
-        progress(`${where}: ${stored.chart.metadata.name} ${stored.chart.metadata.version} revision ${stored.version} deployed, ${objects.length} objects, ${objects.filter((object) => ROLLOUT_KINDS.has(object.kind)).length} workloads rolled out`);
-        // The chart came from the site's own repository during this stack's apply and re-plan.
-        const host = new URL(release.repository).hostname;
-        expect({ release: where, requests: harness.chartServer(stack.site).requests.slice(chartRequestsBefore) }).toEqual({
-          release: where,
-          requests: expect.arrayContaining([
-            { host, method: 'GET', path: indexPath(release), status: 200 },
-            { host, method: 'GET', path: packagePath(release), status: 200 },
-          ]),
-        });
-      }
-    }
+      }),
+    );
   });
 
   test('every stack destroys in reverse order and the platform namespaces are gone', async () => {
-    for (const stack of [...stacks()].reverse()) {
-      const destroyed = await harness.destroy(stack);
-      if (destroyed.exitCode !== 0) throw new Error(describeResult(stack, destroyed));
-    }
+    await Promise.all(
+      stacksBySite(stacks()).map(async (siteStacks) => {
+        for (const stack of [...siteStacks].reverse()) {
+          const destroyed = await harness.destroy(stack);
+          if (destroyed.exitCode !== 0) throw new Error(describeResult(stack, destroyed));
+        }
+      }),
+    );
     for (const stack of stacks()) {
       const client = harness.site(stack.site).client;
       for (const namespace of stack.objects.filter((object) => object.kind === 'Namespace')) {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { applyOrder, readStacks, siteOfHost } from './stacks';
+import { applyOrder, readStacks, siteOfHost, stacksBySite } from './stacks';
 
 describe('applyOrder', () => {
   test('dependencies first, then by name', () => {
@@ -126,5 +126,20 @@ describe('readStacks: helm releases', () => {
     expect(() => readOne(helm, { cm: { ...certManager, provider: 'helm.kitwe' } })).toThrow(`${file()}: resource.helm_release.cm.provider: "helm.kitwe" (allowed: "helm.lusaka", the stack's helm provider)`);
     expect(() => readOne([], { cm: certManager })).toThrow(`${file()}: provider.helm: [] (the deploy tier expects exactly one helm provider per stack, with the kubernetes provider's alias "lusaka")`);
     expect(() => readOne([{ ...helm[0], alias: 'kitwe' }], { cm: certManager })).toThrow(`${file()}: provider.helm: ["kitwe"] (the deploy tier expects exactly one helm provider per stack, with the kubernetes provider's alias "lusaka")`);
+  });
+});
+
+describe('stacksBySite', () => {
+  test('keeps each site\'s stacks in apply order, sites by name', () => {
+    const stacks = [
+      { name: 'p-kitwe-base', site: 'kitwe' },
+      { name: 'p-lusaka-base', site: 'lusaka' },
+      { name: 'p-kitwe-apps', site: 'kitwe' },
+      { name: 'p-lusaka-apps', site: 'lusaka' },
+    ];
+    expect(stacksBySite(stacks).map((list) => list.map((stack) => stack.name))).toEqual([
+      ['p-kitwe-base', 'p-kitwe-apps'],
+      ['p-lusaka-base', 'p-lusaka-apps'],
+    ]);
   });
 });

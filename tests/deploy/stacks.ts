@@ -192,3 +192,10 @@ export function siteOfHost(host: string, sites: readonly string[]): string {
   }
   return matching[0];
 }
+
+/** The stacks of each site, each list in apply order; sites in name order. */
+export function stacksBySite<T extends { readonly site: string }>(stacks: readonly T[]): T[][] {
+  const bySite = new Map<string, T[]>();
+  for (const stack of stacks) bySite.set(stack.site, [...(bySite.get(stack.site) ?? []), stack]);
+  return [...bySite.keys()].sort().map((site) => bySite.get(site)!);
+}
