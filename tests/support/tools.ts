@@ -33,7 +33,7 @@ export const TOOLS = {
     setting: 'LMS_TERRAFORM_PROVIDER_MIRROR',
     cached: 'terraform-providers',
     directory: true,
-    howToGet: `a filesystem mirror holding hashicorp/kubernetes 2.38.0 and hashicorp/helm 3.1.1 (registry.terraform.io/hashicorp/<name>/<version>/linux_amd64/): ${PREPARE}, or point LMS_TERRAFORM_PROVIDER_MIRROR at your in-country mirror's copy`,
+    howToGet: `a filesystem mirror holding hashicorp/kubernetes 2.38.0, hashicorp/helm 3.1.1 and hashicorp/vault 5.6.0 (registry.terraform.io/hashicorp/<name>/<version>/linux_amd64/): ${PREPARE}, or point LMS_TERRAFORM_PROVIDER_MIRROR at your in-country mirror's copy`,
   },
   helm: { setting: 'LMS_HELM', cached: 'bin/helm', onPath: 'helm', howToGet: `\`go install helm.sh/helm/v3/cmd/helm@v3.22.0\`, or ${PREPARE}` },
   chartDir: {
@@ -50,6 +50,12 @@ export const TOOLS = {
     howToGet: `kube-apiserver, kube-controller-manager and kube-scheduler 1.31 built from k8s.io/kubernetes: ${PREPARE}`,
   },
   kwok: { setting: 'LMS_KWOK', cached: 'bin/kwok', onPath: 'kwok', howToGet: `\`go install sigs.k8s.io/kwok/cmd/kwok@v0.8.0\`, or ${PREPARE}` },
+  bao: {
+    setting: 'LMS_BAO',
+    cached: 'bin/bao',
+    onPath: 'bao',
+    howToGet: `the OpenBao server (the Vault API, MPL-2.0): ${PREPARE}, which unpacks LMS_SHARED_DIR/openbao/openbao-*_linux_amd64.tgz`,
+  },
   etcd: { setting: 'LMS_ETCD', onPath: 'etcd', howToGet: '`apt-get install etcd-server` (Debian)' },
   yamllint: { setting: 'LMS_YAMLLINT', onPath: 'yamllint', howToGet: '`apt-get install yamllint` (Debian)' },
   shellcheck: { setting: 'LMS_SHELLCHECK', onPath: 'shellcheck', howToGet: '`apt-get install shellcheck` (Debian)' },

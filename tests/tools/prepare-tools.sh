@@ -39,7 +39,7 @@ check_shared() {
   local missing=()
   local item
   if [ ! -d "$shared" ]; then
-    fail "upstream artifacts folder $shared is absent: it must hold terraform-providers/ (a Terraform filesystem mirror of hashicorp/kubernetes 2.38.0 and hashicorp/helm 3.1.1 as *.tgz with SHA256SUMS), charts/ (the pinned chart packages *.tgz with SHA256SUMS) and openbao/ (openbao-*_linux_amd64.tgz with SHA256SUMS); set LMS_SHARED_DIR to the folder that has them"
+    fail "upstream artifacts folder $shared is absent: it must hold terraform-providers/ (a Terraform filesystem mirror of hashicorp/kubernetes 2.38.0, hashicorp/helm 3.1.1 and hashicorp/vault 5.6.0 as *.tgz with SHA256SUMS), charts/ (the pinned chart packages *.tgz with SHA256SUMS) and openbao/ (openbao-*_linux_amd64.tgz with SHA256SUMS); set LMS_SHARED_DIR to the folder that has them"
   fi
   for item in "${wanted[@]}"; do
     [ -f "$shared/$item" ] || missing+=("$item")
