@@ -11,7 +11,7 @@ import { describeWithTools } from '../support/tools';
 function renderedObjects(directory: string): { objectKey: string; checkovName: string }[] {
   return fs
     .readdirSync(directory)
-    .filter((name) => name.endsWith('.yaml'))
+    .filter((name) => name.endsWith('.k8s.yaml'))
     .flatMap((file) => parseAllDocuments(fs.readFileSync(path.join(directory, file), 'utf8')))
     .map((document) => {
       const { kind, metadata } = document.toJSON() as { kind: string; metadata: { name: string; namespace?: string } };

@@ -91,11 +91,13 @@ describe('npm run synth', () => {
         count++;
       }
     }
-    // Per site: 33 baseline objects and 36 CRDs in base; in traffic, 4 NetworkPolicies, 5
-    // Certificates, the root's bootstrap Issuer, the CA ClusterIssuer (and in production the
-    // bank CA's), the Gateway and its ServiceMonitor; in apps, 7 loan-service objects and its
-    // route (HTTPRoute, 3 Middlewares, Traefik's egress NetworkPolicy).
-    expect(count).toBe(3 * 2 * (33 + 36) + 2 * 2 * 13 + 2 * 14 + 3 * 2 * (7 + 5));
+    // Per site: 33 baseline objects and 36 CRDs in base; in traffic, 8 NetworkPolicies
+    // (cert-manager 3, Traefik 1, MetalLB 2, cross-site egress and ingress), 5 Certificates,
+    // the root's bootstrap Issuer, the CA ClusterIssuer, the Gateway, its ServiceMonitor and 2
+    // IPAddressPools, then an L2Advertisement in dev and staging, or in production the bank
+    // CA's ClusterIssuer, 2 BGPPeers and a BGPAdvertisement; in apps, 7 loan-service objects
+    // and its route (HTTPRoute, 3 Middlewares, Traefik's egress NetworkPolicy).
+    expect(count).toBe(3 * 2 * (33 + 36) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (7 + 5));
   });
 
   test('is byte-identical across runs and across checkouts in different directories', () => {
