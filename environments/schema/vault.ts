@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RUN_ALWAYS, dnsLabel, kindError, parsedFields, strict } from './common';
+import { privateIpv4Cidr } from './network';
 import { inCountryEndpoint } from './sovereignty';
 
 /** A five-field cron schedule (minute hour day-of-month month day-of-week), e.g. `0 * * * *`. */
@@ -57,6 +58,8 @@ export const vaultUnseal = z.discriminatedUnion(
       keyName: dnsLabel,
       /** Where the Transit engine is mounted on that Vault, e.g. `transit`. */
       mountPath,
+      /** Address blocks of that Vault's servers: the servers' NetworkPolicy lets them reach it there. */
+      addressBlocks: z.array(privateIpv4Cidr).min(1),
     }),
   ],
   { error: kindError('Vault unseal kind', ['shamir', 'transit']) },

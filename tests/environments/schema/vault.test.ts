@@ -43,12 +43,12 @@ describe('environment vault: unseal choice, servers per site, snapshot schedule'
   });
 
   test('transit unseal: an in-country https endpoint, a key name and a mount path; no token in the file', () => {
-    expect(problemsAfter((env) => (env.vault.unseal = { kind: 'transit', address: 'https://unseal.lms.co.zm:8200', keyName: 'lms-production-unseal', mountPath: 'transit' }))).toEqual([]);
-    expect(problemsAfter((env) => (env.vault.unseal = { kind: 'transit', address: 'https://kms.example.com', keyName: 'Key_1', mountPath: '/transit/', token: 's.abc' }))).toEqual([
+    expect(problemsAfter((env) => (env.vault.unseal = { kind: 'transit', address: 'https://unseal.lms.co.zm:8200', keyName: 'lms-production-unseal', mountPath: 'transit', addressBlocks: ['10.60.0.0/28'] }))).toEqual([]);
+    expect(problemsAfter((env) => (env.vault.unseal = { kind: 'transit', address: 'https://kms.example.com', keyName: 'Key_1', mountPath: '/transit/', addressBlocks: ['10.60.0.0/28'], token: 's.abc' }))).toEqual([
       `${FILE}: vault.unseal.address: "https://kms.example.com" is not an approved in-country endpoint (allowed: https://<host in *.lms.co.zm>)`,
       `${FILE}: vault.unseal.keyName: "Key_1" is not a DNS label (allowed: lower-case letters, digits and "-", starting with a letter, at most 63 characters)`,
       `${FILE}: vault.unseal.mountPath: "/transit/" is not a Vault mount path (allowed: lower-case segments of letters, digits, "-" and "_" separated by "/", e.g. "transit")`,
-      `${FILE}: vault.unseal.token: unknown key (allowed: kind, address, keyName, mountPath)`,
+      `${FILE}: vault.unseal.token: unknown key (allowed: kind, address, keyName, mountPath, addressBlocks)`,
     ]);
   });
 
