@@ -331,7 +331,9 @@ function checkUnseal(where: string, unseal: VaultUnseal): void {
     checkBlocks(where, 'unseal.addressBlocks', transit.addressBlocks, "the transit Vault's servers");
     return;
   }
-  throw new PlatformError(`${where}: unseal.kind: ${formatValue(kind)} is not allowed (allowed: "shamir" (key shares held by named custodians) or "transit" (an in-country Vault's Transit engine); set vault.unseal in the environment)`);
+  const choices = '"shamir" (key shares held by named custodians) or "transit" (an in-country Vault\'s Transit engine); set vault.unseal in the environment';
+  if (unseal === undefined || unseal === null) throw new PlatformError(`${where}: unseal: is required (allowed: ${choices})`);
+  throw new PlatformError(`${where}: unseal.kind: ${formatValue(kind)} is not allowed (allowed: ${choices})`);
 }
 
 function checkBlocks(where: string, field: string, blocks: readonly string[], what: string): void {
