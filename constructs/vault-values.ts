@@ -100,7 +100,8 @@ export interface ServerValues {
   readonly ha: {
     readonly enabled: true;
     readonly replicas: number;
-    readonly disruptionBudget: { readonly enabled: true; readonly maxUnavailable: 1 };
+    /** One server at a time through a drain, so a quorum stays; none with one server (the chart would set 0, blocking every drain). */
+    readonly disruptionBudget: { readonly enabled: true; readonly maxUnavailable: 1 } | { readonly enabled: false };
     readonly raft: { readonly enabled: true; readonly setNodeId: true; readonly config: string };
   };
 }
@@ -201,7 +202,6 @@ export function vaultServerConfig(input: VaultServerConfigInput): string {
     '  disable_hostname          = true',
     '}',
     ...seal,
-    '',
   ].join('\n');
 }
 
@@ -284,7 +284,7 @@ export function vaultValues(input: VaultValuesInput): VaultValues {
       ha: {
         enabled: true,
         replicas: input.replicas,
-        disruptionBudget: { enabled: true, maxUnavailable: 1 },
+        disruptionBudget: input.replicas > 1 ? { enabled: true, maxUnavailable: 1 } : { enabled: false },
         raft: { enabled: true, setNodeId: true, config: input.config },
       },
     },

@@ -105,11 +105,12 @@ describe('VaultCluster', () => {
     expect(values.server.updateStrategyType).toBe('OnDelete');
   });
 
-  test('one server in dev: one injector, no injector budget', () => {
+  test('one server in dev: one injector, no budgets (one server cannot keep a quorum through a drain)', () => {
     const vault = vaultClusterFixture({ replicas: 1 });
     expect(valuesOf(vault).server.ha.replicas).toBe(1);
     expect(vault.injectorReplicas).toBe(1);
     expect(valuesOf(vault).injector.podDisruptionBudget).toEqual({});
+    expect(valuesOf(vault).server.ha.disruptionBudget).toEqual({ enabled: false });
   });
 
   test('resources and volumes follow the props', () => {
