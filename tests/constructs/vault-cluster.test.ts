@@ -2,6 +2,7 @@ import { PlatformError } from '../../constructs/platform-error';
 import { VAULT_AUDIT_LOG, VaultCluster } from '../../constructs/vault-cluster';
 import { VERSIONS } from '../../constructs/versions';
 import { validateCustomResource, validateKubeObject } from '../support/kube-schema';
+import { ENVIRONMENTS } from '../support/environments';
 import { TRANSIT_UNSEAL, vaultClusterFixture } from '../support/vault';
 
 const valuesOf = (vault: VaultCluster) => vault.helmReleases[0]!.values as any;
@@ -213,6 +214,13 @@ describe('VaultCluster', () => {
     const values = valuesOf(vaultClusterFixture({ consumerNamespaces: ['lms-apps'] }));
     expect(values.injector.webhook).toEqual({ failurePolicy: 'Ignore', namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['lms-apps'] }] } });
     expect(values.injector.metrics).toEqual({ enabled: true });
+  });
+
+  test.each(ENVIRONMENTS.map((env) => [env.name, env] as const))('the %s environment\'s settings build both sites', (_name, env) => {
+    for (const site of [env.sites.lusaka, env.sites.kitwe]) {
+      const vault = vaultClusterFixture({ unseal: env.vault.unseal, replicas: env.vault.replicas, siteDnsDomain: site.dnsDomain, registry: site.registry, chartRepository: site.chartRepository });
+      expect([site.dnsDomain, vault.replicas, vault.uiHost, vault.helmReleases[0]!.chart.repository]).toEqual([site.dnsDomain, env.vault.replicas, `vault.${site.dnsDomain}`, site.chartRepository]);
+    }
   });
 
   test('the same props render the same release and objects', () => {
