@@ -29,6 +29,7 @@ export const VERSIONS = {
     certManager: { name: 'cert-manager', version: 'v1.19.6' },
     traefik: { name: 'traefik', version: '41.3.0' },
     metallb: { name: 'metallb', version: '0.16.1' },
+    vault: { name: 'vault', version: '0.34.1' },
   },
 
   /**
@@ -98,6 +99,21 @@ export const VERSIONS = {
       tag: 'v0.16.1',
       upstream: 'quay.io/metallb/speaker',
       digest: 'sha256:31a5af398e4ed62034bf45e6b7a2938fac0e04674cf96f3648ca7b012123b81d',
+      digestSource: 'stand-in',
+    },
+    /** The Vault server, and the agent the injector adds to pods that ask for secrets. */
+    vault: {
+      repository: 'hashicorp/vault',
+      tag: '2.0.4',
+      upstream: 'docker.io/hashicorp/vault',
+      digest: 'sha256:533773b482de605f42271ade415ad6e2d2dd524dfa6a64ab399939cb9b70fdbe',
+      digestSource: 'stand-in',
+    },
+    vaultK8s: {
+      repository: 'hashicorp/vault-k8s',
+      tag: '1.7.6',
+      upstream: 'docker.io/hashicorp/vault-k8s',
+      digest: 'sha256:b2bc0f6475bb7c3440b609d4343ccf7854d1748f9dc55e2d6584735284c42533',
       digestSource: 'stand-in',
     },
   },

@@ -45,6 +45,12 @@ export default {
     loanServiceRoute: { maxRequestBodyMiB: 10, ratePerSecond: 20, burst: 50 },
     dnsFailover: { zone: 'lms.co.zm', ttlSeconds: 300, update: 'manual', server: 'ns1.lms.co.zm' },
   },
+  vault: {
+    // One key holder: a dev cluster is rebuilt, not recovered.
+    unseal: { kind: 'shamir', keyShares: 1, keyThreshold: 1, custodians: ['platform-engineer-on-call'] },
+    replicas: 1,
+    snapshotSchedule: '0 */6 * * *',
+  },
   sites: {
     lusaka: {
       role: 'primary',

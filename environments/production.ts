@@ -41,6 +41,17 @@ export default {
     loanServiceRoute: { maxRequestBodyMiB: 10, ratePerSecond: 20, burst: 50 },
     dnsFailover: { zone: 'lms.co.zm', ttlSeconds: 60, update: 'rfc2136', server: 'ns1.lms.co.zm', tsigKeyVaultPath: 'kv/production/dns-failover' },
   },
+  vault: {
+    // Five shares, three to unseal: any two custodians may be away or compromised.
+    unseal: {
+      kind: 'shamir',
+      keyShares: 5,
+      keyThreshold: 3,
+      custodians: ['chief-information-security-officer', 'head-of-it-operations', 'platform-lead', 'risk-manager', 'internal-audit-lead'],
+    },
+    replicas: 3,
+    snapshotSchedule: '*/15 * * * *',
+  },
   sites: {
     lusaka: {
       role: 'primary',

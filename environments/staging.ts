@@ -41,6 +41,11 @@ export default {
     loanServiceRoute: { maxRequestBodyMiB: 10, ratePerSecond: 20, burst: 50 },
     dnsFailover: { zone: 'lms.co.zm', ttlSeconds: 60, update: 'manual', server: 'ns1.lms.co.zm' },
   },
+  vault: {
+    unseal: { kind: 'shamir', keyShares: 3, keyThreshold: 2, custodians: ['platform-lead', 'security-officer', 'operations-manager'] },
+    replicas: 3,
+    snapshotSchedule: '0 * * * *',
+  },
   sites: {
     lusaka: {
       role: 'primary',

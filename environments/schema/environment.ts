@@ -4,6 +4,7 @@ import { OPERATIONS_PLAN, objectives } from './objectives';
 import { cidrBlock, overlaps, poolBlocks } from './network';
 import { SITE_NAMES, site, type SiteName } from './site';
 import { traffic } from './traffic';
+import { vault } from './vault';
 
 /**
  * One environment file's default export, with the rules that span its sites or depend on
@@ -16,6 +17,8 @@ export const EnvironmentSchema = strict({
   objectives,
   /** Public host name, certificates, operations network and DNS failover. */
   traffic,
+  /** How Vault is unsealed, how many servers each site runs, when snapshots are taken. */
+  vault,
   sites: strict(Object.fromEntries(SITE_NAMES.map((name) => [name, site])) as Record<SiteName, typeof site>),
 }, {
   state: `a state backend for the whole environment is no longer accepted (allowed: one per site, as ${SITE_NAMES.map((name) => `sites.${name}.state`).join(' and ')}, so either site can be planned and applied with the other gone)`,
@@ -48,6 +51,9 @@ export const EnvironmentSchema = strict({
       if (replicas !== undefined && replicas < 2) {
         ctx.addIssue({ code: 'custom', path: replicasPath, message: `${replicas} leaves no replica during a node failure or rollout (allowed in production: at least 2)` });
       }
+    }
+    if (parsed(['vault', 'replicas']) && env.vault.replicas < 3) {
+      ctx.addIssue({ code: 'custom', path: ['vault', 'replicas'], message: `${env.vault.replicas} loses Vault with one node (allowed in production: 3 or 5, a Raft quorum that survives a node failure)` });
     }
     for (const siteName of SITE_NAMES) {
       const state = parsed(['sites', siteName, 'state']) ? env.sites[siteName].state : undefined;
