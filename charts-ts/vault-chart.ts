@@ -1,7 +1,6 @@
 import { Chart } from 'cdk8s';
 import { IntOrString, KubeNetworkPolicy, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
-import type { KubeObject } from '../constructs/platform-component';
 
 /** Who a rule lets in or out: pods by namespace and labels, every pod of namespaces, or address blocks. */
 export type VaultPeer =
@@ -31,8 +30,6 @@ export interface VaultChartProps {
   /** Labels on every object. */
   readonly labels: Readonly<Record<string, string>>;
   readonly podPolicies: readonly VaultPodPolicy[];
-  /** The servers' certificate (a cert-manager Certificate from `requestCertificate`). */
-  readonly certificate: KubeObject;
 }
 
 const DNS_PORTS = [
@@ -68,9 +65,9 @@ export class VaultChart extends Chart {
     }
   }
 
-  /** The chart's objects with the certificate, which is built outside cdk8s by `requestCertificate`. */
-  public static render(props: VaultChartProps, scope: Construct, id: string): KubeObject[] {
-    return [props.certificate, ...(new VaultChart(scope, id, props).toJson() as KubeObject[])];
+  /** The chart's objects, as plain JSON. */
+  public static render(props: VaultChartProps, scope: Construct, id: string): Record<string, unknown>[] {
+    return new VaultChart(scope, id, props).toJson() as Record<string, unknown>[];
   }
 }
 

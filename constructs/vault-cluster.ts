@@ -281,7 +281,8 @@ export class VaultCluster extends PlatformComponent {
         egress: [{ peer: apiServer, ports: [props.apiServer.port] }],
       },
     ];
-    this.objects = VaultChart.render({ namespace: ns, labels: props.cluster.labels, podPolicies, certificate: requested.object }, new Cdk8sApp(), 'vault');
+    // The certificate is built outside cdk8s (requestCertificate); the pods mount its Secret.
+    this.objects = [requested.object, ...(VaultChart.render({ namespace: ns, labels: props.cluster.labels, podPolicies }, new Cdk8sApp(), 'vault') as unknown as KubeObject[])];
 
     // The servers mount the certificate's Secret and the pods need their NetworkPolicies to
     // start: all of them exist before the release, which waits for ready pods.
