@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { LAYERS } from '../../stacks/layers/order';
 
 /**
  * `npm run bench`: cold wall time and peak RSS of a full synth (every environment), beside
@@ -61,7 +62,7 @@ const oursRss = median(ours.map((s) => s.peakRssMiB));
 const cliRss = median(cli.map((s) => s.peakRssMiB));
 
 const lines: string[] = [];
-lines.push(`Full synth of every environment (3 environments x 2 sites x 2 layers), median of ${RUNS} cold runs, ${os.cpus().length} cores`);
+lines.push(`Full synth of every environment (3 environments x 2 sites x ${LAYERS.length} layers), median of ${RUNS} cold runs, ${os.cpus().length} cores`);
 lines.push('');
 lines.push('| command | wall (s) | peak RSS (MiB) | wall vs cdktf CLI |');
 lines.push('|---|---:|---:|---:|');
