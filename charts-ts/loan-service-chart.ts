@@ -32,7 +32,8 @@ export interface LoanServiceChartProps {
   readonly labels: Readonly<Record<string, string>>;
   /** Plain (non-secret) environment variables of the container. */
   readonly env: Readonly<Record<string, string>>;
-  readonly vault: { readonly address: string; readonly role: string; readonly secrets: readonly VaultSecretFile[] };
+  /** The Vault agent's address, role, trust (a Secret with `ca.crt` in the namespace) and the files it renders. */
+  readonly vault: { readonly address: string; readonly role: string; readonly caSecretName: string; readonly secrets: readonly VaultSecretFile[] };
   readonly ingressFrom: readonly PeerSelector[];
   readonly egressTo: readonly PeerSelector[];
   /** Labels the Prometheus operator selects ServiceMonitors by. */
@@ -191,6 +192,10 @@ function vaultAnnotations(vault: LoanServiceChartProps['vault']): Record<string,
     'vault.hashicorp.com/service': vault.address,
     'vault.hashicorp.com/secret-volume-path': VAULT_SECRETS_DIR,
     'vault.hashicorp.com/agent-service-account-token-volume-name': VAULT_TOKEN_VOLUME,
+    // The agent verifies Vault's certificate with the site CA from this Secret, which the
+    // injector mounts into the agent containers only, at /vault/tls.
+    'vault.hashicorp.com/tls-secret': vault.caSecretName,
+    'vault.hashicorp.com/ca-cert': '/vault/tls/ca.crt',
   };
   for (const secret of vault.secrets) {
     annotations[`vault.hashicorp.com/agent-inject-secret-${secret.file}`] = secret.path;

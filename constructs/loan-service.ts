@@ -1,12 +1,13 @@
 import { App as Cdk8sApp } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { LOAN_SERVICE_PORT, LoanServiceChart, VAULT_SECRETS_DIR, type LoanServiceChartProps, type VaultSecretFile } from '../charts-ts/loan-service-chart';
+import { LOAN_SERVICE_NAME, LOAN_SERVICE_PORT, LoanServiceChart, VAULT_SECRETS_DIR, type LoanServiceChartProps, type VaultSecretFile } from '../charts-ts/loan-service-chart';
 import { PlatformComponent, type KubeObject } from './platform-component';
 import { PlatformError, formatValue } from './platform-error';
 import { cpuMillis, memoryMiB } from './quantities';
 import type { DatabaseEndpoint, MetricsScraper, NetworkPeer, ObjectStoreEndpoint, VaultEndpoint } from './service-references';
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
 import { imageReference } from './versions';
+import { VaultConsumer, type VaultSecret } from './vault-secret';
 
 /** Replicas and resources of the loan-service at one site (Kubernetes quantities). */
 export interface WorkloadSizing {
@@ -43,10 +44,17 @@ export interface LoanServiceDocumentStore {
 export interface LoanServiceVault {
   /** The site's Vault. */
   readonly vault: VaultEndpoint;
-  /** The Vault Kubernetes-auth role bound to the `loan-service` service account. */
-  readonly role: string;
-  /** KV v2 secret holding `mssql_password`, `s3_access_key_id`, `s3_secret_access_key`, `auth_jwt_secret`. */
-  readonly kvPath: string;
+  /**
+   * The KV v2 secret holding `mssql_password`, `s3_access_key_id`, `s3_secret_access_key`
+   * and `auth_jwt_secret`, e.g. `VaultSecret.kv('production', 'loan-service')`. The only
+   * path the service's Vault policy grants, read-only.
+   */
+  readonly secret: VaultSecret;
+  /**
+   * The Vault Kubernetes-auth role bound to the `loan-service` service account.
+   * @default 'loan-service'
+   */
+  readonly role?: string;
 }
 
 export interface LoanServiceProps {
@@ -104,6 +112,9 @@ export class LoanService extends PlatformComponent {
   public readonly database: LoanServiceDatabase;
   public readonly documentStore: LoanServiceDocumentStore;
   public readonly secrets: LoanServiceVault;
+  /** The service account's access to Vault: exactly `secrets.secret`, read-only. */
+  public readonly vaultConsumer: VaultConsumer;
+  public override readonly vaultConsumers: readonly VaultConsumer[];
   public readonly runAsUser: number;
   /** The secret files the Vault agent renders. */
   public readonly secretFiles: readonly VaultSecretFile[];
@@ -135,7 +146,12 @@ export class LoanService extends PlatformComponent {
     if (!/^https:\/\//.test(this.secrets.vault.address)) {
       throw new PlatformError(`${where}: secrets.vault.address: ${formatValue(this.secrets.vault.address)} is not allowed (allowed: an https:// URL; secrets are encrypted in transit)`);
     }
-    this.secretFiles = SECRET_FILES.map((secret) => ({ ...secret, path: this.secrets.kvPath }));
+    if (this.secrets.secret.capabilities.join(',') !== 'read') {
+      throw PlatformError.invalidProp(where, 'secrets.secret.capabilities', this.secrets.secret.capabilities, '["read"]: the service only reads its secrets');
+    }
+    this.vaultConsumer = new VaultConsumer({ serviceAccount: LOAN_SERVICE_NAME, namespace: this.namespace, secrets: [this.secrets.secret], role: this.secrets.role });
+    this.vaultConsumers = [this.vaultConsumer];
+    this.secretFiles = SECRET_FILES.map((secret) => ({ ...secret, path: this.secrets.secret.dataPath }));
     this.podResources = {
       cpuRequestMillis: cpuMillis(props.sizing.cpuRequest, `${where}: sizing.cpuRequest`),
       cpuLimitMillis: cpuMillis(props.sizing.cpuLimit, `${where}: sizing.cpuLimit`),
@@ -175,7 +191,7 @@ export class LoanService extends PlatformComponent {
       priorityClassName: PRIORITY_CLASSES.apps.name,
       labels: { ...props.cluster.labels, 'app.kubernetes.io/component': 'loan-service' },
       env: this.containerEnv,
-      vault: { address: this.secrets.vault.address, role: this.secrets.role, secrets: this.secretFiles },
+      vault: { address: this.secrets.vault.address, role: this.vaultConsumer.role, caSecretName: this.secrets.vault.caSecretName, secrets: this.secretFiles },
       // Callers and Prometheus reach the service port itself.
       ingressFrom: [...props.callers, props.metrics.peer].map((peer) => ({ ...peer, port: LOAN_SERVICE_PORT })),
       egressTo: [this.database.server.peer, this.documentStore.store.peer, this.secrets.vault.peer],

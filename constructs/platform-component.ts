@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { PlatformError } from './platform-error';
+import type { VaultConsumer } from './vault-secret';
 
 /** A rendered Kubernetes object, as cdk8s `Chart.toJson()` returns it. */
 export interface KubeObject {
@@ -99,6 +100,13 @@ export abstract class PlatformComponent extends Construct {
    * @default - none
    */
   public readonly policySuppressions: readonly PolicySuppression[] = [];
+
+  /**
+   * The component's workloads that read secrets from the site's Vault, each with the exact
+   * paths it declares: the site's Vault configuration gives each a policy and a role.
+   * @default - none
+   */
+  public readonly vaultConsumers: readonly VaultConsumer[] = [];
 
   private readonly predecessors: PlatformComponent[] = [];
 

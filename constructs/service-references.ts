@@ -34,6 +34,12 @@ export interface VaultEndpoint {
   /** `https://` address of the Vault API. */
   readonly address: string;
   readonly peer: NetworkPeer;
+  /**
+   * A Secret of this name in every consumer namespace holds, as `ca.crt`, the CA that signs
+   * Vault's certificate: the Vault agent mounts it (`vault.hashicorp.com/tls-secret`) and
+   * verifies the servers with it.
+   */
+  readonly caSecretName: string;
 }
 
 /** The metrics collector of one site: who scrapes, and how it selects what to scrape. */

@@ -71,6 +71,8 @@ export const VAULT_AUDIT_DIRECTORY = '/vault/audit';
  * configuration enables it with `vault audit enable file file_path=/vault/audit/audit.log`.
  */
 export const VAULT_AUDIT_LOG = `${VAULT_AUDIT_DIRECTORY}/audit.log`;
+/** The Secret in each consumer namespace whose `ca.crt` the Vault agent verifies the servers with. */
+export const VAULT_AGENT_TRUST_SECRET = 'vault-agent-trust';
 /** Secret (`token`, `ca.crt`) of the transit seal, which the bank's officers place in Vault's namespace out of band. */
 export const VAULT_TRANSIT_SECRET = 'vault-transit-unseal';
 
@@ -128,6 +130,8 @@ export class VaultCluster extends PlatformComponent {
   public readonly podSecurityLevel: string;
   public readonly replicas: number;
   public readonly injectorReplicas: number;
+  /** Namespaces whose pods may call Vault and get the agent injected, each with the agent's trust Secret. */
+  public readonly consumerNamespaces: readonly string[];
   public readonly unseal: VaultUnseal;
   public readonly resources: Readonly<Record<VaultWorkloadName, ContainerResources>>;
   /** Image references, by digest from the site's registry (the agent runs the server image). */
@@ -174,6 +178,7 @@ export class VaultCluster extends PlatformComponent {
         throw PlatformError.invalidProp(where, `consumerNamespaces[${index}]`, namespace, `a namespace name, each once, other than Vault's own "${this.namespace}"`);
       }
     });
+    this.consumerNamespaces = [...consumers];
     this.replicas = props.replicas;
     this.injectorReplicas = props.replicas > 1 ? 2 : 1;
     this.unseal = props.unseal;
@@ -212,7 +217,23 @@ export class VaultCluster extends PlatformComponent {
       address: `https://${serviceHost('vault', ns)}:${VAULT_API_PORT}`,
       peer: { namespace: ns, podLabels: serverLabels, port: VAULT_API_PORT },
       trustAnchor: requested.reference.trustAnchor,
+      caSecretName: VAULT_AGENT_TRUST_SECRET,
     };
+    // The CA certificate lives in cert-manager's namespace, out of the consumers' reach.
+    // cert-manager writes the issuing CA as `ca.crt` into every certificate's Secret, so a
+    // small client certificate from the same issuer in each consumer namespace carries it
+    // there and keeps it current when the CA is renewed; only its `ca.crt` is used.
+    const agentTrust = consumers.map(
+      (namespace) =>
+        requestCertificate(this, props.issuers, {
+          name: VAULT_AGENT_TRUST_SECRET,
+          namespace,
+          secretName: VAULT_AGENT_TRUST_SECRET,
+          dnsNames: [`${VAULT_AGENT_TRUST_SECRET}.${namespace}.svc`],
+          usages: ['client auth'],
+          labels: props.cluster.labels,
+        }).object,
+    );
 
     const transit = props.unseal.kind === 'transit';
     const unsealConfig: UnsealConfig = props.unseal.kind === 'transit'
@@ -282,7 +303,8 @@ export class VaultCluster extends PlatformComponent {
       },
     ];
     // The certificate is built outside cdk8s (requestCertificate); the pods mount its Secret.
-    this.objects = [requested.object, ...(VaultChart.render({ namespace: ns, labels: props.cluster.labels, podPolicies }, new Cdk8sApp(), 'vault') as unknown as KubeObject[])];
+    const serverObjects = [requested.object, ...(VaultChart.render({ namespace: ns, labels: props.cluster.labels, podPolicies }, new Cdk8sApp(), 'vault') as unknown as KubeObject[])];
+    this.objects = [...serverObjects, ...agentTrust];
 
     // The servers mount the certificate's Secret and the pods need their NetworkPolicies to
     // start: all of them exist before the release, which waits for ready pods.
@@ -292,7 +314,7 @@ export class VaultCluster extends PlatformComponent {
         namespace: ns,
         chart: chartSource(props.chartRepository, 'vault'),
         values: this.values as unknown as Readonly<Record<string, unknown>>,
-        after: this.objects.map(objectKey),
+        after: serverObjects.map(objectKey),
       },
     ];
   }

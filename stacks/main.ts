@@ -2,7 +2,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { SITE_NAMES } from '../environments/schema';
 import { PROJECT_ROOT, runEntry, selectedEnvironments } from './entry';
-import { buildPlatform } from './platform';
+import { buildPlatform, layerStacks } from './platform';
 import { policySummary } from './policy-summary';
 import { writeRunbooks } from './runbook';
 import { synthesizeAtomically } from './synthesize';
@@ -25,9 +25,9 @@ runEntry('synth', () => {
     const sites = buildPlatform(app, environments);
     app.synth();
     writeRunbooks(directory, environments, (environment) =>
-      SITE_NAMES.flatMap((siteName) => Object.values(sites.get(`${environment.name}-${siteName}`)!).map((layer) => layer.stack)),
+      SITE_NAMES.flatMap((siteName) => layerStacks(sites.get(`${environment.name}-${siteName}`)!)),
     );
-    summary = policySummary([...sites.values()].flatMap((site) => Object.values(site).map((layer) => layer.stack)));
+    summary = policySummary([...sites.values()].flatMap(layerStacks));
   });
   process.stdout.write(summary + imageSummary());
 });

@@ -1,28 +1,60 @@
 import type { App } from 'cdktf';
 import { SITE_NAMES, type Environment, type SiteName } from '../environments/schema';
 import { wireSites } from './cross-site';
-import { buildAppsLayer, buildBaseLayer, buildTrafficLayer, type AppsLayer, type BaseLayer, type Layer, type SiteInputs, type TrafficLayer } from './layers';
+import {
+  LAYERS,
+  buildAppsLayer,
+  buildBaseLayer,
+  buildSecurityLayer,
+  buildTrafficLayer,
+  type AppsLayer,
+  type BaseLayer,
+  type Layer,
+  type SecurityLayer,
+  type SiteInputs,
+  type TrafficLayer,
+} from './layers';
 import { SiteStack } from './site-stack';
+import { VaultConfigStack } from './vault-config-stack';
 
 /** The layers built for one site, each with its stack. */
 export interface SiteLayers {
   readonly base: BaseLayer;
   readonly traffic: TrafficLayer;
+  readonly security: SecurityLayer;
   readonly apps: AppsLayer;
+}
+
+/** Everything built for one site: its layers, and its Vault configuration stack. */
+export interface SitePlatform extends SiteLayers {
+  /** The site's `vault-config` stack: a policy and role for every consumer of every layer. */
+  readonly vaultConfig: VaultConfigStack;
+}
+
+/** The site's layer stacks, in apply order. */
+export function layerStacks(site: SiteLayers): SiteStack[] {
+  return LAYERS.map((layer) => site[layer].stack);
 }
 
 /**
  * Builds every stack of every environment into `app`: both sites of an environment, layer
- * by layer, then the cross-site wiring pass between them. Keyed `<environment>-<site>`.
+ * by layer, then the cross-site wiring pass between them, then each site's Vault
+ * configuration from the consumers its layers declare. Keyed `<environment>-<site>`.
  */
-export function buildPlatform(app: App, environments: readonly Environment[]): Map<string, SiteLayers> {
-  const built = new Map<string, SiteLayers>();
+export function buildPlatform(app: App, environments: readonly Environment[]): Map<string, SitePlatform> {
+  const built = new Map<string, SitePlatform>();
   for (const environment of environments) {
     const sites = Object.fromEntries(SITE_NAMES.map((siteName) => [siteName, buildSite(app, { environment, siteName, site: environment.sites[siteName] })])) as Record<SiteName, SiteLayers>;
     wireSites(environment, sites);
-    for (const siteName of SITE_NAMES) built.set(`${environment.name}-${siteName}`, sites[siteName]);
+    for (const siteName of SITE_NAMES) {
+      const layers = sites[siteName];
+      const consumers = layerStacks(layers).flatMap((stack) => stack.components.flatMap((component) => component.vaultConsumers));
+      const vaultConfig = new VaultConfigStack(app, { environmentName: environment.name, siteName, state: environment.sites[siteName].state, vault: layers.security.vault, consumers });
+      vaultConfig.addDependency(layers.security.stack);
+      built.set(`${environment.name}-${siteName}`, { ...layers, vaultConfig });
+    }
   }
-  for (const site of built.values()) for (const layer of Object.values(site)) layer.stack.bindComponents();
+  for (const site of built.values()) for (const stack of layerStacks(site)) stack.bindComponents();
   return built;
 }
 
@@ -35,6 +67,7 @@ function buildSite(app: App, inputs: SiteInputs): SiteLayers {
   };
   const base = buildBaseLayer(stack('base'), inputs);
   const traffic = buildTrafficLayer(stack('traffic', [base.stack]), inputs, base);
-  const apps = buildAppsLayer(stack('apps', [base.stack, traffic.stack]), inputs, base, traffic);
-  return { base, traffic, apps };
+  const security = buildSecurityLayer(stack('security', [base.stack, traffic.stack]), inputs, base, traffic);
+  const apps = buildAppsLayer(stack('apps', [base.stack, traffic.stack, security.stack]), inputs, base, traffic, security);
+  return { base, traffic, security, apps };
 }

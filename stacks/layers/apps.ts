@@ -1,10 +1,12 @@
 import { LoanService } from '../../constructs/loan-service';
 import { loanServiceRoute } from '../../constructs/loan-service-route';
 import type { GatewayRoute } from '../../constructs/gateway-route';
+import { VaultSecret } from '../../constructs/vault-secret';
 import type { SiteStack } from '../site-stack';
 import type { BaseLayer } from './base';
 import { platformPeers } from './platform-peers';
 import type { SiteInputs } from './site-inputs';
+import type { SecurityLayer } from './security';
 import type { TrafficLayer } from './traffic';
 
 /** What the apps layer holds. */
@@ -16,7 +18,7 @@ export interface AppsLayer {
 }
 
 /** The apps layer of a site: the loan management workloads, published through the site's Gateway. */
-export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }: SiteInputs, base: BaseLayer, traffic: TrafficLayer): AppsLayer {
+export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }: SiteInputs, base: BaseLayer, traffic: TrafficLayer, security: SecurityLayer): AppsLayer {
   const peers = platformPeers(base, siteName);
   const loanService = new LoanService(stack, 'loan-service', {
     cluster: base.cluster,
@@ -25,7 +27,7 @@ export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }
     sizing: site.workloads.loanService,
     database: { server: peers.sqlServer, name: 'lms', user: 'loan_service' },
     documentStore: { store: peers.objectStore, bucket: 'loan-documents' },
-    secrets: { vault: peers.vault, role: 'loan-service', kvPath: `kv/data/${environment.name}/loan-service` },
+    secrets: { vault: security.vault.endpoint, secret: VaultSecret.kv(environment.name, 'loan-service') },
     callers: [traffic.gateway.peer],
     metrics: peers.metrics,
   });

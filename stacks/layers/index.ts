@@ -2,4 +2,5 @@ export * from './order';
 export * from './site-inputs';
 export * from './base';
 export * from './traffic';
+export * from './security';
 export * from './apps';

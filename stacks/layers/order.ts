@@ -10,12 +10,21 @@ import type { SiteName } from '../../environments/schema';
  *   CustomResourceDefinitions of the operators the platform uses.
  * - `traffic`: certificates (cert-manager and each site's CA), load-balancer addresses
  *   (MetalLB) and the ingress Gateway (Traefik), which every later TLS endpoint uses.
+ * - `security`: Vault, where every workload's secrets come from.
  * - `apps`: the loan management workloads, which use what the earlier layers created.
+ *
+ * Vault's own configuration is not a layer: it talks to Vault, not to the API server, and is
+ * applied once Vault is initialised and unsealed (see `vaultConfigStackName`).
  */
-export const LAYERS = ['base', 'traffic', 'apps'] as const;
+export const LAYERS = ['base', 'traffic', 'security', 'apps'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** `production-lusaka-base`: stable, because it names the stack's Terraform state. */
 export function stackName(environmentName: string, siteName: SiteName | string, layer: Layer): string {
   return `${environmentName}-${siteName}-${layer}`;
+}
+
+/** `production-lusaka-vault-config`: the site's Vault configuration, its own stack and state. */
+export function vaultConfigStackName(environmentName: string, siteName: SiteName | string): string {
+  return `${environmentName}-${siteName}-vault-config`;
 }

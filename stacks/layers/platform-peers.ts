@@ -1,10 +1,10 @@
-import { serviceHost, type DatabaseEndpoint, type MetricsScraper, type NetworkPeer, type ObjectStoreEndpoint, type VaultEndpoint } from '../../constructs/service-references';
+import { serviceHost, type DatabaseEndpoint, type MetricsScraper, type NetworkPeer, type ObjectStoreEndpoint } from '../../constructs/service-references';
 import type { BaseLayer } from './base';
 
 /**
  * Where the site's shared services answer. The data, security, observability and traffic
  * layers will expose these as typed outputs of their components (SqlServer, MinioCluster,
- * VaultCluster, MonitoringStack); until each arrives, its in-cluster
+ * MonitoringStack); until each arrives, its in-cluster
  * Service name, pod labels and port are stated here, once, for every consumer.
  */
 export function platformPeers(base: BaseLayer, siteName: string) {
@@ -16,7 +16,6 @@ export function platformPeers(base: BaseLayer, siteName: string) {
     region: `zm-${siteName}-1`,
     peer: peer(namespaces.data, 'minio', 9000),
   };
-  const vault: VaultEndpoint = { address: `https://${serviceHost('vault', namespaces.security)}:8200`, peer: peer(namespaces.security, 'vault', 8200) };
   const metrics: MetricsScraper = { peer: peer(namespaces.observability, 'prometheus', 9090), serviceMonitorLabels: { 'lms.co.zm/scrape': 'true' } };
-  return { sqlServer, objectStore, vault, metrics };
+  return { sqlServer, objectStore, metrics };
 }

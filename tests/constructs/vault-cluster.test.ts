@@ -1,4 +1,5 @@
 import { PlatformError } from '../../constructs/platform-error';
+import { objectKey } from '../../constructs/platform-component';
 import { VAULT_AUDIT_LOG, VaultCluster } from '../../constructs/vault-cluster';
 import { VERSIONS } from '../../constructs/versions';
 import { validateCustomResource, validateKubeObject } from '../support/kube-schema';
@@ -43,7 +44,31 @@ describe('VaultCluster', () => {
     expect(release.chart).toEqual({ repository: 'https://charts.lusaka.lms.co.zm', name: 'vault', version: '0.34.1' });
     expect(release.after).toEqual(['Certificate/lms-security/vault-server', 'NetworkPolicy/lms-security/vault-server', 'NetworkPolicy/lms-security/vault-agent-injector']);
     expect(release.policySuppressions).toBeUndefined();
-    expect(vault.objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Certificate/vault-server', 'NetworkPolicy/vault-server', 'NetworkPolicy/vault-agent-injector']);
+    expect(vault.objects.map(objectKey)).toEqual([
+      'Certificate/lms-security/vault-server',
+      'NetworkPolicy/lms-security/vault-server',
+      'NetworkPolicy/lms-security/vault-agent-injector',
+      'Certificate/lms-apps/vault-agent-trust',
+      'Certificate/lms-data/vault-agent-trust',
+      'Certificate/lms-observability/vault-agent-trust',
+      'Certificate/lms-platform/vault-agent-trust',
+    ]);
+  });
+
+  test('each consumer namespace gets the CA through a certificate Secret the agent mounts, from the same issuer', () => {
+    const vault = vaultClusterFixture();
+    expect(vault.consumerNamespaces).toEqual(['lms-apps', 'lms-data', 'lms-observability', 'lms-platform']);
+    const trust = vault.objects.filter((o) => o.kind === 'Certificate' && o.metadata.name === 'vault-agent-trust') as any[];
+    trust.forEach((object) => validateCustomResource(object));
+    expect(trust.map((o) => ({ namespace: o.metadata.namespace, secretName: o.spec.secretName, dnsNames: o.spec.dnsNames, issuer: o.spec.issuerRef.name, usages: o.spec.usages }))).toEqual(
+      ['lms-apps', 'lms-data', 'lms-observability', 'lms-platform'].map((namespace) => ({
+        namespace,
+        secretName: 'vault-agent-trust',
+        dnsNames: [`vault-agent-trust.${namespace}.svc`],
+        issuer: (vault.objects[0] as any).spec.issuerRef.name,
+        usages: ['digital signature', 'client auth'],
+      })),
+    );
   });
 
   test('the servers\' certificate: every Service name, the pods behind the headless Service and the operations host, from the internal CA', () => {
@@ -74,6 +99,7 @@ describe('VaultCluster', () => {
       address: 'https://vault.lms-security.svc.cluster.local:8200',
       peer: { namespace: 'lms-security', podLabels: SERVERS, port: 8200 },
       trustAnchor: { description: 'the test internal root CA of site lusaka', secret: { namespace: 'lms-platform', name: 'lms-test-root-ca', key: 'ca.crt' } },
+      caSecretName: 'vault-agent-trust',
     });
     expect(vault.auditLogPath).toBe('/vault/audit/audit.log');
     expect(VAULT_AUDIT_LOG).toBe('/vault/audit/audit.log');

@@ -64,7 +64,7 @@ describe('npm run synth', () => {
 
   test('writes every stack of every environment', () => {
     const manifest = JSON.parse(output.get('manifest.json')!.toString());
-    expect(Object.keys(manifest.stacks)).toHaveLength(3 * 2 * LAYERS.length);
+    expect(Object.keys(manifest.stacks)).toHaveLength(3 * 2 * (LAYERS.length + 1)); // + each site's vault-config
     for (const name of Object.keys(manifest.stacks)) {
       expect(output.has(`stacks/${name}/cdk.tf.json`)).toBe(true);
     }
@@ -95,9 +95,11 @@ describe('npm run synth', () => {
     // (cert-manager 3, Traefik 1, MetalLB 2, cross-site egress and ingress), 5 Certificates,
     // the root's bootstrap Issuer, the CA ClusterIssuer, the Gateway, its ServiceMonitor and 2
     // IPAddressPools, then an L2Advertisement in dev and staging, or in production the bank
-    // CA's ClusterIssuer, 2 BGPPeers and a BGPAdvertisement; in apps, 7 loan-service objects
-    // and its route (HTTPRoute, 3 Middlewares, Traefik's egress NetworkPolicy).
-    expect(count).toBe(3 * 2 * (33 + 36) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (7 + 5));
+    // CA's ClusterIssuer, 2 BGPPeers and a BGPAdvertisement; in security, Vault's certificate,
+    // its 2 NetworkPolicies and the agent's trust certificate in each of 4 consumer
+    // namespaces; in apps, 7 loan-service objects and its route (HTTPRoute, 3 Middlewares,
+    // Traefik's egress NetworkPolicy). The vault-config stacks hold no Kubernetes object.
+    expect(count).toBe(3 * 2 * (33 + 36) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4) + 3 * 2 * (7 + 5));
   });
 
   test('is byte-identical across runs and across checkouts in different directories', () => {
@@ -188,7 +190,18 @@ describe('npm run synth', () => {
     const result = synth(PROJECT_ROOT, { CDKTF_OUTDIR: outdir, LMS_ENVIRONMENTS: 'dev' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual(['dev-kitwe-apps', 'dev-kitwe-base', 'dev-kitwe-traffic', 'dev-lusaka-apps', 'dev-lusaka-base', 'dev-lusaka-traffic']);
+    expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual([
+      'dev-kitwe-apps',
+      'dev-kitwe-base',
+      'dev-kitwe-security',
+      'dev-kitwe-traffic',
+      'dev-kitwe-vault-config',
+      'dev-lusaka-apps',
+      'dev-lusaka-base',
+      'dev-lusaka-security',
+      'dev-lusaka-traffic',
+      'dev-lusaka-vault-config',
+    ]);
   });
 
   test('LMS_ENVIRONMENTS selects environments, and names the allowed ones when wrong', () => {
@@ -197,10 +210,14 @@ describe('npm run synth', () => {
     expect(Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).stacks)).toEqual([
       'production-kitwe-apps',
       'production-kitwe-base',
+      'production-kitwe-security',
       'production-kitwe-traffic',
+      'production-kitwe-vault-config',
       'production-lusaka-apps',
       'production-lusaka-base',
+      'production-lusaka-security',
       'production-lusaka-traffic',
+      'production-lusaka-vault-config',
     ]);
     const wrong = synth(PROJECT_ROOT, { CDKTF_OUTDIR: outdir, LMS_ENVIRONMENTS: 'prod' });
     expect(wrong.status).toBe(1);

@@ -30,7 +30,9 @@ describe('buildPlatform', () => {
     for (const site of sites.values()) {
       expect(site.base.stack.dependencies).toEqual([]);
       expect(site.traffic.stack.dependencies).toEqual([site.base.stack]);
-      expect(site.apps.stack.dependencies).toEqual([site.base.stack, site.traffic.stack]);
+      expect(site.security.stack.dependencies).toEqual([site.base.stack, site.traffic.stack]);
+      expect(site.apps.stack.dependencies).toEqual([site.base.stack, site.traffic.stack, site.security.stack]);
+      expect(site.vaultConfig.dependencies).toEqual([site.security.stack]);
     }
   });
 
@@ -41,7 +43,7 @@ describe('buildPlatform', () => {
     expect(parsed.provider.kubernetes).toEqual([expect.objectContaining({ alias: site })]);
     expect(parsed.provider.helm).toEqual([expect.objectContaining({ alias: site })]);
     const providers = new Set(Object.values(parsed.resource as Record<string, Record<string, { provider: string }>>).flatMap((resources) => Object.values(resources).map((r) => r.provider)));
-    expect([...providers].sort()).toEqual(layer === 'traffic' ? [`helm.${site}`, `kubernetes.${site}`] : [`kubernetes.${site}`]);
+    expect([...providers].sort()).toEqual(layer === 'traffic' || layer === 'security' ? [`helm.${site}`, `kubernetes.${site}`] : [`kubernetes.${site}`]);
     const state = env.sites[site].state;
     const expected =
       state.kind === 's3'

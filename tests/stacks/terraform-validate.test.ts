@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { SITE_NAMES } from '../../environments/schema';
-import { LAYERS, stackName } from '../../stacks/layers';
+import { LAYERS, stackName, vaultConfigStackName } from '../../stacks/layers';
 import { ENVIRONMENTS } from '../support/environments';
 import { PROJECT_ROOT, describeWithTools } from '../support/tools';
 
@@ -64,7 +64,7 @@ async function validateStack(terraform: string, directory: string, env: NodeJS.P
 
 describeWithTools('terraform validate', ['terraform', 'terraformProviderMirror'], (tools) => {
   const expectedStacks = ENVIRONMENTS.flatMap((environment) =>
-    SITE_NAMES.flatMap((site) => LAYERS.map((layer) => stackName(environment.name, site, layer))),
+    SITE_NAMES.flatMap((site) => [...LAYERS.map((layer) => stackName(environment.name, site, layer)), vaultConfigStackName(environment.name, site)]),
   ).sort();
   let scratch: string;
   let outdir: string;
@@ -100,13 +100,15 @@ describeWithTools('terraform validate', ['terraform', 'terraformProviderMirror']
     env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TF_') && name !== 'CHECKPOINT_DISABLE'));
     Object.assign(env, { TF_CLI_CONFIG_FILE: cliConfig, TF_PLUGIN_CACHE_DIR: pluginCache, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' });
 
-    const [first, ...rest] = fs.readdirSync(path.join(outdir, 'stacks')).sort();
+    const all = fs.readdirSync(path.join(outdir, 'stacks')).sort();
     const validate = async (stack: string) => {
       results.set(stack, await validateStack(tools.terraform, path.join(outdir, 'stacks', stack), env));
     };
-    // The first init fills the plugin cache alone: Terraform does not lock the cache, so
-    // concurrent inits that both write it can collide; later ones only read it.
-    await validate(first);
+    // The first init of each set of providers fills the plugin cache alone: Terraform does
+    // not lock the cache, so concurrent inits that both write it can collide; later ones only read it.
+    const first = [all.find((stack) => !stack.endsWith('-vault-config'))!, all.find((stack) => stack.endsWith('-vault-config'))!];
+    for (const stack of first) await validate(stack);
+    const rest = all.filter((stack) => !first.includes(stack));
     await inPool(rest, PARALLEL_STACKS, validate);
   }, 300_000);
 

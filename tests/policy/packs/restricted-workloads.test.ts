@@ -1,6 +1,6 @@
 import { LAYERS } from '../../../stacks/layers/order';
 import { App } from 'cdk8s';
-import { Testing, TerraformStack } from 'cdktf';
+import { Testing } from 'cdktf';
 import { LoanServiceChart } from '../../../charts-ts/loan-service-chart';
 import { SiteBaselineChart } from '../../../charts-ts/site-baseline-chart';
 import type { KubeObject } from '../../../constructs/platform-component';
@@ -24,7 +24,7 @@ function loanServiceObjects(): KubeObject[] {
     priorityClassName: 'lms-apps',
     labels: { 'app.kubernetes.io/part-of': 'lms' },
     env: { NODE_ENV: 'production' },
-    vault: { address: 'https://vault.lms-security.svc.cluster.local:8200', role: 'loan-service', secrets: [{ file: 'mssql-password', path: 'kv/data/dev/loan-service', key: 'mssql_password' }] },
+    vault: { address: 'https://vault.lms-security.svc.cluster.local:8200', role: 'loan-service', caSecretName: 'vault-agent-trust', secrets: [{ file: 'mssql-password', path: 'kv/data/dev/loan-service', key: 'mssql_password' }] },
     ingressFrom: [{ namespace: 'lms-platform', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' }, port: 8080 }],
     egressTo: [{ namespace: 'lms-data', podLabels: { 'app.kubernetes.io/name': 'sql-server' }, port: 1433 }],
     serviceMonitorLabels: { 'lms.co.zm/scrape': 'true' },
@@ -92,7 +92,7 @@ describe('restricted-workloads pack', () => {
   test.each(ENVIRONMENTS.map((environment) => [environment.name, environment] as const))('%s: every stack of both sites complies with its site registry', (_name, environment) => {
     const app = Testing.app();
     buildPlatform(app, [environment]);
-    const stacks = app.node.children.filter((child): child is TerraformStack => child instanceof TerraformStack);
+    const stacks = app.node.children.filter((child): child is SiteStack => child instanceof SiteStack);
     expect(stacks.map((stack) => stack.node.id)).toEqual(
       ['lusaka', 'kitwe'].flatMap((site) => LAYERS.map((layer) => `${environment.name}-${site}-${layer}`)),
     );
