@@ -3,22 +3,15 @@ import * as kplus from 'cdk8s-plus-28';
 import { IntOrString, KubeNetworkPolicy, KubePodDisruptionBudget, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
 import { ServiceMonitor } from './imports/servicemonitor-monitoring.coreos.com';
+import { VAULT_AGENT_TLS_CA_FILE, VAULT_TOKEN_VOLUME, vaultAgentAnnotations, type VaultSecretFile } from './vault-agent-annotations';
+
+export { VAULT_SECRETS_DIR, VAULT_TOKEN_VOLUME, type VaultSecretFile } from './vault-agent-annotations';
 
 /** A workload the loan-service talks to or is reached from, selected by namespace and pod labels. */
 export interface PeerSelector {
   readonly namespace: string;
   readonly podLabels: Readonly<Record<string, string>>;
   readonly port: number;
-}
-
-/** One file the Vault agent renders into `/vault/secrets/<file>` from a KV v2 secret. */
-export interface VaultSecretFile {
-  /** File name the service reads, e.g. `mssql-password`. */
-  readonly file: string;
-  /** KV v2 path, e.g. `kv/data/production/loan-service`. */
-  readonly path: string;
-  /** Key inside the secret's data. */
-  readonly key: string;
 }
 
 export interface LoanServiceChartProps {
@@ -44,10 +37,6 @@ export const LOAN_SERVICE_NAME = 'loan-service';
 export const LOAN_SERVICE_PORT = 8080;
 /** The port of the loan-service's Service (it forwards to LOAN_SERVICE_PORT on the pods). */
 export const LOAN_SERVICE_SERVICE_PORT = 80;
-/** Where the Vault agent writes secrets; the service reads them from there (VAULT_SECRETS_DIR). */
-export const VAULT_SECRETS_DIR = '/vault/secrets';
-/** The projected service-account token volume only the Vault agent mounts. */
-export const VAULT_TOKEN_VOLUME = 'vault-token';
 
 /**
  * The loan-service on one site: ServiceAccount, Deployment (restricted security context,
@@ -75,7 +64,17 @@ export class LoanServiceChart extends Chart {
       // Surge one pod at a time and never drop below the desired count: with graceful
       // shutdown in the service, a rollout drops no request.
       strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
-      podMetadata: { labels: selector, annotations: vaultAnnotations(props.vault) },
+      podMetadata: {
+        labels: selector,
+        annotations: vaultAgentAnnotations({
+          address: props.vault.address,
+          role: props.vault.role,
+          secrets: props.vault.secrets,
+          // The agent verifies Vault's certificate with the site CA from this Secret.
+          tlsSecret: props.vault.caSecretName,
+          caCertFile: VAULT_AGENT_TLS_CA_FILE,
+        }),
+      },
       securityContext: { user: props.runAsUser, group: props.runAsUser, fsGroup: props.runAsUser, ensureNonRoot: true },
       terminationGracePeriod: Duration.seconds(40),
       select: false,
@@ -175,32 +174,4 @@ export class LoanServiceChart extends Chart {
       },
     });
   }
-}
-
-/**
- * Vault agent injector annotations: the agent starts first (so secrets exist before the
- * service does), authenticates with the pod's service account through the projected token
- * volume that only its containers mount, and renders each secret as a file holding the bare
- * value.
- * @see https://developer.hashicorp.com/vault/docs/platform/k8s/injector/annotations
- */
-function vaultAnnotations(vault: LoanServiceChartProps['vault']): Record<string, string> {
-  const annotations: Record<string, string> = {
-    'vault.hashicorp.com/agent-inject': 'true',
-    'vault.hashicorp.com/agent-init-first': 'true',
-    'vault.hashicorp.com/role': vault.role,
-    'vault.hashicorp.com/service': vault.address,
-    'vault.hashicorp.com/secret-volume-path': VAULT_SECRETS_DIR,
-    'vault.hashicorp.com/agent-service-account-token-volume-name': VAULT_TOKEN_VOLUME,
-    // The agent verifies Vault's certificate with the site CA from this Secret, which the
-    // injector mounts into the agent containers only, at /vault/tls.
-    'vault.hashicorp.com/tls-secret': vault.caSecretName,
-    'vault.hashicorp.com/ca-cert': '/vault/tls/ca.crt',
-  };
-  for (const secret of vault.secrets) {
-    annotations[`vault.hashicorp.com/agent-inject-secret-${secret.file}`] = secret.path;
-    annotations[`vault.hashicorp.com/agent-inject-template-${secret.file}`] =
-      `{{- with secret "${secret.path}" -}}{{ .Data.data.${secret.key} }}{{- end -}}`;
-  }
-  return annotations;
 }

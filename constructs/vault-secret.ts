@@ -1,5 +1,5 @@
 import { Duration } from './duration';
-import { PlatformError } from './platform-error';
+import { PlatformError, formatValue } from './platform-error';
 
 /**
  * What a workload may do with a KV v2 secret. `read` is what a Vault agent needs to render
@@ -106,13 +106,94 @@ function formatPathForWhere(props: VaultSecretProps): string {
   return `${props.mount ?? DEFAULT_KV_MOUNT}/${props.path}`;
 }
 
+/**
+ * What a workload may do on a Vault API path outside the KV mount: Vault's policy
+ * capabilities, without `deny` (a policy generated from declarations only grants) and
+ * `patch` (no platform workload needs it).
+ * @see https://developer.hashicorp.com/vault/docs/concepts/policies#capabilities
+ */
+export type VaultSystemCapability = 'create' | 'read' | 'update' | 'delete' | 'list' | 'sudo';
+
+/** Every system-path capability, in the order policies list them. */
+export const VAULT_SYSTEM_CAPABILITIES: readonly VaultSystemCapability[] = ['create', 'delete', 'list', 'read', 'sudo', 'update'];
+
+/** A capability of any rule of a generated policy. */
+export type VaultPolicyCapability = VaultSecretCapability | VaultSystemCapability;
+
+const API_SEGMENT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export interface VaultSystemPathProps {
+  /**
+   * The exact Vault API path, as a policy names it (no leading `/v1/`, no leading or trailing
+   * `/`): `sys/storage/raft/snapshot`. Segments of lower-case letters, digits, `-` and `_`;
+   * no wildcard `*` or `+`.
+   */
+  readonly path: string;
+  /** What the workload may do there: one or more of `create`, `read`, `update`, `delete`, `list`, `sudo`. */
+  readonly capabilities: readonly VaultSystemCapability[];
+}
+
+/**
+ * One Vault API path outside the KV mount a workload declares it calls, e.g. the Raft
+ * snapshot endpoint a backup job reads: `VaultSystemPath.of('sys/storage/raft/snapshot', ['read'])`.
+ * Its policy block grants exactly this path and these capabilities.
+ */
+export class VaultSystemPath {
+  /** `VaultSystemPath.of('sys/storage/raft/snapshot', ['read'])`. */
+  public static of(path: string, capabilities: readonly VaultSystemCapability[]): VaultSystemPath {
+    return new VaultSystemPath({ path, capabilities });
+  }
+
+  public readonly path: string;
+  /** Declared capabilities, sorted, without repeats. */
+  public readonly capabilities: readonly VaultSystemCapability[];
+
+  constructor(props: VaultSystemPathProps) {
+    const where = `VaultSystemPath ${formatValue(props.path)}`;
+    if (typeof props.path !== 'string' || /[*+]/.test(props.path)) {
+      throw PlatformError.invalidProp(where, 'path', props.path, 'an exact path without the wildcards "*" and "+": a policy grants only the paths a workload names');
+    }
+    const segments = props.path.split('/');
+    if (segments.length < 2 || !segments.every((segment) => API_SEGMENT.test(segment))) {
+      throw PlatformError.invalidProp(
+        where,
+        'path',
+        props.path,
+        'a Vault API path of two or more parts separated by "/", each lower-case letters, digits, "-" and "_", without leading "/" or "v1/", e.g. "sys/storage/raft/snapshot"',
+      );
+    }
+    if (segments[0] === 'v1') {
+      throw PlatformError.invalidProp(where, 'path', props.path, `the path as a policy names it, without the API prefix "v1/": "${segments.slice(1).join('/')}"`);
+    }
+    this.path = props.path;
+    const capabilities = Array.isArray(props.capabilities) ? props.capabilities : [];
+    const unknown = capabilities.find((capability) => !VAULT_SYSTEM_CAPABILITIES.includes(capability));
+    if (capabilities.length === 0 || unknown !== undefined) {
+      throw PlatformError.invalidProp(where, 'capabilities', unknown ?? props.capabilities, `one or more of ${VAULT_SYSTEM_CAPABILITIES.map((c) => `"${c}"`).join(', ')}`);
+    }
+    this.capabilities = VAULT_SYSTEM_CAPABILITIES.filter((capability) => capabilities.includes(capability));
+  }
+
+  public toString(): string {
+    return this.path;
+  }
+}
+
 export interface VaultConsumerProps {
   /** The Kubernetes service account the workload's pods run as (`loan-service`). */
   readonly serviceAccount: string;
   /** The namespace of that service account (`lms-apps`). */
   readonly namespace: string;
-  /** The secrets the workload reads (or writes), all of one environment. */
+  /**
+   * The KV secrets the workload reads (or writes), all of one environment. May be empty only
+   * when `systemPaths` is not.
+   */
   readonly secrets: readonly VaultSecret[];
+  /**
+   * Vault API paths outside the KV mount the workload calls, e.g. `sys/storage/raft/snapshot`.
+   * @default - none
+   */
+  readonly systemPaths?: readonly VaultSystemPath[];
   /**
    * Name of the Kubernetes-auth role and of its policy: what the pod's Vault agent logs in as
    * (`vault.hashicorp.com/role`).
@@ -139,6 +220,8 @@ export class VaultConsumer {
   public readonly role: string;
   /** Declared secrets, sorted by path. */
   public readonly secrets: readonly VaultSecret[];
+  /** Declared system paths, sorted by path. */
+  public readonly systemPaths: readonly VaultSystemPath[];
   public readonly tokenTtl: Duration;
   public readonly tokenMaxTtl: Duration;
 
@@ -156,8 +239,14 @@ export class VaultConsumer {
     if (!NAME.test(this.role)) {
       throw PlatformError.invalidProp(where, 'role', props.role, 'lower-case letters, digits and "-", starting with a letter');
     }
-    if (props.secrets.length === 0) {
-      throw PlatformError.invalidProp(where, 'secrets', props.secrets, 'at least one VaultSecret: a workload that reads no secret needs no Vault role');
+    const systemPaths = props.systemPaths ?? [];
+    if (props.secrets.length === 0 && systemPaths.length === 0) {
+      throw PlatformError.invalidProp(
+        where,
+        'secrets',
+        props.secrets,
+        'at least one VaultSecret, or one or more systemPaths: a workload that reads no secret and calls no system path needs no Vault role',
+      );
     }
     const seen = new Set<string>();
     for (const secret of props.secrets) {
@@ -171,6 +260,19 @@ export class VaultConsumer {
       throw PlatformError.invalidProp(where, 'secrets', environments, 'secrets of one environment: a site\'s Vault holds its own environment\'s secrets only');
     }
     this.secrets = [...props.secrets].sort((a, b) => compare(a.toString(), b.toString()));
+    const paths = new Set<string>();
+    for (const systemPath of systemPaths) {
+      if (paths.has(systemPath.path)) {
+        throw PlatformError.invalidProp(where, 'systemPaths', systemPath.path, 'each path once: merge its capabilities into one VaultSystemPath');
+      }
+      paths.add(systemPath.path);
+      const mounts = [...new Set([DEFAULT_KV_MOUNT, ...props.secrets.map((secret) => secret.mount)])];
+      const mount = mounts.find((name) => systemPath.path.split('/')[0] === name);
+      if (mount !== undefined) {
+        throw PlatformError.invalidProp(where, 'systemPaths', systemPath.path, `a path outside the KV mount "${mount}" (declare KV secrets as VaultSecret, so they stay under the environment's prefix)`);
+      }
+    }
+    this.systemPaths = [...systemPaths].sort((a, b) => compare(a.path, b.path));
     this.tokenTtl = props.tokenTtl ?? Duration.hours(1);
     this.tokenMaxTtl = props.tokenMaxTtl ?? Duration.hours(4);
     if (this.tokenTtl.isLongerThan(this.tokenMaxTtl)) {
@@ -178,9 +280,9 @@ export class VaultConsumer {
     }
   }
 
-  /** The environment of its secrets. */
-  public get environment(): string {
-    return this.secrets[0].environment;
+  /** The environment of its secrets; undefined for a consumer of system paths only. */
+  public get environment(): string | undefined {
+    return this.secrets[0]?.environment;
   }
 }
 

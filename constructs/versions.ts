@@ -116,6 +116,14 @@ export const VERSIONS = {
       digest: 'sha256:b2bc0f6475bb7c3440b609d4343ccf7854d1748f9dc55e2d6584735284c42533',
       digestSource: 'stand-in',
     },
+    /** The MinIO client: the Vault snapshot job uploads each snapshot with `mc cp`. */
+    minioClient: {
+      repository: 'minio/mc',
+      tag: 'RELEASE.2025-08-13T08-35-41Z',
+      upstream: 'quay.io/minio/mc',
+      digest: 'sha256:af39d29e4fde4a6117714258c6fb45b7f315c063570ebfd65c624b466efd7375',
+      digestSource: 'stand-in',
+    },
   },
 } as const;
 

@@ -1,6 +1,6 @@
 import { Duration } from '../../constructs/duration';
 import { PlatformError } from '../../constructs/platform-error';
-import { VaultConsumer, VaultSecret } from '../../constructs/vault-secret';
+import { VaultConsumer, VaultSecret, VaultSystemPath, type VaultSystemCapability } from '../../constructs/vault-secret';
 
 describe('VaultSecret', () => {
   test('VaultSecret.kv: read-only, in the kv mount, under the environment', () => {
@@ -76,7 +76,23 @@ describe('VaultConsumer', () => {
     [{ serviceAccount: 'Loan', namespace: 'lms-apps' }, 'VaultConsumer lms-apps/Loan: serviceAccount: "Loan" is not allowed (allowed: a Kubernetes service account name: lower-case letters, digits and "-", starting with a letter)'],
     [{ serviceAccount: 'loan-service', namespace: 'lms_apps' }, 'VaultConsumer lms_apps/loan-service: namespace: "lms_apps" is not allowed (allowed: a Kubernetes namespace name: lower-case letters, digits and "-", starting with a letter)'],
     [{ serviceAccount: 'loan-service', namespace: 'lms-apps', role: 'Loan' }, 'VaultConsumer lms-apps/loan-service: role: "Loan" is not allowed (allowed: lower-case letters, digits and "-", starting with a letter)'],
-    [{ serviceAccount: 'loan-service', namespace: 'lms-apps', secrets: [] }, 'VaultConsumer lms-apps/loan-service: secrets: [] is not allowed (allowed: at least one VaultSecret: a workload that reads no secret needs no Vault role)'],
+    [{ serviceAccount: 'loan-service', namespace: 'lms-apps', secrets: [] }, 'VaultConsumer lms-apps/loan-service: secrets: [] is not allowed (allowed: at least one VaultSecret, or one or more systemPaths: a workload that reads no secret and calls no system path needs no Vault role)'],
+    [
+      { serviceAccount: 'loan-service', namespace: 'lms-apps', secrets: [], systemPaths: [] },
+      'VaultConsumer lms-apps/loan-service: secrets: [] is not allowed (allowed: at least one VaultSecret, or one or more systemPaths: a workload that reads no secret and calls no system path needs no Vault role)',
+    ],
+    [
+      { serviceAccount: 'vault-snapshot', namespace: 'lms-security', systemPaths: [VaultSystemPath.of('sys/storage/raft/snapshot', ['read']), VaultSystemPath.of('sys/storage/raft/snapshot', ['sudo'])] },
+      'VaultConsumer lms-security/vault-snapshot: systemPaths: "sys/storage/raft/snapshot" is not allowed (allowed: each path once: merge its capabilities into one VaultSystemPath)',
+    ],
+    [
+      { serviceAccount: 'vault-snapshot', namespace: 'lms-security', systemPaths: [VaultSystemPath.of('kv/data/staging/loan-service', ['read'])] },
+      'VaultConsumer lms-security/vault-snapshot: systemPaths: "kv/data/staging/loan-service" is not allowed (allowed: a path outside the KV mount "kv" (declare KV secrets as VaultSecret, so they stay under the environment\'s prefix))',
+    ],
+    [
+      { serviceAccount: 'vault-snapshot', namespace: 'lms-security', secrets: [new VaultSecret({ environment: 'dev', path: 'dev/vault-snapshot', mount: 'secrets' })], systemPaths: [VaultSystemPath.of('secrets/data/x', ['read'])] },
+      'VaultConsumer lms-security/vault-snapshot: systemPaths: "secrets/data/x" is not allowed (allowed: a path outside the KV mount "secrets" (declare KV secrets as VaultSecret, so they stay under the environment\'s prefix))',
+    ],
     [
       { serviceAccount: 'loan-service', namespace: 'lms-apps', secrets: [VaultSecret.kv('dev', 'loan-service'), VaultSecret.kv('dev', 'loan-service', ['update'])] },
       'VaultConsumer lms-apps/loan-service: secrets: "kv/dev/loan-service" is not allowed (allowed: each secret once: merge its capabilities into one VaultSecret)',
@@ -91,5 +107,46 @@ describe('VaultConsumer', () => {
     ],
   ])('%j is rejected', (props, message) => {
     expect(() => new VaultConsumer({ secrets: [VaultSecret.kv('dev', 'loan-service')], ...props })).toThrow(new PlatformError(message));
+  });
+
+  test('a consumer of system paths only: no KV secret, no environment, paths sorted', () => {
+    const consumer = new VaultConsumer({
+      serviceAccount: 'vault-snapshot',
+      namespace: 'lms-security',
+      secrets: [],
+      systemPaths: [VaultSystemPath.of('sys/storage/raft/snapshot', ['read']), VaultSystemPath.of('sys/health', ['read'])],
+    });
+    expect({ secrets: consumer.secrets, environment: consumer.environment, systemPaths: consumer.systemPaths.map(String) }).toEqual({
+      secrets: [],
+      environment: undefined,
+      systemPaths: ['sys/health', 'sys/storage/raft/snapshot'],
+    });
+  });
+});
+
+describe('VaultSystemPath', () => {
+  test('capabilities sorted in policy order, without repeats', () => {
+    const systemPath = VaultSystemPath.of('sys/storage/raft/snapshot-force', ['update', 'sudo', 'update', 'read', 'list', 'delete', 'create']);
+    expect({ path: systemPath.path, capabilities: systemPath.capabilities, text: systemPath.toString() }).toEqual({
+      path: 'sys/storage/raft/snapshot-force',
+      capabilities: ['create', 'delete', 'list', 'read', 'sudo', 'update'],
+      text: 'sys/storage/raft/snapshot-force',
+    });
+  });
+
+  const SHAPE = 'a Vault API path of two or more parts separated by "/", each lower-case letters, digits, "-" and "_", without leading "/" or "v1/", e.g. "sys/storage/raft/snapshot"';
+  test.each([
+    ['sys/storage/raft/*', ['read'], 'VaultSystemPath "sys/storage/raft/*": path: "sys/storage/raft/*" is not allowed (allowed: an exact path without the wildcards "*" and "+": a policy grants only the paths a workload names)'],
+    ['sys/+/snapshot', ['read'], 'VaultSystemPath "sys/+/snapshot": path: "sys/+/snapshot" is not allowed (allowed: an exact path without the wildcards "*" and "+": a policy grants only the paths a workload names)'],
+    ['/sys/health', ['read'], `VaultSystemPath "/sys/health": path: "/sys/health" is not allowed (allowed: ${SHAPE})`],
+    ['sys/health/', ['read'], `VaultSystemPath "sys/health/": path: "sys/health/" is not allowed (allowed: ${SHAPE})`],
+    ['sys', ['read'], `VaultSystemPath "sys": path: "sys" is not allowed (allowed: ${SHAPE})`],
+    ['sys/../kv/data', ['read'], `VaultSystemPath "sys/../kv/data": path: "sys/../kv/data" is not allowed (allowed: ${SHAPE})`],
+    ['Sys/Health', ['read'], `VaultSystemPath "Sys/Health": path: "Sys/Health" is not allowed (allowed: ${SHAPE})`],
+    ['v1/sys/health', ['read'], 'VaultSystemPath "v1/sys/health": path: "v1/sys/health" is not allowed (allowed: the path as a policy names it, without the API prefix "v1/": "sys/health")'],
+    ['sys/health', [], 'VaultSystemPath "sys/health": capabilities: [] is not allowed (allowed: one or more of "create", "delete", "list", "read", "sudo", "update")'],
+    ['sys/health', ['deny'], 'VaultSystemPath "sys/health": capabilities: "deny" is not allowed (allowed: one or more of "create", "delete", "list", "read", "sudo", "update")'],
+  ])('%s %j is rejected', (path, capabilities, message) => {
+    expect(() => VaultSystemPath.of(path, capabilities as VaultSystemCapability[])).toThrow(new PlatformError(message));
   });
 });
