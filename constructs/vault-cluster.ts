@@ -261,7 +261,9 @@ export class VaultCluster extends PlatformComponent {
       injectorPriorityClassName: PRIORITY_CLASSES.platform.name,
       labels: extraLabels,
       injectorPort: VAULT_INJECTOR_PORT,
-      injectedNamespaces: consumers,
+      // Vault's own namespace too, for its snapshot job; the injector changes only pods that ask
+      // for an agent (`vault.hashicorp.com/agent-inject`), never the servers.
+      injectedNamespaces: [...consumers, ns],
       tlsSecretName: requested.reference.secretName,
       tlsDirectory: VAULT_TLS_DIRECTORY,
       dataStorage: { size: storage.data.size, storageClass: storage.data.storageClass ?? null, mountPath: '/vault/data' },

@@ -100,14 +100,14 @@ describeWithTools('Vault release as helm renders it', ['helm', 'chartDir'], (too
       expect(servers().spec.volumeClaimTemplates.map((claim: any) => claim.metadata.name)).toEqual(['data', 'audit']);
     });
 
-    test('the injector webhook: failurePolicy Ignore as the chart sets it, only the consuming namespaces, never the injector itself', () => {
+    test('the injector webhook: failurePolicy Ignore as the chart sets it, only the consuming namespaces and Vault\'s own, never the injector itself', () => {
       const configurations = rendered.filter((object) => object.kind === 'MutatingWebhookConfiguration' || object.kind === 'ValidatingWebhookConfiguration') as any[];
       expect(configurations.map(key)).toEqual(['MutatingWebhookConfiguration//vault-agent-injector-cfg']);
       const [webhook] = configurations[0].webhooks;
       expect(configurations[0].webhooks).toHaveLength(1);
       expect(webhook.failurePolicy).toBe('Ignore');
       expect(webhook.clientConfig.service).toEqual({ name: 'vault-agent-injector-svc', namespace: 'lms-security', path: '/mutate' });
-      expect(webhook.namespaceSelector).toEqual({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['lms-apps', 'lms-data', 'lms-observability', 'lms-platform'] }] });
+      expect(webhook.namespaceSelector).toEqual({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['lms-apps', 'lms-data', 'lms-observability', 'lms-platform', 'lms-security'] }] });
       expect(webhook.objectSelector).toEqual({ matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'NotIn', values: ['vault-agent-injector'] }] });
     });
 

@@ -236,9 +236,9 @@ describe('VaultCluster', () => {
     });
   });
 
-  test('the injector keeps the chart\'s failurePolicy Ignore and only sees the consuming namespaces', () => {
+  test('the injector keeps the chart\'s failurePolicy Ignore and only sees the consuming namespaces and Vault\'s own (its snapshot job)', () => {
     const values = valuesOf(vaultClusterFixture({ consumerNamespaces: ['lms-apps'] }));
-    expect(values.injector.webhook).toEqual({ failurePolicy: 'Ignore', namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['lms-apps'] }] } });
+    expect(values.injector.webhook).toEqual({ failurePolicy: 'Ignore', namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['lms-apps', 'lms-security'] }] } });
     expect(values.injector.metrics).toEqual({ enabled: true });
   });
 

@@ -3,7 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { KubeObject } from '../../constructs/platform-component';
-import { failoverRunbook } from '../../stacks/runbook';
+import { Testing } from 'cdktf';
+import { buildPlatform, layerStacks } from '../../stacks/platform';
+import { failoverRunbook, runbookStepsOf } from '../../stacks/runbook';
 import { ENVIRONMENTS, PROJECT_ROOT } from '../support/environments';
 import { validateCustomResource, validateKubeObject } from '../support/kube-schema';
 import { LAYERS } from '../../stacks/layers/order';
@@ -73,7 +75,11 @@ describe('npm run synth', () => {
   test('writes each environment\'s failover runbook next to the stacks', () => {
     expect([...output.keys()].filter((file) => file.startsWith('runbooks/'))).toEqual(['runbooks/dev-failover.md', 'runbooks/production-failover.md', 'runbooks/staging-failover.md']);
     for (const environment of ENVIRONMENTS) {
-      expect(output.get(`runbooks/${environment.name}-failover.md`)!.toString()).toBe(failoverRunbook(environment));
+      // With the steps its components contribute (the Vault snapshot restore among them).
+      const sites = buildPlatform(Testing.app(), [environment]);
+      const steps = runbookStepsOf([...sites.values()].flatMap(layerStacks));
+      expect(steps.map((step) => step.id)).toEqual(expect.arrayContaining(['vault.fetch-newest-snapshot', 'vault.restore-snapshot', 'vault.verify-restore']));
+      expect(output.get(`runbooks/${environment.name}-failover.md`)!.toString()).toBe(failoverRunbook(environment, steps));
     }
   });
 
@@ -97,9 +103,9 @@ describe('npm run synth', () => {
     // IPAddressPools, then an L2Advertisement in dev and staging, or in production the bank
     // CA's ClusterIssuer, 2 BGPPeers and a BGPAdvertisement; in security, Vault's certificate,
     // its 2 NetworkPolicies and the agent's trust certificate in each of 4 consumer
-    // namespaces; in apps, 7 loan-service objects and its route (HTTPRoute, 3 Middlewares,
+    // namespaces, and the snapshot job (ServiceAccount, CronJob, 2 NetworkPolicies); in apps, 7 loan-service objects and its route (HTTPRoute, 3 Middlewares,
     // Traefik's egress NetworkPolicy). The vault-config stacks hold no Kubernetes object.
-    expect(count).toBe(3 * 2 * (33 + 36) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4) + 3 * 2 * (7 + 5));
+    expect(count).toBe(3 * 2 * (33 + 36) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4 + 4) + 3 * 2 * (7 + 5));
   });
 
   test('is byte-identical across runs and across checkouts in different directories', () => {
