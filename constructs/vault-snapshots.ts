@@ -117,6 +117,7 @@ export class VaultSnapshots extends PlatformComponent implements RunbookContribu
   public readonly activeDeadline: Duration;
   /** The Vault role and policy the job needs: read its KV secret and the Raft snapshot endpoint. */
   public readonly consumer: VaultConsumer;
+  public override readonly vaultConsumers: readonly VaultConsumer[];
   public readonly runbookSteps: readonly RunbookStep[];
   public readonly objects: readonly KubeObject[];
 
@@ -177,6 +178,7 @@ export class VaultSnapshots extends PlatformComponent implements RunbookContribu
       secrets: [secret],
       systemPaths: [VaultSystemPath.of(RAFT_SNAPSHOT_PATH, ['read'])],
     });
+    this.vaultConsumers = [this.consumer];
 
     const caFile = `${CA_DIRECTORY}/ca.crt`;
     const storeHostPort = `${store.host}:${store.port}`;

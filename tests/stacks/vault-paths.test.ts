@@ -1,0 +1,92 @@
+import { Testing } from 'cdktf';
+import type { KubeObject } from '../../constructs/platform-component';
+import { buildPlatform, layerStacks } from '../../stacks/platform';
+import { ENVIRONMENTS } from '../support/environments';
+
+/** A pod template the Vault agent injector acts on, with who it runs as and what it names. */
+interface InjectedPod {
+  readonly owner: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly role: string;
+  /** Every Vault path its annotations name (`agent-inject-secret-*`). */
+  readonly paths: readonly string[];
+}
+
+function podTemplate(object: KubeObject): { metadata?: { annotations?: Record<string, string> }; spec?: { serviceAccountName?: string } } | undefined {
+  const spec = object.spec as any;
+  if (object.kind === 'CronJob') return spec?.jobTemplate?.spec?.template;
+  return spec?.template;
+}
+
+function injectedPods(objects: readonly KubeObject[]): InjectedPod[] {
+  return objects.flatMap((object) => {
+    const template = podTemplate(object);
+    const annotations = template?.metadata?.annotations ?? {};
+    if (annotations['vault.hashicorp.com/agent-inject'] !== 'true') return [];
+    return [
+      {
+        owner: `${object.kind}/${object.metadata.namespace}/${object.metadata.name}`,
+        namespace: object.metadata.namespace!,
+        serviceAccount: template!.spec!.serviceAccountName!,
+        role: annotations['vault.hashicorp.com/role'],
+        paths: [...new Set(Object.entries(annotations).filter(([key]) => key.startsWith('vault.hashicorp.com/agent-inject-secret-')).map(([, value]) => value))].sort(),
+      },
+    ];
+  });
+}
+
+/** `path "x" { capabilities = [...] }` blocks of a policy, as path -> capabilities. */
+function policyPaths(hcl: string): Record<string, string[]> {
+  return Object.fromEntries([...hcl.matchAll(/path "([^"]+)" \{\n  capabilities = \[([^\]]*)\]\n\}/g)].map((match) => [match[1], JSON.parse(`[${match[2]}]`)]));
+}
+
+/**
+ * The promise of the Vault configuration, checked on what Terraform would apply: every pod
+ * that gets a Vault agent logs in with a role bound to exactly its own service account, whose
+ * policy grants exactly the paths its annotations name (and their metadata), and nothing is
+ * granted that no pod names.
+ */
+describe.each(ENVIRONMENTS.map((environment) => [environment.name, environment] as const))('Vault paths of %s', (_name, environment) => {
+  const sites = buildPlatform(Testing.app(), [environment]);
+
+  test.each([...sites.entries()])('%s: each pod\'s role grants exactly the paths it names, and every role serves a pod', (_site, site) => {
+    const pods = injectedPods(layerStacks(site).flatMap((stack) => stack.components.flatMap((component) => component.objects)));
+    expect(pods.map((pod) => pod.owner).sort()).toEqual([`CronJob/lms-security/vault-snapshot`, 'Deployment/lms-apps/loan-service']);
+    const synthesized = JSON.parse(Testing.synth(site.vaultConfig));
+    const policies = Object.values(synthesized.resource.vault_policy as Record<string, { name: string; policy: string }>);
+    const roles = Object.values(synthesized.resource.vault_kubernetes_auth_backend_role as Record<string, any>);
+    expect(roles.map((role) => role.role_name).sort()).toEqual(pods.map((pod) => pod.role).sort());
+
+    for (const pod of pods) {
+      const role = roles.find((candidate) => candidate.role_name === pod.role);
+      expect({ owner: pod.owner, accounts: role.bound_service_account_names, namespaces: role.bound_service_account_namespaces }).toEqual({
+        owner: pod.owner,
+        accounts: [pod.serviceAccount],
+        namespaces: [pod.namespace],
+      });
+      // The role's only policy is the one of the same name (a Terraform reference to it).
+      expect(role.token_policies).toEqual([expect.stringMatching(new RegExp(`^\\$\\{vault_policy\\.configuration_policy-${pod.role}_[0-9A-F]+\\.name\\}$`))]);
+      const policy = policies.find((candidate) => candidate.name === pod.role)!;
+      const granted = policyPaths(policy.policy);
+      const kvData = Object.keys(granted).filter((path) => /^kv\/data\//.test(path));
+      expect({ owner: pod.owner, paths: kvData.sort() }).toEqual({ owner: pod.owner, paths: pod.paths });
+      // Its metadata read-only; any other path is a declared system path, never a wildcard.
+      for (const path of pod.paths) expect(granted[path.replace('/data/', '/metadata/')]).toEqual(['read']);
+      const others = Object.keys(granted).filter((path) => !/^kv\/(data|metadata)\//.test(path));
+      expect(others.filter((path) => /[*+]/.test(path))).toEqual([]);
+      expect(others).toEqual(pod.role === 'vault-snapshot' ? ['sys/storage/raft/snapshot'] : []);
+    }
+  });
+
+  test('each site\'s stacks name only the environment\'s own secrets', () => {
+    for (const site of sites.values()) {
+      const text = layerStacks(site)
+        .flatMap((stack) => stack.components.flatMap((component) => component.objects))
+        .map((object) => JSON.stringify(object))
+        .join('\n');
+      const named = [...new Set([...text.matchAll(/kv\/data\/([a-z0-9-]+)\//g)].map((match) => match[1]))];
+      expect(named).toEqual([environment.name]);
+    }
+  });
+});
