@@ -7,6 +7,7 @@ import { PROJECT_ROOT, TOOLS_DIR, findTool } from '../support/tools';
 import { ChartRepositoryServer, planChartRepositories, type ChartRepository } from './chart-repository';
 import { SiteControlPlane, multiSiteKubeconfig, type ControlPlaneTools, type FakeNode } from './control-plane';
 import { LoadBalancerSimulator } from './load-balancers';
+import { VolumeProvisioner } from './volumes';
 import { installHostsFile } from './namespace';
 import { createAuthority, issueServingCertificate, type TestAuthority } from './pki';
 import { StateServer, resolveS3rver } from './state-server';
@@ -100,6 +101,8 @@ export class DeployHarness {
   public readonly chartServers = new Map<string, ChartRepositoryServer>();
   /** Per site, what gives LoadBalancer Services their addresses (MetalLB's controller is a kwok pod). */
   public readonly loadBalancers = new Map<string, LoadBalancerSimulator>();
+  /** Per site, what gives PersistentVolumeClaims their volumes (a simulated site has no storage). */
+  public readonly volumes = new Map<string, VolumeProvisioner>();
   public stacks: SynthesizedStack[] = [];
   private readonly hosts = new Map<string, string>();
   private readonly initialised = new Set<string>();
@@ -159,6 +162,9 @@ export class DeployHarness {
         const loadBalancers = new LoadBalancerSimulator(controlPlane.client);
         loadBalancers.start();
         this.loadBalancers.set(site, loadBalancers);
+        const volumes = new VolumeProvisioner(controlPlane.client);
+        volumes.start();
+        this.volumes.set(site, volumes);
         progress(`${environment} ${site}: control plane ready on ${controlPlane.server} in ${controlPlane.startSeconds.toFixed(1)} s, ${nodes.length} nodes, ${controlPlane.residentMiB().toFixed(0)} MiB resident`);
       }),
     );
@@ -337,6 +343,8 @@ export class DeployHarness {
   public async loseSite(name: string): Promise<void> {
     await this.loadBalancers.get(name)?.stop();
     this.loadBalancers.delete(name);
+    await this.volumes.get(name)?.stop();
+    this.volumes.delete(name);
     await this.site(name).stop();
     await this.stateServers.get(name)?.stop();
     this.stateServers.delete(name);
@@ -350,6 +358,7 @@ export class DeployHarness {
     for (const server of this.stateServers.values()) await server.stop().catch(() => undefined);
     for (const server of this.chartServers.values()) await server.stop().catch(() => undefined);
     for (const loadBalancers of this.loadBalancers.values()) await loadBalancers.stop();
+    for (const volumes of this.volumes.values()) await volumes.stop();
     await Promise.all([...this.sites.values()].map((site) => site.stop()));
     fs.rmSync(this.etcdDirectory, { recursive: true, force: true });
     if (process.env.LMS_DEPLOY_KEEP === '1') progress(`${this.props.label}: kept ${this.directory}`);

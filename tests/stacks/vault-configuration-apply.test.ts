@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'child_process';
+import { spawn } from 'child_process';
 import { randomBytes, randomUUID } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -7,6 +7,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { policyFor } from '../../constructs/vault-access';
 import { createAuthority } from '../deploy/pki';
+import { OpenBaoServer, openBaoUnavailable } from '../support/openbao';
 import { describeWithTools } from '../support/tools';
 import { VaultConfigurationTestStack, loanServiceConsumer } from '../support/vault-fixtures';
 
@@ -43,24 +44,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/**
- * Vault configured with the API server's address only reads the CA (and later the reviewer
- * token) of its own service account from /var/run/secrets/kubernetes.io/serviceaccount, and
- * refuses the config without them. The server runs as it would in a pod: in a private mount
- * namespace where that folder holds a test CA, a token file and a namespace file. That needs
- * root or CAP_SYS_ADMIN (`unshare --mount`).
- */
-const POD_FILES = 'unshare --mount (root or CAP_SYS_ADMIN), to give the OpenBao server the service-account files a pod has';
-const canIsolate = spawnSync('unshare', ['--mount', '--propagation', 'private', 'true']).status === 0;
-if (!canIsolate && process.env.LMS_REQUIRE_TOOLS !== '1') process.stderr.write(`skipped "VaultConfiguration applied to a real OpenBao server": needs ${POD_FILES}\n`);
-const describeIsolated = canIsolate || process.env.LMS_REQUIRE_TOOLS === '1' ? describeWithTools : (title: string) => describe(title, () => test.skip(`skipped: needs ${POD_FILES}`, () => undefined));
+/** Root runs the OpenBao server in a root filesystem of its own, as in a pod (see OpenBaoServer). */
+const unavailable = openBaoUnavailable();
+if (unavailable && process.env.LMS_REQUIRE_TOOLS !== '1') process.stderr.write(`skipped "VaultConfiguration applied to a real OpenBao server": needs ${unavailable}\n`);
+const describeIsolated = !unavailable || process.env.LMS_REQUIRE_TOOLS === '1' ? describeWithTools : (title: string) => describe(title, () => test.skip(`skipped: needs ${unavailable}`, () => undefined));
 
-/**
- * The real chain a site's `vault-config` layer goes through: the synthesized JSON, the real
- * terraform CLI, the hashicorp/vault provider from the filesystem mirror, and an OpenBao
- * server in dev mode (in memory, listening on 127.0.0.1 only). Then real tokens prove what
- * the policies let a workload do.
- */
 describeIsolated('VaultConfiguration applied to a real OpenBao server', ['terraform', 'terraformProviderMirror', 'bao'], (tools) => {
   const rootToken = randomUUID();
   // The out-of-band secret: Terraform must never see it.
@@ -69,18 +57,11 @@ describeIsolated('VaultConfiguration applied to a real OpenBao server', ['terraf
   let stackDir: string;
   let address: string;
   let env: NodeJS.ProcessEnv;
-  let bao: ChildProcess | undefined;
-  let baoOutput = '';
+  let bao: OpenBaoServer | undefined;
   const runs: Record<string, Run> = {};
 
-  async function api(method: string, apiPath: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
-    const response = await fetch(`${address}/v1/${apiPath}`, {
-      method,
-      headers: { 'X-Vault-Token': token, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : undefined };
+  function api(method: string, apiPath: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
+    return bao!.api(method, apiPath, body, token);
   }
 
   async function terraform(name: string, args: readonly string[]): Promise<Run> {
@@ -93,58 +74,9 @@ describeIsolated('VaultConfiguration applied to a real OpenBao server', ['terraf
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-vault-config-'));
     const port = await freePort();
     address = `http://127.0.0.1:${port}`;
-    // OpenBao enables audit devices only from its configuration file unless told otherwise;
-    // this lets Terraform's vault_audit resource do it, as a HashiCorp Vault server would.
-    const extraConfig = path.join(scratch, 'bao.hcl');
-    fs.writeFileSync(extraConfig, 'unsafe_allow_api_audit_creation = true\n');
     const authority = createAuthority(path.join(scratch, 'pod-ca'));
-    const podScript = path.join(scratch, 'in-pod.sh');
-    fs.writeFileSync(
-      podScript,
-      [
-        'set -eu',
-        // A tmpfs over /run (/var/run) in this mount namespace only: the host's stays untouched.
-        'mount -t tmpfs tmpfs /run',
-        'sa=/var/run/secrets/kubernetes.io/serviceaccount',
-        'mkdir -p "$sa"',
-        'cp "$CA_FILE" "$sa/ca.crt"',
-        'printf %s "service-account-token-of-the-vault-pod" > "$sa/token"',
-        'printf %s lms-security > "$sa/namespace"',
-        'exec "$@"',
-        '',
-      ].join('\n'),
-    );
-    bao = spawn(
-      'unshare',
-      [
-        '--mount',
-        '--propagation',
-        'private',
-        '--',
-        'sh',
-        podScript,
-        tools.bao,
-        'server',
-        '-dev',
-        `-dev-root-token-id=${rootToken}`,
-        `-dev-listen-address=127.0.0.1:${port}`,
-        `-config=${extraConfig}`,
-      ],
-      // HOME in the scratch folder: dev mode writes its token helper file there, not in the user's home.
-      { cwd: scratch, env: { PATH: process.env.PATH, HOME: scratch, CA_FILE: authority.certFile }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    bao.stdout?.on('data', (chunk: Buffer) => (baoOutput += chunk.toString()));
-    bao.stderr?.on('data', (chunk: Buffer) => (baoOutput += chunk.toString()));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        if ((await fetch(`${address}/v1/sys/health`)).status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline || bao.exitCode !== null) throw new Error(`bao server did not become healthy at ${address}: ${baoOutput}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    bao = await OpenBaoServer.start({ bao: tools.bao, directory: path.join(scratch, 'bao'), ip: '127.0.0.1', port, rootToken, serviceAccountCaPem: authority.certPem });
+    address = bao.url;
 
     const app = new App({ outdir: path.join(scratch, 'cdktf.out') });
     stackDir = path.join(scratch, 'cdktf.out', 'stacks', STACK);
@@ -174,7 +106,7 @@ describeIsolated('VaultConfiguration applied to a real OpenBao server', ['terraf
       ['plan', ['plan', '-input=false', '-no-color', '-detailed-exitcode']],
     ] as const) {
       const result = await terraform(name, args);
-      if (result.status !== 0) throw new Error(`terraform ${name} exited ${result.status}:\n${result.output}\nOpenBao:\n${baoOutput}`);
+      if (result.status !== 0) throw new Error(`terraform ${name} exited ${result.status}:\n${result.output}\nOpenBao:\n${bao.log}`);
     }
     // The out-of-band write an operator does with `bao kv put`, after Terraform made the mount.
     const write = await api('POST', `kv/data/${ENVIRONMENT}/loan-service`, rootToken, {
@@ -192,11 +124,7 @@ describeIsolated('VaultConfiguration applied to a real OpenBao server', ['terraf
   }, 240_000);
 
   afterAll(async () => {
-    if (bao && bao.exitCode === null) {
-      const exited = new Promise((resolve) => bao?.once('exit', resolve));
-      bao.kill('SIGTERM');
-      await exited;
-    }
+    await bao?.stop();
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
@@ -265,7 +193,7 @@ describeIsolated('VaultConfiguration applied to a real OpenBao server', ['terraf
     expect({ type: mounts.json.data['kv/'].type, options: mounts.json.data['kv/'].options }).toEqual({ type: 'kv', options: { version: '2' } });
     const audit = await api('GET', 'sys/audit', rootToken);
     expect(audit.json.data['file/']).toMatchObject({ type: 'file', options: { file_path: 'stdout' } });
-    expect(baoOutput).toContain(`"path":"kv/data/${ENVIRONMENT}/loan-service"`);
-    expect(baoOutput.includes(secretValue)).toBe(false);
+    expect(bao!.log).toContain(`"path":"kv/data/${ENVIRONMENT}/loan-service"`);
+    expect(bao!.log.includes(secretValue)).toBe(false);
   });
 });
