@@ -25,6 +25,7 @@ function stack(name: string, releases: SynthesizedRelease[]): SynthesizedStack {
     objects: [],
     rolloutKinds: new Set(),
     releases,
+    vaultPolicies: [],
   };
 }
 

@@ -3,6 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadEnvironments } from '../../environments/load';
 import { SITE_NAMES } from '../../environments/schema';
+import { randomUUID } from 'crypto';
+import { OpenBaoServer } from '../support/openbao';
 import { PROJECT_ROOT, TOOLS_DIR, findTool } from '../support/tools';
 import { ChartRepositoryServer, planChartRepositories, type ChartRepository } from './chart-repository';
 import { SiteControlPlane, multiSiteKubeconfig, type ControlPlaneTools, type FakeNode } from './control-plane';
@@ -22,6 +24,8 @@ export interface DeployTools extends ControlPlaneTools {
   readonly helm: string;
   /** Folder of the pinned chart packages the chart repositories serve. */
   readonly chartDir: string;
+  /** The OpenBao server each site's vault-config stack configures. */
+  readonly bao: string;
 }
 
 /** Where prepare-tools.sh puts kwok's stage files (LMS_KWOK_STAGES overrides). */
@@ -31,7 +35,7 @@ function kwokStagesDir(): string {
 
 /** The deploy tier's tools, or every one that is missing with how to get it. */
 export function findDeployTools(): { readonly tools: DeployTools; readonly missing: readonly [] } | { readonly tools?: undefined; readonly missing: readonly string[] } {
-  const names = ['terraform', 'terraformProviderMirror', 'kubeBinDir', 'kwok', 'etcd', 'helm', 'chartDir'] as const;
+  const names = ['terraform', 'terraformProviderMirror', 'kubeBinDir', 'kwok', 'etcd', 'helm', 'chartDir', 'bao'] as const;
   const found: Record<string, string> = {};
   const missing: string[] = [];
   for (const name of names) {
@@ -61,10 +65,14 @@ export function findDeployTools(): { readonly tools: DeployTools; readonly missi
       kwokStages: stages,
       helm: found.helm,
       chartDir: found.chartDir,
+      bao: found.bao,
     },
     missing: [],
   };
 }
+
+/** Port of each site's Vault on its loopback address (plain HTTP: the OpenBao dev server). */
+export const VAULT_PORT = 8200;
 
 /** Loopback address of each site: lusaka 127.0.0.2, kitwe 127.0.0.3, in SITE_NAMES order. */
 export const SITE_ADDRESSES: Readonly<Record<string, string>> = Object.fromEntries(SITE_NAMES.map((site, index) => [site, `127.0.0.${index + 2}`]));
@@ -101,6 +109,11 @@ export class DeployHarness {
   public readonly chartServers = new Map<string, ChartRepositoryServer>();
   /** Per site, what gives LoadBalancer Services their addresses (MetalLB's controller is a kwok pod). */
   public readonly loadBalancers = new Map<string, LoadBalancerSimulator>();
+  /**
+   * Per site, the Vault its vault-config stack configures: an OpenBao dev server on the
+   * site's address, where the operator's port-forward to the active server would be.
+   */
+  public readonly vaults = new Map<string, OpenBaoServer>();
   /** Per site, what gives PersistentVolumeClaims their volumes (a simulated site has no storage). */
   public readonly volumes = new Map<string, VolumeProvisioner>();
   public stacks: SynthesizedStack[] = [];
@@ -165,6 +178,18 @@ export class DeployHarness {
         const volumes = new VolumeProvisioner(controlPlane.client);
         volumes.start();
         this.volumes.set(site, volumes);
+        if (this.stacks.some((stack) => stack.site === site && stack.access.kind === 'vault')) {
+          const vault = await OpenBaoServer.start({
+            bao: this.tools.bao,
+            directory: path.join(this.directory, site, 'vault'),
+            ip: SITE_ADDRESSES[site],
+            port: VAULT_PORT,
+            rootToken: randomUUID(),
+            serviceAccountCaPem: this.authority.certPem,
+          });
+          this.vaults.set(site, vault);
+          progress(`${environment} ${site}: Vault (OpenBao dev server) at ${vault.url}`);
+        }
         progress(`${environment} ${site}: control plane ready on ${controlPlane.server} in ${controlPlane.startSeconds.toFixed(1)} s, ${nodes.length} nodes, ${controlPlane.residentMiB().toFixed(0)} MiB resident`);
       }),
     );
@@ -296,7 +321,13 @@ export class DeployHarness {
 
   private credentials(stack: SynthesizedStack): SiteCredentials {
     const site = this.sites.get(stack.site);
-    return { token: site?.token ?? '', caPem: this.authority.certPem, kubeconfigFile: this.kubeconfigFile };
+    const vault = this.vaults.get(stack.site);
+    return {
+      token: site?.token ?? '',
+      caPem: this.authority.certPem,
+      kubeconfigFile: this.kubeconfigFile,
+      ...(vault ? { vault: { address: vault.url, token: vault.rootToken } } : {}),
+    };
   }
 
   /** `terraform init` once per stack and synth; a failed init is returned as the result. */
@@ -345,12 +376,14 @@ export class DeployHarness {
     this.loadBalancers.delete(name);
     await this.volumes.get(name)?.stop();
     this.volumes.delete(name);
+    await this.vaults.get(name)?.stop();
+    this.vaults.delete(name);
     await this.site(name).stop();
     await this.stateServers.get(name)?.stop();
     this.stateServers.delete(name);
     await this.chartServers.get(name)?.stop();
     this.chartServers.delete(name);
-    progress(`${this.props.environment} ${name}: site lost (control plane, state server and chart repository stopped)`);
+    progress(`${this.props.environment} ${name}: site lost (control plane, state server, chart repository and Vault stopped)`);
   }
 
   /** Stops every server; removes the working folder unless LMS_DEPLOY_KEEP=1. */
@@ -359,6 +392,7 @@ export class DeployHarness {
     for (const server of this.chartServers.values()) await server.stop().catch(() => undefined);
     for (const loadBalancers of this.loadBalancers.values()) await loadBalancers.stop();
     for (const volumes of this.volumes.values()) await volumes.stop();
+    for (const vault of this.vaults.values()) await vault.stop();
     await Promise.all([...this.sites.values()].map((site) => site.stop()));
     fs.rmSync(this.etcdDirectory, { recursive: true, force: true });
     if (process.env.LMS_DEPLOY_KEEP === '1') progress(`${this.props.label}: kept ${this.directory}`);

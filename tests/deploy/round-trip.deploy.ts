@@ -100,6 +100,16 @@ describe.each(environments)('%s: apply, re-plan, check, destroy on two local sit
           }
           expect({ stack: stack.name, differences }).toEqual({ stack: stack.name, differences: [] });
 
+          // A vault-config stack: every policy is in the site's Vault as synthesized.
+          if (stack.access.kind === 'vault') {
+            const vault = harness.vaults.get(stack.site)!;
+            const live = await Promise.all(stack.vaultPolicies.map(async (policy) => ({ name: policy.name, policy: (await vault.api('GET', `sys/policy/${policy.name}`)).json?.data?.rules })));
+            expect({ stack: stack.name, policies: live }).toEqual({ stack: stack.name, policies: stack.vaultPolicies });
+            const roles = await vault.api('LIST', 'auth/kubernetes/role');
+            expect({ stack: stack.name, roles: roles.json?.data?.keys?.sort() }).toEqual({ stack: stack.name, roles: stack.vaultPolicies.map((policy) => policy.name) });
+            progress(`${stack.name}: ${stack.vaultPolicies.length} policies and roles live in ${vault.url}`);
+          }
+
           for (const object of stack.objects.filter((candidate) => ROLLOUT_KINDS.has(candidate.kind))) {
             const path = await discovery.pathOf(object);
             await waitFor(`${stack.name}: ${describeObject(object)} rolled out`, 120000, async () => {
@@ -152,6 +162,10 @@ describe.each(environments)('%s: apply, re-plan, check, destroy on two local sit
         for (const stack of [...siteStacks].reverse()) {
           const destroyed = await harness.destroy(stack);
           if (destroyed.exitCode !== 0) throw new Error(describeResult(stack, destroyed));
+          if (stack.access.kind === 'vault') {
+            const policies = (await harness.vaults.get(stack.site)!.api('LIST', 'sys/policy')).json?.data?.keys;
+            expect({ stack: stack.name, policies }).toEqual({ stack: stack.name, policies: ['default', 'root'] });
+          }
         }
       }),
     );

@@ -69,6 +69,53 @@ describe('readStacks', () => {
   });
 });
 
+describe('readStacks: vault-config stacks', () => {
+  const write = (outdir: string, config: unknown) => {
+    fs.mkdirSync(path.join(outdir, 'stacks', 'dev-lusaka-vault-config'), { recursive: true });
+    fs.writeFileSync(path.join(outdir, 'stacks', 'dev-lusaka-vault-config', 'cdk.tf.json'), JSON.stringify(config));
+    const entry = { name: 'dev-lusaka-vault-config', dependencies: [], workingDirectory: 'stacks/dev-lusaka-vault-config', synthesizedStackPath: 'stacks/dev-lusaka-vault-config/cdk.tf.json' };
+    fs.writeFileSync(path.join(outdir, 'manifest.json'), JSON.stringify({ stacks: { [entry.name]: entry } }));
+  };
+  const backend = { local: { path: 'x.tfstate' } };
+
+  test('the site is the vault provider\'s alias, the address a variable, and the policies are read in name order', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lms-stacks-')), 'cdktf.out');
+    write(outdir, {
+      provider: { vault: [{ alias: 'lusaka', address: '${var.vault_address}' }] },
+      variable: { vault_address: { type: 'string', default: 'https://127.0.0.1:8200' } },
+      terraform: { backend },
+      resource: { vault_policy: { b: { name: 'vault-snapshot', policy: 'path "b" {}' }, a: { name: 'loan-service', policy: 'path "a" {}' } } },
+    });
+    expect(readStacks(outdir)).toEqual([
+      {
+        name: 'dev-lusaka-vault-config',
+        dependencies: [],
+        directory: path.join(outdir, 'stacks/dev-lusaka-vault-config'),
+        site: 'lusaka',
+        access: { kind: 'vault', addressVariable: 'vault_address', defaultAddress: 'https://127.0.0.1:8200' },
+        backend: { kind: 'local', path: 'x.tfstate' },
+        objects: [],
+        rolloutKinds: new Set(),
+        releases: [],
+        vaultPolicies: [
+          { name: 'loan-service', policy: 'path "a" {}' },
+          { name: 'vault-snapshot', policy: 'path "b" {}' },
+        ],
+      },
+    ]);
+    fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+  });
+
+  test('an address that is not a variable with a default is refused, naming the field', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lms-stacks-')), 'cdktf.out');
+    write(outdir, { provider: { vault: [{ alias: 'lusaka', address: 'https://vault.example' }] }, terraform: { backend } });
+    expect(() => readStacks(outdir)).toThrow(
+      `${path.join(outdir, 'stacks/dev-lusaka-vault-config/cdk.tf.json')}: provider.vault[0].address: "https://vault.example" (the deploy tier expects a variable with a default, e.g. "\${var.vault_address}")`,
+    );
+    fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+  });
+});
+
 describe('readStacks: helm releases', () => {
   let outdir: string;
   beforeEach(() => {

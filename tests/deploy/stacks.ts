@@ -11,8 +11,17 @@ export interface AppliedObject {
   readonly [key: string]: unknown;
 }
 
-/** How a stack's providers reach its site. */
-export type StackAccess = { readonly kind: 'api-endpoint'; readonly host: string } | { readonly kind: 'kubeconfig-context'; readonly context: string };
+/** How a stack's providers reach its site: its API server, or (a vault-config stack) its Vault. */
+export type StackAccess =
+  | { readonly kind: 'api-endpoint'; readonly host: string }
+  | { readonly kind: 'kubeconfig-context'; readonly context: string }
+  | { readonly kind: 'vault'; readonly addressVariable: string; readonly defaultAddress: string };
+
+/** A policy a vault-config stack writes. */
+export interface SynthesizedVaultPolicy {
+  readonly name: string;
+  readonly policy: string;
+}
 
 /** Where a stack keeps its Terraform state. */
 export type StackBackend =
@@ -51,6 +60,8 @@ export interface SynthesizedStack {
   readonly rolloutKinds: ReadonlySet<string>;
   /** Its `helm_release` resources, in resource-name order. */
   readonly releases: readonly SynthesizedRelease[];
+  /** Its `vault_policy` resources (a vault-config stack), in name order. */
+  readonly vaultPolicies: readonly SynthesizedVaultPolicy[];
 }
 
 export interface SynthesizeOptions {
@@ -89,6 +100,7 @@ export function readStacks(outdir: string): SynthesizedStack[] {
   const stacks = Object.values(manifest.stacks).map((entry): SynthesizedStack => {
     const file = path.join(outdir, entry.synthesizedStackPath);
     const config = JSON.parse(fs.readFileSync(file, 'utf8'));
+    if (config.provider?.vault) return vaultStack(entry, config, file, outdir);
     const providers: any[] = config.provider?.kubernetes ?? [];
     if (providers.length !== 1) throw new Error(`${file}: provider.kubernetes: ${providers.length} providers (the deploy tier expects exactly one per stack)`);
     const [provider] = providers;
@@ -111,9 +123,42 @@ export function readStacks(outdir: string): SynthesizedStack[] {
       objects: manifests.map((resource) => resource.manifest),
       rolloutKinds: new Set(manifests.filter((resource) => resource.wait?.rollout).map((resource) => resource.manifest.kind)),
       releases,
+      vaultPolicies: [],
     };
   });
   return applyOrder(stacks);
+}
+
+/**
+ * A site's vault-config stack: one vault provider, aliased by the site, whose address is a
+ * Terraform variable (the deploy tier points it at the site's Vault), and no Kubernetes
+ * provider at all.
+ */
+function vaultStack(entry: { name: string; dependencies: string[]; workingDirectory: string }, config: Record<string, any>, file: string, outdir: string): SynthesizedStack {
+  const providers: any[] = config.provider.vault;
+  if (providers.length !== 1 || config.provider.kubernetes || config.provider.helm) {
+    throw new Error(`${file}: provider: ${JSON.stringify(Object.keys(config.provider))} with ${providers.length} vault provider(s) (the deploy tier expects a vault-config stack to have exactly one vault provider and no other)`);
+  }
+  const [provider] = providers;
+  const variable = /^\$\{var\.([a-z_]+)\}$/.exec(provider.address ?? '')?.[1];
+  if (!variable || typeof config.variable?.[variable]?.default !== 'string') {
+    throw new Error(`${file}: provider.vault[0].address: ${JSON.stringify(provider.address ?? null)} (the deploy tier expects a variable with a default, e.g. "\${var.vault_address}")`);
+  }
+  const policies = Object.values((config.resource?.vault_policy ?? {}) as Record<string, { name: string; policy: string }>)
+    .map(({ name, policy }) => ({ name, policy }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    name: entry.name,
+    dependencies: entry.dependencies,
+    directory: path.join(outdir, entry.workingDirectory),
+    site: provider.alias,
+    access: { kind: 'vault', addressVariable: variable, defaultAddress: config.variable[variable].default },
+    backend: backendOf(config.terraform?.backend, file),
+    objects: [],
+    rolloutKinds: new Set(),
+    releases: [],
+    vaultPolicies: policies,
+  };
 }
 
 /**

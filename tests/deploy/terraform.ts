@@ -33,6 +33,8 @@ export interface SiteCredentials {
   readonly caPem: string;
   /** Kubeconfig with every kubeconfig-context the stacks name. */
   readonly kubeconfigFile: string;
+  /** The site's Vault (an OpenBao server), for its vault-config stack. */
+  readonly vault?: { readonly address: string; readonly token: string };
 }
 
 /**
@@ -66,7 +68,7 @@ export class TerraformRunner {
 
   private environment(stack: SynthesizedStack, credentials: SiteCredentials): NodeJS.ProcessEnv {
     // Nothing inherited that could point terraform elsewhere, or trust another authority.
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TF_|KUBE_|AWS_|HELM_)|^(SSL_CERT_FILE|SSL_CERT_DIR|HTTPS?_PROXY|ALL_PROXY|NO_PROXY)$/i.test(name)));
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TF_|KUBE_|AWS_|HELM_|VAULT_|BAO_)|^(SSL_CERT_FILE|SSL_CERT_DIR|HTTPS?_PROXY|ALL_PROXY|NO_PROXY)$/i.test(name)));
     const helmHome = path.join(this.props.directory, 'helm');
     return {
       ...inherited,
@@ -88,7 +90,13 @@ export class TerraformRunner {
       HELM_DATA_HOME: path.join(helmHome, 'data'),
       ...(stack.access.kind === 'api-endpoint'
         ? { KUBE_TOKEN: credentials.token, KUBE_CLUSTER_CA_CERT_DATA: credentials.caPem }
-        : { KUBE_CONFIG_PATH: credentials.kubeconfigFile }),
+        : stack.access.kind === 'kubeconfig-context'
+          ? { KUBE_CONFIG_PATH: credentials.kubeconfigFile }
+          : {}),
+      // A vault-config stack: the site's Vault where the port-forward would be, and a token.
+      ...(stack.access.kind === 'vault' && credentials.vault
+        ? { [`TF_VAR_${stack.access.addressVariable}`]: credentials.vault.address, VAULT_TOKEN: credentials.vault.token }
+        : {}),
     };
   }
 
