@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
 import type { HelmReleaseSpec } from '../constructs/platform-component';
 import { PlatformError, formatValue } from '../constructs/platform-error';
+import { terraformLiteral } from './terraform-literal';
 
 export interface HelmReleasesProps {
   /** The helm provider of the site the releases are installed in. */
@@ -44,7 +45,7 @@ export class HelmReleases extends Construct {
           repository: release.chart.repository,
           chart: release.chart.name,
           version: release.chart.version,
-          values: [renderValues(release.values)],
+          values: [terraformLiteral(renderValues(release.values))],
           skipCrds: true,
           createNamespace: false,
           wait: true,

@@ -2,6 +2,7 @@ import { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
 import type { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 import { Construct } from 'constructs';
 import { apiServerNormalForm } from '../constructs/api-server-normal-form';
+import { terraformLiteral } from './terraform-literal';
 import type { KubeObject } from '../constructs/platform-component';
 import { PlatformError, formatValue } from '../constructs/platform-error';
 
@@ -52,7 +53,7 @@ export class KubernetesObjects extends Construct {
       const namespace = object.metadata.namespace;
       const manifest = new Manifest(this, constructIdFor(object), {
         provider: props.provider,
-        manifest: object as unknown as Record<string, unknown>,
+        manifest: terraformLiteral(object) as unknown as Record<string, unknown>,
         fieldManager: { name: FIELD_MANAGER, forceConflicts: false },
         wait: waitKinds.has(object.kind) ? { rollout: true } : undefined,
         dependsOn: namespace && namespaces.has(namespace) ? [namespaces.get(namespace)!] : undefined,

@@ -15,7 +15,7 @@ import {
   type TrafficLayer,
 } from './layers';
 import { SiteStack } from './site-stack';
-import { VaultConfigStack } from './vault-config-stack';
+import { VaultConfigStack, operatorTasksOf } from './vault-config-stack';
 
 /** The layers built for one site, each with its stack. */
 export interface SiteLayers {
@@ -49,7 +49,7 @@ export function buildPlatform(app: App, environments: readonly Environment[]): M
     for (const siteName of SITE_NAMES) {
       const layers = sites[siteName];
       const consumers = layerStacks(layers).flatMap((stack) => stack.components.flatMap((component) => component.vaultConsumers));
-      const vaultConfig = new VaultConfigStack(app, { environmentName: environment.name, siteName, state: environment.sites[siteName].state, vault: layers.security.vault, consumers });
+      const vaultConfig = new VaultConfigStack(app, { environmentName: environment.name, siteName, state: environment.sites[siteName].state, vault: layers.security.vault, consumers, operatorTasks: operatorTasksOf(environment) });
       vaultConfig.addDependency(layers.security.stack);
       built.set(`${environment.name}-${siteName}`, { ...layers, vaultConfig });
     }

@@ -8,6 +8,9 @@ import { RUNBOOK_PHASES, RUNBOOK_PROCEDURES, contributesRunbookSteps, type Runbo
 import { SITE_NAMES, type Environment, type Site, type SiteName } from '../environments/schema';
 import { LAYERS, stackName } from './layers/order';
 
+/** The Vault policy of the failover's DNS update: read-only on the TSIG key's path. */
+export const DNS_FAILOVER_POLICY = 'failover-dns';
+
 /** Where the synth writes the runbooks, inside its output folder. */
 export const RUNBOOK_DIR = 'runbooks';
 
@@ -252,7 +255,7 @@ function dnsStep(environment: Environment, kind: RunbookProcedure, from: SiteNam
     ...base,
     expectedMinutes: 5,
     body: [
-      `The bank's DNS accepts this dynamic update signed with the TSIG key kept in Vault at \`${dns.tsigKeyVaultPath}\` (field \`keyfile\`, in \`tsig-keygen\` format). The script reads the key at run time into a file only the operator can read and removes it on exit; the key is never written anywhere else. Run it with a Vault token allowed to read that path:`,
+      `The bank's DNS accepts this dynamic update signed with the TSIG key kept in Vault at \`${dns.tsigKeyVaultPath}\` (field \`keyfile\`, in \`tsig-keygen\` format). The script reads the key at run time into a file only the operator can read and removes it on exit; the key is never written anywhere else. Run it with a token of the site's Vault that carries policy \`${DNS_FAILOVER_POLICY}\` (that path only, read-only; a Vault administrator issues it for the failover: \`vault token create -policy=${DNS_FAILOVER_POLICY} -ttl=1h\`):`,
       '',
       '```sh',
       '#!/usr/bin/env bash',

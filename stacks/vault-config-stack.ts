@@ -3,11 +3,24 @@ import { TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import { serviceHost } from '../constructs/service-references';
 import { VAULT_API_PORT, type VaultCluster } from '../constructs/vault-cluster';
-import type { VaultConsumer } from '../constructs/vault-secret';
-import type { StateBackend } from '../environments/schema';
+import type { VaultOperatorTask } from '../constructs/vault-access';
+import { VaultSecret, type VaultConsumer } from '../constructs/vault-secret';
+import type { Environment, StateBackend } from '../environments/schema';
 import { vaultConfigStackName } from './layers/order';
+import { DNS_FAILOVER_POLICY } from './runbook';
 import { configureStateBackend } from './state-backend';
 import { VaultAudit, VaultConfiguration } from './vault-configuration';
+
+/**
+ * What operators read from Vault by hand in the environment's failover runbook: the TSIG key
+ * of the DNS update (`traffic.dnsFailover.tsigKeyVaultPath`), under policy `failover-dns`.
+ */
+export function operatorTasksOf(environment: Environment): VaultOperatorTask[] {
+  const keyPath = environment.traffic.dnsFailover.tsigKeyVaultPath;
+  if (keyPath === undefined) return [];
+  const [mount, ...path] = keyPath.split('/');
+  return [{ name: DNS_FAILOVER_POLICY, purpose: "the failover's DNS update (its TSIG key)", secrets: [new VaultSecret({ environment: environment.name, mount, path: path.join('/') })] }];
+}
 
 /** Where the API server answers Vault's TokenReviews from inside the cluster. */
 export const IN_CLUSTER_KUBERNETES_HOST = 'https://kubernetes.default.svc';
@@ -21,6 +34,11 @@ export interface VaultConfigStackProps {
   readonly vault: VaultCluster;
   /** Every workload of the site that reads secrets, from every layer's components. */
   readonly consumers: readonly VaultConsumer[];
+  /**
+   * Operators' tasks with the site's secrets (see `operatorTasksOf`).
+   * @default - none
+   */
+  readonly operatorTasks?: readonly VaultOperatorTask[];
 }
 
 /**
@@ -60,6 +78,7 @@ export class VaultConfigStack extends TerraformStack {
       provider: this.provider,
       environment: props.environmentName,
       consumers: props.consumers,
+      operatorTasks: props.operatorTasks,
       kubernetesHost: IN_CLUSTER_KUBERNETES_HOST,
       audit: VaultAudit.file(props.vault.auditLogPath),
     });

@@ -7,7 +7,7 @@ import { Policy } from '@cdktf/provider-vault/lib/policy';
 import type { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { Construct } from 'constructs';
 import { PlatformError } from '../constructs/platform-error';
-import { vaultAccess, type VaultAccess } from '../constructs/vault-access';
+import { operatorPolicy, vaultAccess, type VaultAccess, type VaultOperatorTask, type VaultPolicyDocument } from '../constructs/vault-access';
 import { DEFAULT_KV_MOUNT, type VaultConsumer } from '../constructs/vault-secret';
 
 const NAME = /^[a-z][a-z0-9-]{0,62}$/;
@@ -55,6 +55,12 @@ export interface VaultConfigurationProps {
   /** Workloads that read secrets: each gets its own policy and Kubernetes-auth role. */
   readonly consumers: readonly VaultConsumer[];
   /**
+   * Tasks operators do by hand with the site's secrets (the failover's DNS update): a
+   * policy each, of exactly its secrets, and no role.
+   * @default - none
+   */
+  readonly operatorTasks?: readonly VaultOperatorTask[];
+  /**
    * The API server Vault sends TokenReviews to, as Vault reaches it: in-cluster,
    * `https://kubernetes.default.svc`.
    */
@@ -95,10 +101,13 @@ export class VaultConfiguration extends Construct {
   public readonly audit: VaultAudit;
   /** Policy and role per consumer, sorted by role. */
   public readonly access: readonly VaultAccess[];
+  /** The operator tasks' policies, sorted by name. */
+  public readonly operatorPolicies: readonly VaultPolicyDocument[];
   public readonly kvMount: Mount;
   public readonly kubernetesAuth: AuthBackend;
   public readonly kubernetesAuthConfig: KubernetesAuthBackendConfig;
   public readonly policies: readonly Policy[];
+  public readonly operatorPolicyResources: readonly Policy[];
   public readonly roles: readonly KubernetesAuthBackendRole[];
   public readonly auditDevice: Audit | undefined;
 
@@ -123,6 +132,12 @@ export class VaultConfiguration extends Construct {
       }
     }
     this.access = vaultAccess(props.environment, props.consumers);
+    this.operatorPolicies = (props.operatorTasks ?? []).map((task) => operatorPolicy(props.environment, task)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const taken = new Set(this.access.map(({ policy }) => policy.name));
+    for (const policy of this.operatorPolicies) {
+      if (taken.has(policy.name)) throw PlatformError.invalidProp(where, `operatorTasks (${policy.name}).name`, policy.name, 'a name no consumer role and no other task has');
+      taken.add(policy.name);
+    }
     const provider = props.provider;
 
     this.auditDevice =
@@ -154,6 +169,7 @@ export class VaultConfiguration extends Construct {
       kubernetesHost: props.kubernetesHost,
     });
     this.policies = this.access.map(({ policy }) => new Policy(this, `policy-${policy.name}`, { provider, dependsOn, name: policy.name, policy: policy.hcl }));
+    this.operatorPolicyResources = this.operatorPolicies.map((policy) => new Policy(this, `operator-policy-${policy.name}`, { provider, dependsOn, name: policy.name, policy: policy.hcl }));
     this.roles = this.access.map(
       ({ role }, index) =>
         new KubernetesAuthBackendRole(this, `role-${role.name}`, {

@@ -26,6 +26,7 @@ function stack(name: string, releases: SynthesizedRelease[]): SynthesizedStack {
     rolloutKinds: new Set(),
     releases,
     vaultPolicies: [],
+    vaultRoles: [],
   };
 }
 

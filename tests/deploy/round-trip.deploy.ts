@@ -106,8 +106,8 @@ describe.each(environments)('%s: apply, re-plan, check, destroy on two local sit
             const live = await Promise.all(stack.vaultPolicies.map(async (policy) => ({ name: policy.name, policy: (await vault.api('GET', `sys/policy/${policy.name}`)).json?.data?.rules })));
             expect({ stack: stack.name, policies: live }).toEqual({ stack: stack.name, policies: stack.vaultPolicies });
             const roles = await vault.api('LIST', 'auth/kubernetes/role');
-            expect({ stack: stack.name, roles: roles.json?.data?.keys?.sort() }).toEqual({ stack: stack.name, roles: stack.vaultPolicies.map((policy) => policy.name) });
-            progress(`${stack.name}: ${stack.vaultPolicies.length} policies and roles live in ${vault.url}`);
+            expect({ stack: stack.name, roles: roles.json?.data?.keys?.sort() }).toEqual({ stack: stack.name, roles: stack.vaultRoles });
+            progress(`${stack.name}: ${stack.vaultPolicies.length} policies and ${stack.vaultRoles.length} Kubernetes-auth roles live in ${vault.url}`);
           }
 
           for (const object of stack.objects.filter((candidate) => ROLLOUT_KINDS.has(candidate.kind))) {

@@ -84,7 +84,10 @@ describe('readStacks: vault-config stacks', () => {
       provider: { vault: [{ alias: 'lusaka', address: '${var.vault_address}' }] },
       variable: { vault_address: { type: 'string', default: 'https://127.0.0.1:8200' } },
       terraform: { backend },
-      resource: { vault_policy: { b: { name: 'vault-snapshot', policy: 'path "b" {}' }, a: { name: 'loan-service', policy: 'path "a" {}' } } },
+      resource: {
+        vault_policy: { b: { name: 'vault-snapshot', policy: 'path "b" {}' }, a: { name: 'loan-service', policy: 'path "a" {}' } },
+        vault_kubernetes_auth_backend_role: { r: { role_name: 'vault-snapshot' }, s: { role_name: 'loan-service' } },
+      },
     });
     expect(readStacks(outdir)).toEqual([
       {
@@ -101,6 +104,7 @@ describe('readStacks: vault-config stacks', () => {
           { name: 'loan-service', policy: 'path "a" {}' },
           { name: 'vault-snapshot', policy: 'path "b" {}' },
         ],
+        vaultRoles: ['loan-service', 'vault-snapshot'],
       },
     ]);
     fs.rmSync(path.dirname(outdir), { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { fromTerraformLiteral } from '../../stacks/terraform-literal';
 import { PROJECT_ROOT } from '../support/tools';
 
 /** A rendered Kubernetes object as a stack applies it. */
@@ -62,6 +63,8 @@ export interface SynthesizedStack {
   readonly releases: readonly SynthesizedRelease[];
   /** Its `vault_policy` resources (a vault-config stack), in name order. */
   readonly vaultPolicies: readonly SynthesizedVaultPolicy[];
+  /** Its Kubernetes-auth roles (a vault-config stack), in name order. */
+  readonly vaultRoles: readonly string[];
 }
 
 export interface SynthesizeOptions {
@@ -120,10 +123,12 @@ export function readStacks(outdir: string): SynthesizedStack[] {
       site: provider.alias,
       access,
       backend: backendOf(config.terraform?.backend, file),
-      objects: manifests.map((resource) => resource.manifest),
+      // As Terraform passes them on: the synthesized JSON escapes `${` and `%{` in every string.
+      objects: manifests.map((resource) => fromTerraformLiteral(resource.manifest)),
       rolloutKinds: new Set(manifests.filter((resource) => resource.wait?.rollout).map((resource) => resource.manifest.kind)),
       releases,
       vaultPolicies: [],
+      vaultRoles: [],
     };
   });
   return applyOrder(stacks);
@@ -158,6 +163,9 @@ function vaultStack(entry: { name: string; dependencies: string[]; workingDirect
     rolloutKinds: new Set(),
     releases: [],
     vaultPolicies: policies,
+    vaultRoles: Object.values((config.resource?.vault_kubernetes_auth_backend_role ?? {}) as Record<string, { role_name: string }>)
+      .map((role) => role.role_name)
+      .sort(),
   };
 }
 
@@ -189,7 +197,7 @@ function releasesOf(config: Record<string, any>, alias: string, file: string): S
       chart: text('chart'),
       version: text('version'),
       repository: text('repository'),
-      values,
+      values: values.map((value: string) => fromTerraformLiteral(value)),
     };
   });
 }

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { fromTerraformLiteral } from '../../stacks/terraform-literal';
 import { PROJECT_ROOT } from '../support/environments';
 import { describeWithTools } from '../support/tools';
 
@@ -39,7 +40,8 @@ describe('npm run render', () => {
     for (const stack of stacks) {
       const rendered = parseAllDocuments(fs.readFileSync(path.join(outdir, `${stack}.k8s.yaml`), 'utf8')).map((doc) => doc.toJSON());
       const config = JSON.parse(fs.readFileSync(path.join(synthdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-      const applied = Object.values(config.resource.kubernetes_manifest as Record<string, { manifest: unknown }>).map((r) => r.manifest);
+      // As Terraform passes them on: the JSON escapes `${` and `%{` in every string.
+      const applied = Object.values(config.resource.kubernetes_manifest as Record<string, { manifest: unknown }>).map((r) => fromTerraformLiteral(r.manifest));
       const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
       expect(rendered.map(key).sort()).toEqual(applied.map(key).sort());
       expect(new Map(rendered.map((o) => [key(o), o]))).toEqual(new Map(applied.map((o) => [key(o), o])));
@@ -59,7 +61,7 @@ describe('npm run render', () => {
       const releases = Object.values(JSON.parse(fs.readFileSync(path.join(synthdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')).resource.helm_release as Record<string, any>);
       const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
       expect(rendered.map((r) => ({ name: r.release, namespace: r.namespace, chart: r.chart, version: r.version, repository: r.repository, values: r.values })).sort(byName)).toEqual(
-        releases.map((r) => ({ name: r.name, namespace: r.namespace, chart: r.chart, version: r.version, repository: r.repository, values: parseAllDocuments(r.values[0])[0].toJSON() })).sort(byName),
+        releases.map((r) => ({ name: r.name, namespace: r.namespace, chart: r.chart, version: r.version, repository: r.repository, values: parseAllDocuments(fromTerraformLiteral(r.values[0]))[0].toJSON() })).sort(byName),
       );
     }
   });

@@ -83,7 +83,7 @@ describe('failoverRunbook', () => {
         '',
         '_traffic, about 5 min_ (`dns.move-public-record`)',
         '',
-        'The bank\'s DNS accepts this dynamic update signed with the TSIG key kept in Vault at `kv/drill/dns-failover` (field `keyfile`, in `tsig-keygen` format). The script reads the key at run time into a file only the operator can read and removes it on exit; the key is never written anywhere else. Run it with a Vault token allowed to read that path:',
+        'The bank\'s DNS accepts this dynamic update signed with the TSIG key kept in Vault at `kv/drill/dns-failover` (field `keyfile`, in `tsig-keygen` format). The script reads the key at run time into a file only the operator can read and removes it on exit; the key is never written anywhere else. Run it with a token of the site\'s Vault that carries policy `failover-dns` (that path only, read-only; a Vault administrator issues it for the failover: `vault token create -policy=failover-dns -ttl=1h`):',
         '',
         '```sh',
         '#!/usr/bin/env bash',

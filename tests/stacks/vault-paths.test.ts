@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import type { KubeObject } from '../../constructs/platform-component';
 import { buildPlatform, layerStacks } from '../../stacks/platform';
+import { failoverRunbook, runbookStepsOf } from '../../stacks/runbook';
 import { ENVIRONMENTS } from '../support/environments';
 
 /** A pod template the Vault agent injector acts on, with who it runs as and what it names. */
@@ -57,6 +58,8 @@ describe.each(ENVIRONMENTS.map((environment) => [environment.name, environment] 
     const policies = Object.values(synthesized.resource.vault_policy as Record<string, { name: string; policy: string }>);
     const roles = Object.values(synthesized.resource.vault_kubernetes_auth_backend_role as Record<string, any>);
     expect(roles.map((role) => role.role_name).sort()).toEqual(pods.map((pod) => pod.role).sort());
+    // Policies without a role are the operators' tasks' only.
+    expect(policies.map((policy) => policy.name).filter((name) => !roles.some((role) => role.role_name === name))).toEqual(environment.traffic.dnsFailover.tsigKeyVaultPath ? ['failover-dns'] : []);
 
     for (const pod of pods) {
       const role = roles.find((candidate) => candidate.role_name === pod.role);
@@ -76,6 +79,21 @@ describe.each(ENVIRONMENTS.map((environment) => [environment.name, environment] 
       const others = Object.keys(granted).filter((path) => !/^kv\/(data|metadata)\//.test(path));
       expect(others.filter((path) => /[*+]/.test(path))).toEqual([]);
       expect(others).toEqual(pod.role === 'vault-snapshot' ? ['sys/storage/raft/snapshot'] : []);
+    }
+  });
+
+  test('every secret the failover runbook has operators read is granted by a policy at both sites, the DNS key by exactly its own', () => {
+    const runbook = failoverRunbook(environment, runbookStepsOf([...sites.values()].flatMap(layerStacks)));
+    const named = [...new Set([...runbook.matchAll(/\bkv\/(?:data\/)?([a-z0-9][a-z0-9_/-]*[a-z0-9])/g)].map((match) => `kv/data/${match[1]}`))].sort();
+    expect(named).toEqual(
+      [`kv/data/${environment.name}/vault-snapshot`, ...(environment.traffic.dnsFailover.tsigKeyVaultPath ? [environment.traffic.dnsFailover.tsigKeyVaultPath.replace(/^kv\//, 'kv/data/')] : [])].sort(),
+    );
+    for (const site of sites.values()) {
+      const policies = Object.values(JSON.parse(Testing.synth(site.vaultConfig)).resource.vault_policy as Record<string, { name: string; policy: string }>);
+      for (const path of named) expect({ path, granted: policies.some((policy) => policyPaths(policy.policy)[path]?.includes('read')) }).toEqual({ path, granted: true });
+      const dns = policies.find((policy) => policy.name === 'failover-dns');
+      const key = environment.traffic.dnsFailover.tsigKeyVaultPath?.replace(/^kv\//, 'kv/data/');
+      expect(dns && policyPaths(dns.policy)).toEqual(key && { [key]: ['read'], [key.replace('/data/', '/metadata/')]: ['read'] });
     }
   });
 

@@ -36,6 +36,7 @@ export class VaultConfigurationTestStack extends TerraformStack {
       consumers: props.consumers ?? [loanServiceConsumer(props.environment), reportsConsumer(props.environment)],
       kubernetesHost: props.kubernetesHost ?? 'https://kubernetes.default.svc',
       ...(props.audit ? { audit: props.audit } : {}),
+      ...(props.operatorTasks ? { operatorTasks: props.operatorTasks } : {}),
     });
   }
 }
