@@ -90,6 +90,10 @@ export interface ServerValues {
   readonly extraSecretEnvironmentVars: readonly { readonly envName: string; readonly secretName: string; readonly secretKey: string }[];
   readonly volumes: readonly unknown[];
   readonly volumeMounts: readonly { readonly name: string; readonly mountPath: string; readonly readOnly: boolean }[];
+  /** The reloader signals the server: the pod's containers see each other's processes. */
+  readonly shareProcessNamespace: true;
+  /** `tls-reloader`: see `tlsReloaderContainer`. */
+  readonly extraContainers: readonly [TlsReloaderContainer];
   readonly readinessProbe: { readonly enabled: true };
   /** Sealed and uninitialised servers answer 204: only a hung process is restarted, never one waiting to be unsealed. */
   readonly livenessProbe: { readonly enabled: true; readonly path: string; readonly initialDelaySeconds: number };
@@ -228,6 +232,50 @@ export interface VaultValuesInput {
   readonly config: string;
 }
 
+/** The sidecar that has the server reload its certificate when cert-manager renews it. */
+export interface TlsReloaderContainer {
+  readonly name: 'tls-reloader';
+  readonly image: string;
+  readonly command: readonly string[];
+  readonly securityContext: SecurityContextValues['container'];
+  readonly resources: ResourceValues;
+  readonly volumeMounts: readonly [{ readonly name: 'tls'; readonly mountPath: string; readonly readOnly: true }];
+}
+
+/** How often the reloader looks at the certificate files. */
+export const TLS_RELOAD_CHECK_SECONDS = 60;
+
+/**
+ * Vault reads its listener's certificate at start and again on SIGHUP, never by itself, and
+ * a server is restarted only by hand (`OnDelete`, each unsealed in turn). cert-manager
+ * renews the certificate `renewBefore` its end and the kubelet updates the mounted Secret;
+ * this sidecar (the server image's shell, no other image) compares the files every
+ * TLS_RELOAD_CHECK_SECONDS and sends the server SIGHUP when they change, so a renewed
+ * certificate is served within minutes and the old one never expires in use.
+ */
+export function tlsReloaderContainer(image: PinnedImage, tlsDirectory: string): TlsReloaderContainer {
+  const files = `${tlsDirectory}/tls.crt ${tlsDirectory}/tls.key ${tlsDirectory}/ca.crt`;
+  const script = [
+    'set -u',
+    `seen="$(cat ${files} | sha256sum)"`,
+    `while sleep ${TLS_RELOAD_CHECK_SECONDS}; do`,
+    `  now="$(cat ${files} | sha256sum)"`,
+    '  if [ "$now" != "$seen" ] && pkill -HUP -x vault; then',
+    '    echo "certificate changed: sent SIGHUP to the Vault server"',
+    '    seen="$now"',
+    '  fi',
+    'done',
+  ].join('\n');
+  return {
+    name: 'tls-reloader',
+    image: `${image.registry}/${image.repository}:${image.tag}@${image.digest}`,
+    command: ['/bin/sh', '-c', script],
+    securityContext: SECURITY_CONTEXT.container,
+    resources: { requests: { cpu: '5m', memory: '8Mi' }, limits: { cpu: '50m', memory: '32Mi' } },
+    volumeMounts: [{ name: 'tls', mountPath: tlsDirectory, readOnly: true }],
+  };
+}
+
 const SECURITY_CONTEXT: SecurityContextValues = {
   pod: { runAsNonRoot: true, runAsUser: 100, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
   container: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
@@ -275,6 +323,8 @@ export function vaultValues(input: VaultValuesInput): VaultValues {
         { name: 'tmp', mountPath: '/tmp', readOnly: false },
         ...(transit ? [{ name: 'transit-unseal', mountPath: transit.mountPath, readOnly: true }] : []),
       ],
+      shareProcessNamespace: true,
+      extraContainers: [tlsReloaderContainer(input.serverImage, input.tlsDirectory)],
       readinessProbe: { enabled: true },
       livenessProbe: { enabled: true, path: '/v1/sys/health?standbyok=true&perfstandbyok=true&sealedcode=204&uninitcode=204', initialDelaySeconds: 60 },
       statefulSet: { securityContext: SECURITY_CONTEXT },

@@ -42,18 +42,37 @@ describeWithTools('Vault release as helm renders it', ['helm', 'chartDir'], (too
     });
 
     test('every image comes from the site registry by digest, the injected agent included; no public registry is named anywhere', () => {
-      expect(imagesOf(everything).map((found) => found.image).sort()).toEqual([pinned('vault'), pinned('vault'), pinned('vaultK8s')].sort());
+      // The server and its tls-reloader sidecar, and the injector.
+      expect(imagesOf(everything).map((found) => found.image).sort()).toEqual([pinned('vault'), pinned('vault'), pinned('vault'), pinned('vaultK8s')].sort());
       const env = injector().spec.template.spec.containers[0].env as { name: string; value?: string }[];
       expect(env.find((entry) => entry.name === 'AGENT_INJECT_VAULT_IMAGE')?.value).toBe(pinned('vault'));
       const text = JSON.stringify(everything);
       for (const publicRegistry of ['quay.io', 'docker.io', 'ghcr.io', 'gcr.io', 'registry.k8s.io', '"hashicorp/']) expect([publicRegistry, text.includes(publicRegistry)]).toEqual([publicRegistry, false]);
     });
 
-    test('the policy pack finds nothing in the rendered chart and the component objects, without a suppression', () => {
+    test('the policy pack finds nothing in the rendered chart and the component objects but the reloader sidecar\'s probes, recorded with its reason', () => {
       const release = vault.helmReleases[0]!;
-      expect(release.policySuppressions).toBeUndefined();
-      const report = checkPolicies([...rendered, ...vault.objects], { approvedRegistries: [REGISTRY] }, [...vault.policySuppressions]);
-      expect(report.findings.map((finding) => `${finding.ruleId} ${finding.object.kind}/${finding.object.namespace}/${finding.object.name} ${finding.path}`)).toEqual([]);
+      expect(release.policySuppressions?.map((suppression) => `${suppression.ruleId} ${suppression.object}`)).toEqual(['LMS-K8S-009 StatefulSet/lms-security/vault']);
+      const unsuppressed = checkPolicies([...rendered, ...vault.objects], { approvedRegistries: [REGISTRY] }, [...vault.policySuppressions]);
+      expect(unsuppressed.findings.map((finding) => `${finding.ruleId} ${finding.object.kind}/${finding.object.namespace}/${finding.object.name} ${finding.path}`)).toEqual([
+        'LMS-K8S-009 StatefulSet/lms-security/vault spec.template.spec.containers[1].livenessProbe',
+        'LMS-K8S-009 StatefulSet/lms-security/vault spec.template.spec.containers[1].readinessProbe',
+      ]);
+      const server = servers().spec.template.spec.containers[0];
+      expect([server.name, server.readinessProbe !== undefined, server.livenessProbe?.httpGet?.path]).toEqual(['vault', true, '/v1/sys/health?standbyok=true&perfstandbyok=true&sealedcode=204&uninitcode=204']);
+      const report = checkPolicies([...rendered, ...vault.objects], { approvedRegistries: [REGISTRY] }, [...vault.policySuppressions, ...release.policySuppressions!]);
+      expect(report.findings.filter((finding) => finding.suppressedBecause === undefined)).toEqual([]);
+    });
+
+    test('the tls-reloader sidecar watches the mounted certificate and signals the server it shares a process namespace with', () => {
+      const spec = servers().spec.template.spec;
+      expect(spec.shareProcessNamespace).toBe(true);
+      const reloader = spec.containers.find((container: { name: string }) => container.name === 'tls-reloader');
+      expect(reloader.volumeMounts).toEqual([{ name: 'tls', mountPath: '/vault/tls', readOnly: true }]);
+      expect(reloader.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true });
+      expect(reloader.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+      expect(reloader.command[2]).toContain('cat /vault/tls/tls.crt /vault/tls/tls.key /vault/tls/ca.crt | sha256sum');
+      expect(reloader.command[2]).toContain('pkill -HUP -x vault');
     });
 
     test('TLS on every listener of the rendered configuration; the servers reach each other by https', () => {
