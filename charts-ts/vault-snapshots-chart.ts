@@ -105,7 +105,7 @@ export class VaultSnapshotsChart extends Chart {
     const mounts = (snapshotsReadOnly: boolean) => [
       { name: 'snapshots', mountPath: props.snapshotDirectory, readOnly: snapshotsReadOnly },
       { name: 'ca', mountPath: props.caCertificate.directory, readOnly: true },
-      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'tmp', mountPath: '/scratch' },
     ];
     const container = (spec: SnapshotContainer, snapshotsReadOnly: boolean) => ({
       name: spec.name,

@@ -7,7 +7,9 @@ import { cpuMillis, memoryMiB } from './quantities';
 import type { DatabaseEndpoint, MetricsScraper, NetworkPeer, ObjectStoreEndpoint, VaultEndpoint } from './service-references';
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
 import { imageReference } from './versions';
+import { sumResources, type PodBudget } from './namespace-budget';
 import { VaultConsumer, type VaultSecret } from './vault-secret';
+import { VAULT_AGENT_RESOURCES } from './vault-values';
 
 /** Replicas and resources of the loan-service at one site (Kubernetes quantities). */
 export interface WorkloadSizing {
@@ -118,6 +120,11 @@ export class LoanService extends PlatformComponent {
   public readonly runAsUser: number;
   /** The secret files the Vault agent renders. */
   public readonly secretFiles: readonly VaultSecretFile[];
+  /**
+   * What its pods take from the namespace's quota: the autoscaler's maximum plus a
+   * rolling-update surge pod, each with its Vault agent sidecar.
+   */
+  public readonly podBudget: PodBudget;
   /** The container's plain environment: no secret is ever part of it. */
   public readonly containerEnv: Readonly<Record<string, string>>;
   public readonly objects: readonly KubeObject[];
@@ -157,6 +164,14 @@ export class LoanService extends PlatformComponent {
       cpuLimitMillis: cpuMillis(props.sizing.cpuLimit, `${where}: sizing.cpuLimit`),
       memoryRequestMiB: memoryMiB(props.sizing.memoryRequest, `${where}: sizing.memoryRequest`),
       memoryLimitMiB: memoryMiB(props.sizing.memoryLimit, `${where}: sizing.memoryLimit`),
+    };
+    this.podBudget = {
+      what: 'loan-service pods (autoscaler maximum and a surge pod, with the Vault agent)',
+      pods: this.maxReplicas + 1,
+      perPod: sumResources(`${where}: sizing`, [
+        { cpuRequest: props.sizing.cpuRequest, cpuLimit: props.sizing.cpuLimit, memoryRequest: props.sizing.memoryRequest, memoryLimit: props.sizing.memoryLimit },
+        VAULT_AGENT_RESOURCES,
+      ]),
     };
     this.containerEnv = {
       NODE_ENV: 'production',

@@ -10,7 +10,8 @@ import { serviceHost, type ApiServerPeer, type MetricsScraper, type VaultEndpoin
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
 import { isDnsLabel, requestCertificate, type CertificateIssuers, type TlsCertificate, type TrustAnchor } from './tls-certificate';
 import { chartSource, pinnedImage } from './versions';
-import { vaultServerConfig, vaultValues, type UnsealConfig, type VaultValues } from './vault-values';
+import { TLS_RELOADER_RESOURCES, vaultServerConfig, vaultValues, type UnsealConfig, type VaultValues } from './vault-values';
+import { sumResources, type PodBudget } from './namespace-budget';
 
 /**
  * How the servers are unsealed: the environment's `vault.unseal`. There is no public cloud
@@ -146,6 +147,11 @@ export class VaultCluster extends PlatformComponent {
   public readonly uiHost: string;
   /** The audit device's file (see `VAULT_AUDIT_LOG`). */
   public readonly auditLogPath: string;
+  /**
+   * What its pods take from the namespace's quota: the servers (with their tls-reloader and
+   * two volumes each; `OnDelete`, so no surge) and the injector (plus its rolling-update surge pod).
+   */
+  public readonly podBudgets: readonly PodBudget[];
   /** The servers' configuration, as the release renders it. */
   public readonly serverConfig: string;
   /** The chart values, as the release renders them. */
@@ -184,6 +190,16 @@ export class VaultCluster extends PlatformComponent {
     this.unseal = props.unseal;
     this.resources = resolveResources(where, props.resources);
     const storage = resolveStorage(where, props.storage);
+
+    this.podBudgets = [
+      {
+        what: 'Vault servers',
+        pods: this.replicas,
+        perPod: sumResources(`${where}: resources.server`, [this.resources.server, TLS_RELOADER_RESOURCES]),
+        volumes: { claims: 2, storage: `${memoryMiB(storage.data.size, `${where}: storage.data.size`) + memoryMiB(storage.audit.size, `${where}: storage.audit.size`)}Mi` },
+      },
+      { what: 'Vault agent injectors', pods: this.injectorReplicas + 1, perPod: this.resources.injector },
+    ];
 
     const serverImage = pinnedImage(props.registry, 'vault');
     const injectorImage = pinnedImage(props.registry, 'vaultK8s');

@@ -16,6 +16,8 @@ import type { VaultClusterEndpoint, VaultUnseal } from './vault-cluster';
 import { vaultSnapshotRunbookSteps } from './vault-snapshots-runbook';
 import { VaultConsumer, VaultSecret, VaultSystemPath } from './vault-secret';
 import { imageReference } from './versions';
+import { maxResources, type PodBudget } from './namespace-budget';
+import { VAULT_AGENT_RESOURCES } from './vault-values';
 
 /** What the snapshot job needs of the site's Vault: `VaultCluster` has all of it. */
 export interface VaultSnapshotSource {
@@ -87,9 +89,12 @@ export const DEFAULT_VAULT_SNAPSHOT_RESOURCES: ContainerResources = { cpuRequest
 /** The file the Vault agent renders the object store credentials into (`MC_HOST_<alias>`), and the mc alias. */
 export const OBJECT_STORE_FILE = 'object-store.env';
 const MC_ALIAS = 'snapshots';
-/** The Vault image's `vault` user and group; the mc image runs as any user. */
-const RUN_AS_USER = 100;
-const RUN_AS_GROUP = 1000;
+/**
+ * A high user and group of no image (both the Vault CLI and mc run as any user; their
+ * only files are on the pod's own volumes), apart from every host account.
+ */
+const RUN_AS_USER = 10001;
+const RUN_AS_GROUP = 10001;
 const SNAPSHOT_DIRECTORY = '/snapshots';
 const CA_DIRECTORY = '/vault/ca';
 const IN_CLUSTER_HOST = /^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)\.([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)\.svc\.cluster\.local$/;
@@ -114,6 +119,11 @@ export class VaultSnapshots extends PlatformComponent implements RunbookContribu
   public readonly images: Readonly<{ vault: string; minioClient: string }>;
   public readonly podLabels: Readonly<Record<string, string>>;
   public readonly resources: ContainerResources;
+  /**
+   * What its one pod at a time takes from the namespace's quota: the larger of its init
+   * containers (the Vault agent's, the snapshot's) and its upload container.
+   */
+  public readonly podBudget: PodBudget;
   public readonly activeDeadline: Duration;
   /** The Vault role and policy the job needs: read its KV secret and the Raft snapshot endpoint. */
   public readonly consumer: VaultConsumer;
@@ -160,6 +170,7 @@ export class VaultSnapshots extends PlatformComponent implements RunbookContribu
     }
     this.resources = props.resources ?? DEFAULT_VAULT_SNAPSHOT_RESOURCES;
     checkResources(where, this.resources);
+    this.podBudget = { what: 'the Vault snapshot job', pods: 1, perPod: maxResources(`${where}: resources`, VAULT_AGENT_RESOURCES, this.resources) };
     this.activeDeadline = props.activeDeadline ?? Duration.minutes(10);
     if (this.activeDeadline.isLongerThan(this.schedule.shortestInterval)) {
       throw PlatformError.invalidProp(where, 'activeDeadline', this.activeDeadline.toString(), `at most the shortest interval of schedule "${this.schedule}" (${this.schedule.shortestInterval}), so one run never delays the next`);
@@ -215,11 +226,11 @@ export class VaultSnapshots extends PlatformComponent implements RunbookContribu
     const uploadScript = [
       'set -eu',
       `. ${VAULT_SECRETS_DIR}/${OBJECT_STORE_FILE}`,
-      'mkdir -p /tmp/mc/certs/CAs',
-      `cp ${caFile} /tmp/mc/certs/CAs/site-ca.crt`,
+      'mkdir -p /scratch/mc/certs/CAs',
+      `cp ${caFile} /scratch/mc/certs/CAs/site-ca.crt`,
       `set -- ${SNAPSHOT_DIRECTORY}/vault-*.snap`,
       'test -f "$1"',
-      `mc --config-dir /tmp/mc cp --quiet "$1" "${target}\${1##*/}"`,
+      `mc --config-dir /scratch/mc cp --quiet "$1" "${target}\${1##*/}"`,
     ].join('\n');
 
     const chart = new VaultSnapshotsChart(new Cdk8sApp(), 'vault-snapshots', {
@@ -239,8 +250,8 @@ export class VaultSnapshots extends PlatformComponent implements RunbookContribu
       runAsUser: RUN_AS_USER,
       runAsGroup: RUN_AS_GROUP,
       resources: this.resources,
-      snapshot: { name: 'snapshot', image: this.images.vault, script: snapshotScript, env: { VAULT_ADDR: vault.endpoint.address, VAULT_CACERT: caFile, HOME: '/tmp' } },
-      upload: { name: 'upload', image: this.images.minioClient, script: uploadScript, env: { HOME: '/tmp' } },
+      snapshot: { name: 'snapshot', image: this.images.vault, script: snapshotScript, env: { VAULT_ADDR: vault.endpoint.address, VAULT_CACERT: caFile, HOME: '/scratch' } },
+      upload: { name: 'upload', image: this.images.minioClient, script: uploadScript, env: { HOME: '/scratch' } },
       snapshotDirectory: SNAPSHOT_DIRECTORY,
       snapshotVolumeSize: volumeSize,
       caCertificate: { secretName: vault.certificate.secretName, directory: CA_DIRECTORY },

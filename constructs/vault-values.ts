@@ -61,6 +61,8 @@ export interface InjectorValues {
   readonly image: ImageValues;
   /** The agent image the injector adds to pods. */
   readonly agentImage: { readonly repository: string; readonly tag: string };
+  /** Requests and limits of every agent container the injector adds (VAULT_AGENT_RESOURCES). */
+  readonly agentDefaults: { readonly cpuRequest: string; readonly cpuLimit: string; readonly memRequest: string; readonly memLimit: string };
   readonly webhook: {
     /**
      * The chart's `Ignore`, kept: with `Fail`, an injector outage would stop every pod from
@@ -232,6 +234,16 @@ export interface VaultValuesInput {
   readonly config: string;
 }
 
+/**
+ * What each Vault agent container the injector adds to a pod requests and may use: the
+ * chart's 250m CPU request would make every consumer pod's quota pay for a process that
+ * renders a few files; the agent idles between renewals.
+ */
+export const VAULT_AGENT_RESOURCES: ContainerResources = { cpuRequest: '25m', cpuLimit: '250m', memoryRequest: '64Mi', memoryLimit: '128Mi' };
+
+/** The tls-reloader sidecar's requests and limits. */
+export const TLS_RELOADER_RESOURCES: ContainerResources = { cpuRequest: '5m', cpuLimit: '50m', memoryRequest: '8Mi', memoryLimit: '32Mi' };
+
 /** The sidecar that has the server reload its certificate when cert-manager renews it. */
 export interface TlsReloaderContainer {
   readonly name: 'tls-reloader';
@@ -271,7 +283,7 @@ export function tlsReloaderContainer(image: PinnedImage, tlsDirectory: string): 
     image: `${image.registry}/${image.repository}:${image.tag}@${image.digest}`,
     command: ['/bin/sh', '-c', script],
     securityContext: SECURITY_CONTEXT.container,
-    resources: { requests: { cpu: '5m', memory: '8Mi' }, limits: { cpu: '50m', memory: '32Mi' } },
+    resources: resourceValues(TLS_RELOADER_RESOURCES),
     volumeMounts: [{ name: 'tls', mountPath: tlsDirectory, readOnly: true }],
   };
 }
@@ -293,6 +305,12 @@ export function vaultValues(input: VaultValuesInput): VaultValues {
       leaderElector: { enabled: true },
       metrics: { enabled: true },
       image: imageValues(input.injectorImage),
+      agentDefaults: {
+        cpuRequest: VAULT_AGENT_RESOURCES.cpuRequest,
+        cpuLimit: VAULT_AGENT_RESOURCES.cpuLimit,
+        memRequest: VAULT_AGENT_RESOURCES.memoryRequest,
+        memLimit: VAULT_AGENT_RESOURCES.memoryLimit,
+      },
       agentImage: { repository: `${input.serverImage.registry}/${input.serverImage.repository}`, tag: `${input.serverImage.tag}@${input.serverImage.digest}` },
       webhook: {
         failurePolicy: 'Ignore',

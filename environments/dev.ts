@@ -10,10 +10,10 @@ const bothSites = {
     namespaces: {
       platform: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 20 },
       data: { requestsCpu: '2', requestsMemory: '8Gi', limitsCpu: '4', limitsMemory: '12Gi', requestsStorage: '100Gi', persistentVolumeClaims: 10, pods: 10 },
-      security: { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '1', limitsMemory: '2Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 5 },
+      security: { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '3', limitsMemory: '2Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 5 },
       observability: { requestsCpu: '2', requestsMemory: '6Gi', limitsCpu: '4', limitsMemory: '10Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20 },
       'node-agents': { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '1', limitsMemory: '2Gi', requestsStorage: '1Gi', persistentVolumeClaims: 0, pods: 5 },
-      apps: { requestsCpu: '1', requestsMemory: '2Gi', limitsCpu: '2', limitsMemory: '4Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 10 },
+      apps: { requestsCpu: '1', requestsMemory: '2Gi', limitsCpu: '3', limitsMemory: '4Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 10 },
     },
     containerDefaults: { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '256Mi' },
   },
@@ -50,6 +50,7 @@ export default {
     unseal: { kind: 'shamir', keyShares: 1, keyThreshold: 1, custodians: ['platform-engineer-on-call'] },
     replicas: 1,
     snapshotSchedule: '0 */6 * * *',
+    volumes: { data: '2Gi', audit: '1Gi' },
   },
   sites: {
     lusaka: {

@@ -51,6 +51,7 @@ export default {
     },
     replicas: 3,
     snapshotSchedule: '*/15 * * * *',
+    volumes: { data: '10Gi', audit: '5Gi' },
   },
   sites: {
     lusaka: {

@@ -9,6 +9,11 @@ export const cronSchedule = z.string().refine((value) => value.split(' ').length
   error: (issue) => `${JSON.stringify(issue.input)} is not a cron schedule (allowed: five fields "minute hour day-of-month month day-of-week" of numbers, ranges, lists, steps and *, e.g. "0 * * * *")`,
 });
 
+/** A volume size: a whole number of Mi, Gi or Ti. */
+const volumeSize = z.string().regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a volume size (allowed: a whole number of Mi, Gi or Ti, e.g. "10Gi")`,
+});
+
 /** A Vault mount path: lower-case segments separated by `/`, no leading or trailing `/`. */
 const mountPath = z.string().regex(/^[a-z0-9][a-z0-9_-]*(\/[a-z0-9][a-z0-9_-]*)*$/, {
   error: (issue) => `${JSON.stringify(issue.input)} is not a Vault mount path (allowed: lower-case segments of letters, digits, "-" and "_" separated by "/", e.g. "transit")`,
@@ -73,6 +78,12 @@ export const vault = strict({
   replicas: z.int().refine((value) => [1, 3, 5].includes(value), { error: (issue) => `${JSON.stringify(issue.input)} is not a Raft cluster size (allowed: 1, 3 or 5)` }),
   /** When each site saves a Raft snapshot (cron, the cluster's time zone). */
   snapshotSchedule: cronSchedule,
+  /**
+   * Size of each server's two volumes: Raft data and the audit log. Every server's pair, the
+   * other Vault pods and the snapshot job must fit the site's `security` namespace quota (the
+   * synth checks it).
+   */
+  volumes: strict({ data: volumeSize, audit: volumeSize }),
 });
 
 export type VaultSettings = z.output<typeof vault>;

@@ -1,6 +1,7 @@
 import { LoanService } from '../../constructs/loan-service';
 import { loanServiceRoute } from '../../constructs/loan-service-route';
 import type { GatewayRoute } from '../../constructs/gateway-route';
+import { checkNamespaceBudget } from '../../constructs/namespace-budget';
 import { VaultSecret } from '../../constructs/vault-secret';
 import type { SiteStack } from '../site-stack';
 import type { BaseLayer } from './base';
@@ -31,6 +32,7 @@ export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }
     callers: [traffic.gateway.peer],
     metrics: peers.metrics,
   });
+  checkNamespaceBudget(`apps layer ${stack.node.id}`, loanService.namespace, site.sizing.namespaces.apps, [loanService.podBudget]);
   const route = loanServiceRoute(stack, 'loan-service-route', { gateway: traffic.gateway, loanService, limits: environment.traffic.loanServiceRoute });
   return { stack, loanService, route };
 }

@@ -1,5 +1,6 @@
 import { VaultCluster } from '../../constructs/vault-cluster';
 import { VaultSnapshots } from '../../constructs/vault-snapshots';
+import { checkNamespaceBudget } from '../../constructs/namespace-budget';
 import { SITE_NAMES } from '../../environments/schema';
 import type { SiteStack } from '../site-stack';
 import type { BaseLayer } from './base';
@@ -34,6 +35,7 @@ export function buildSecurityLayer(stack: SiteStack, { environment, siteName, si
     replicas: environment.vault.replicas,
     apiServer: apiServerPeer(site),
     metrics: peers.metrics,
+    storage: { data: { size: environment.vault.volumes.data }, audit: { size: environment.vault.volumes.audit } },
   });
   const snapshots = new VaultSnapshots(stack, 'vault-snapshots', {
     cluster: base.cluster,
@@ -45,5 +47,6 @@ export function buildSecurityLayer(stack: SiteStack, { environment, siteName, si
     schedule: environment.vault.snapshotSchedule,
     objectStore: peers.objectStore,
   });
+  checkNamespaceBudget(`security layer ${stack.node.id}`, vault.namespace, site.sizing.namespaces.security, [...vault.podBudgets, snapshots.podBudget]);
   return { stack, vault, snapshots };
 }

@@ -127,7 +127,7 @@ describe('VaultSnapshots', () => {
     expect(snapshot.env).toEqual([
       { name: 'VAULT_ADDR', value: 'https://vault.lms-security.svc.cluster.local:8200' },
       { name: 'VAULT_CACERT', value: '/vault/ca/ca.crt' },
-      { name: 'HOME', value: '/tmp' },
+      { name: 'HOME', value: '/scratch' },
     ]);
     expect(snapshot.command).toEqual([
       '/bin/sh',
@@ -147,29 +147,29 @@ describe('VaultSnapshots', () => {
       [
         'set -eu',
         '. /vault/secrets/object-store.env',
-        'mkdir -p /tmp/mc/certs/CAs',
-        'cp /vault/ca/ca.crt /tmp/mc/certs/CAs/site-ca.crt',
+        'mkdir -p /scratch/mc/certs/CAs',
+        'cp /vault/ca/ca.crt /scratch/mc/certs/CAs/site-ca.crt',
         'set -- /snapshots/vault-*.snap',
         'test -f "$1"',
-        'mc --config-dir /tmp/mc cp --quiet "$1" "snapshots/vault-snapshots/lusaka/${1##*/}"',
+        'mc --config-dir /scratch/mc cp --quiet "$1" "snapshots/vault-snapshots/lusaka/${1##*/}"',
       ].join('\n'),
     ]);
     expect(upload.volumeMounts).toEqual([
       { name: 'snapshots', mountPath: '/snapshots', readOnly: true },
       { name: 'ca', mountPath: '/vault/ca', readOnly: true },
-      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'tmp', mountPath: '/scratch' },
     ]);
   });
 
   test('restricted pod security, resources, the platform priority class, and a token only the agent mounts', () => {
     const spec = podSpecOf(component).spec;
-    expect(spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 100, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(spec.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
     expect([spec.serviceAccountName, spec.automountServiceAccountToken, spec.restartPolicy, spec.priorityClassName]).toEqual(['vault-snapshot', false, 'Never', 'lms-platform']);
     for (const container of [...spec.initContainers, ...spec.containers]) {
       expect(container.securityContext).toEqual({
         runAsNonRoot: true,
-        runAsUser: 100,
-        runAsGroup: 1000,
+        runAsUser: 10001,
+        runAsGroup: 10001,
         readOnlyRootFilesystem: true,
         allowPrivilegeEscalation: false,
         privileged: false,

@@ -143,3 +143,25 @@ describe('buildPlatform', () => {
     expect({ base: summary('base'), apps: summary('apps') }).toMatchSnapshot();
   });
 });
+
+describe('buildPlatform: namespace quotas', () => {
+  /** The dev environment with one namespace quota field changed at Lusaka. */
+  const devWith = (namespace: 'security' | 'apps', field: string, value: string) => {
+    const dev = environmentNamed('dev');
+    const lusaka = dev.sites.lusaka;
+    const namespaces = { ...lusaka.sizing.namespaces, [namespace]: { ...lusaka.sizing.namespaces[namespace], [field]: value } };
+    return { ...dev, sites: { ...dev.sites, lusaka: { ...lusaka, sizing: { ...lusaka.sizing, namespaces } } } };
+  };
+
+  test('a security namespace too small for Vault, its volumes and its snapshot job fails the synth, naming the pods', () => {
+    expect(() => buildPlatform(Testing.app(), [devWith('security', 'requestsStorage', '2Gi')])).toThrow(
+      'security layer dev-lusaka-security: namespace lms-security quota requestsStorage: "2Gi" is below the 3072Mi its volume claims request (Vault servers 1 x 3072Mi) (allowed: at least 3072Mi, or the quota refuses the claims and the pods never start)',
+    );
+  });
+
+  test('an apps namespace that cannot hold the loan-service at its autoscaler maximum with its Vault agents fails the synth', () => {
+    expect(() => buildPlatform(Testing.app(), [devWith('apps', 'limitsCpu', '2')])).toThrow(
+      'apps layer dev-lusaka-apps: namespace lms-apps quota limitsCpu: "2" is below the 2250m of CPU limits of its pods (loan-service pods (autoscaler maximum and a surge pod, with the Vault agent) 3 x 750m) (allowed: at least 2250m, or the quota refuses pods and they never start)',
+    );
+  });
+});

@@ -6,8 +6,8 @@ describe('environment vault: unseal choice, servers per site, snapshot schedule'
   test('every environment chooses Shamir unseal with a custodian per share; production runs three servers', () => {
     const settings = Object.fromEntries(ENVIRONMENTS.map((env) => [env.name, JSON.parse(JSON.stringify(env.vault))]));
     expect(settings).toEqual({
-      dev: { unseal: { kind: 'shamir', keyShares: 1, keyThreshold: 1, custodians: ['platform-engineer-on-call'] }, replicas: 1, snapshotSchedule: '0 */6 * * *' },
-      staging: { unseal: { kind: 'shamir', keyShares: 3, keyThreshold: 2, custodians: ['platform-lead', 'security-officer', 'operations-manager'] }, replicas: 3, snapshotSchedule: '0 * * * *' },
+      dev: { unseal: { kind: 'shamir', keyShares: 1, keyThreshold: 1, custodians: ['platform-engineer-on-call'] }, replicas: 1, snapshotSchedule: '0 */6 * * *', volumes: { data: '2Gi', audit: '1Gi' } },
+      staging: { unseal: { kind: 'shamir', keyShares: 3, keyThreshold: 2, custodians: ['platform-lead', 'security-officer', 'operations-manager'] }, replicas: 3, snapshotSchedule: '0 * * * *', volumes: { data: '5Gi', audit: '1Gi' } },
       production: {
         unseal: {
           kind: 'shamir',
@@ -17,13 +17,18 @@ describe('environment vault: unseal choice, servers per site, snapshot schedule'
         },
         replicas: 3,
         snapshotSchedule: '*/15 * * * *',
+        volumes: { data: '10Gi', audit: '5Gi' },
       },
     });
   });
 
   test('an environment that does not choose how Vault is unsealed', () => {
     expect(problemsAfter((env) => delete env.vault.unseal)).toEqual([`${FILE}: vault.unseal: is required (allowed: an object with kind shamir, transit)`]);
-    expect(problemsAfter((env) => delete env.vault)).toEqual([`${FILE}: vault: is required (allowed: an object with unseal, replicas, snapshotSchedule)`]);
+    expect(problemsAfter((env) => delete env.vault)).toEqual([`${FILE}: vault: is required (allowed: an object with unseal, replicas, snapshotSchedule, volumes)`]);
+  });
+
+  test('a volume size that is not a whole number of Mi, Gi or Ti', () => {
+    expect(problemsAfter((env) => (env.vault.volumes.data = '10GB'))).toEqual([`${FILE}: vault.volumes.data: "10GB" is not a volume size (allowed: a whole number of Mi, Gi or Ti, e.g. "10Gi")`]);
   });
 
   test('an unseal kind that is neither choice (a public cloud KMS)', () => {
