@@ -96,6 +96,19 @@ export function checkEnvironment(exported: unknown, file: string): { environment
   if (result.data.name !== expectedName) {
     return { problems: [`${file}: name: ${JSON.stringify(result.data.name)} does not match the file name (allowed: "${expectedName}")`] };
   }
+  // Checked once the name is known good: the key is read from the site's Vault, which holds
+  // its own environment's secrets only (`<mount>/<environment>/<name>`, as every VaultSecret is).
+  const keyPath = result.data.traffic.dnsFailover.tsigKeyVaultPath;
+  if (keyPath !== undefined) {
+    const segments = keyPath.split('/');
+    if (segments[1] !== expectedName || segments.length > 4) {
+      return {
+        problems: [
+          `${file}: traffic.dnsFailover.tsigKeyVaultPath: ${JSON.stringify(keyPath)} is not a secret of environment "${expectedName}" (allowed: "<mount>/${expectedName}/<name>" or "<mount>/${expectedName}/<workload>/<name>", e.g. "kv/${expectedName}/dns-failover"; a site's Vault holds its own environment's secrets only)`,
+        ],
+      };
+    }
+  }
   return { environment: result.data, problems: [] };
 }
 

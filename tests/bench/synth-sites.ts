@@ -19,7 +19,11 @@ if (!Number.isInteger(sites) || sites < 2 || sites % 2 !== 0 || !outdir) {
 }
 const started = process.hrtime.bigint();
 const [production] = loadEnvironments(path.resolve(__dirname, '../../environments'), { only: ['production'] });
-const environments = Array.from({ length: sites / 2 }, (_, index) => ({ ...production, name: `production${index}` }));
+const environments = Array.from({ length: sites / 2 }, (_, index) => {
+  const name = `production${index}`;
+  const dnsFailover = { ...production.traffic.dnsFailover, tsigKeyVaultPath: production.traffic.dnsFailover.tsigKeyVaultPath?.replace('/production/', `/${name}/`) };
+  return { ...production, name, traffic: { ...production.traffic, dnsFailover } };
+});
 const app = new App({ outdir, stackTraces: false });
 buildPlatform(app, environments);
 app.synth();

@@ -85,6 +85,15 @@ describe('environment traffic: public host, certificates, operations network, DN
     ]);
   });
 
+  test('a TSIG key path outside the environment\'s own secrets: the site\'s Vault would not hold it, and no policy would grant it', () => {
+    expect(problemsAfter((env) => (env.traffic.dnsFailover.tsigKeyVaultPath = 'kv/staging/dns-failover'))).toEqual([
+      `${FILE}: traffic.dnsFailover.tsigKeyVaultPath: "kv/staging/dns-failover" is not a secret of environment "production" (allowed: "<mount>/production/<name>" or "<mount>/production/<workload>/<name>", e.g. "kv/production/dns-failover"; a site's Vault holds its own environment's secrets only)`,
+    ]);
+    expect(problemsAfter((env) => (env.traffic.dnsFailover.tsigKeyVaultPath = 'kv/production/dns/keys/primary'))).toEqual([
+      `${FILE}: traffic.dnsFailover.tsigKeyVaultPath: "kv/production/dns/keys/primary" is not a secret of environment "production" (allowed: "<mount>/production/<name>" or "<mount>/production/<workload>/<name>", e.g. "kv/production/dns-failover"; a site's Vault holds its own environment's secrets only)`,
+    ]);
+  });
+
   test('a TSIG key path that is no Vault KV path, and a name server outside the approved domains', () => {
     expect(
       problemsAfter((env) => {
