@@ -62,7 +62,7 @@ const oursRss = median(ours.map((s) => s.peakRssMiB));
 const cliRss = median(cli.map((s) => s.peakRssMiB));
 
 const lines: string[] = [];
-lines.push(`Full synth of every environment (3 environments x 2 sites x ${LAYERS.length} layers), median of ${RUNS} cold runs, ${os.cpus().length} cores`);
+lines.push(`Full synth of every environment (3 environments x 2 sites x (${LAYERS.length} layers + vault-config)), median of ${RUNS} cold runs, ${os.cpus().length} cores`);
 lines.push('');
 lines.push('| command | wall (s) | peak RSS (MiB) | wall vs cdktf CLI |');
 lines.push('|---|---:|---:|---:|');
