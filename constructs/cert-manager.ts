@@ -6,7 +6,7 @@ import { certManagerValues, type CertManagerValues, type CertManagerWorkload, ty
 import type { Duration } from './duration';
 import { PlatformComponent, objectKey, type HelmReleaseSpec, type KubeObject, type PolicySuppression } from './platform-component';
 import { PlatformError, formatValue } from './platform-error';
-import { cpuMillis, memoryMiB } from './quantities';
+import { checkRequestsWithinLimits } from './quantities';
 import type { ApiServerPeer, MetricsScraper } from './service-references';
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
 import { certManagerDuration, certificateMetrics, checkLifetime, isDnsLabel, type CertificateIssuers, type CertificateMetrics, type IssuerRef, type TrustAnchor } from './tls-certificate';
@@ -359,14 +359,7 @@ function resolveResources(where: string, resources: Partial<Record<CertManagerWo
   checkKeys(where, 'resources', resources);
   const resolved = { ...DEFAULT_CERT_MANAGER_RESOURCES, ...resources };
   for (const name of CERT_MANAGER_WORKLOADS) {
-    const { cpuRequest, cpuLimit, memoryRequest, memoryLimit } = resolved[name];
-    const field = `${where}: resources.${name}`;
-    if (cpuMillis(cpuRequest, `${field}.cpuRequest`) > cpuMillis(cpuLimit, `${field}.cpuLimit`)) {
-      throw new PlatformError(`${field}.cpuRequest: ${formatValue(cpuRequest)} is above cpuLimit ${formatValue(cpuLimit)} (allowed: a request no larger than its limit)`);
-    }
-    if (memoryMiB(memoryRequest, `${field}.memoryRequest`) > memoryMiB(memoryLimit, `${field}.memoryLimit`)) {
-      throw new PlatformError(`${field}.memoryRequest: ${formatValue(memoryRequest)} is above memoryLimit ${formatValue(memoryLimit)} (allowed: a request no larger than its limit)`);
-    }
+    checkRequestsWithinLimits(`${where}: resources.${name}`, resolved[name]);
   }
   return resolved;
 }

@@ -81,3 +81,20 @@ export function parseQuantity(quantity: unknown): number | undefined {
   const value = Number(`${sign}${digits}e${exponent}`) * 2 ** (binary ?? 0);
   return Number.isFinite(value) ? value : undefined;
 }
+
+/**
+ * A container's CPU and memory requests must not exceed its limits: the API server rejects
+ * such a container.
+ *
+ * @param field where the figures are, e.g. `VaultCluster x: resources.server`
+ * @throws PlatformError naming the field, the request and its limit
+ */
+export function checkRequestsWithinLimits(field: string, resources: { readonly cpuRequest: string; readonly cpuLimit: string; readonly memoryRequest: string; readonly memoryLimit: string }): void {
+  const { cpuRequest, cpuLimit, memoryRequest, memoryLimit } = resources;
+  if (cpuMillis(cpuRequest, `${field}.cpuRequest`) > cpuMillis(cpuLimit, `${field}.cpuLimit`)) {
+    throw new PlatformError(`${field}.cpuRequest: ${formatValue(cpuRequest)} is above cpuLimit ${formatValue(cpuLimit)} (allowed: a request no larger than its limit)`);
+  }
+  if (memoryMiB(memoryRequest, `${field}.memoryRequest`) > memoryMiB(memoryLimit, `${field}.memoryLimit`)) {
+    throw new PlatformError(`${field}.memoryRequest: ${formatValue(memoryRequest)} is above memoryLimit ${formatValue(memoryLimit)} (allowed: a request no larger than its limit)`);
+  }
+}

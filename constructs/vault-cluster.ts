@@ -5,7 +5,7 @@ import { VaultChart, type VaultPodPolicy } from '../charts-ts/vault-chart';
 import type { ContainerResources } from './cert-manager-values';
 import { PlatformComponent, objectKey, type HelmReleaseSpec, type KubeObject } from './platform-component';
 import { PlatformError, formatValue } from './platform-error';
-import { cpuMillis, memoryMiB } from './quantities';
+import { checkRequestsWithinLimits, memoryMiB } from './quantities';
 import { serviceHost, type ApiServerPeer, type MetricsScraper, type VaultEndpoint } from './service-references';
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
 import { isDnsLabel, requestCertificate, type CertificateIssuers, type TlsCertificate, type TrustAnchor } from './tls-certificate';
@@ -408,14 +408,7 @@ function resolveResources(where: string, resources: Partial<Record<VaultWorkload
   }
   const resolved = { ...DEFAULT_VAULT_RESOURCES, ...resources };
   for (const name of VAULT_WORKLOADS) {
-    const { cpuRequest, cpuLimit, memoryRequest, memoryLimit } = resolved[name];
-    const field = `${where}: resources.${name}`;
-    if (cpuMillis(cpuRequest, `${field}.cpuRequest`) > cpuMillis(cpuLimit, `${field}.cpuLimit`)) {
-      throw new PlatformError(`${field}.cpuRequest: ${formatValue(cpuRequest)} is above cpuLimit ${formatValue(cpuLimit)} (allowed: a request no larger than its limit)`);
-    }
-    if (memoryMiB(memoryRequest, `${field}.memoryRequest`) > memoryMiB(memoryLimit, `${field}.memoryLimit`)) {
-      throw new PlatformError(`${field}.memoryRequest: ${formatValue(memoryRequest)} is above memoryLimit ${formatValue(memoryLimit)} (allowed: a request no larger than its limit)`);
-    }
+    checkRequestsWithinLimits(`${where}: resources.${name}`, resolved[name]);
   }
   return resolved;
 }

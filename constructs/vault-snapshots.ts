@@ -6,8 +6,8 @@ import type { ContainerResources } from './cert-manager-values';
 import { CronSchedule } from './cron-schedule';
 import { Duration } from './duration';
 import { PlatformComponent, type KubeObject } from './platform-component';
-import { PlatformError, formatValue } from './platform-error';
-import { cpuMillis, memoryMiB } from './quantities';
+import { PlatformError } from './platform-error';
+import { checkRequestsWithinLimits } from './quantities';
 import type { RunbookContributor, RunbookStep } from './runbook-step';
 import type { ObjectStoreEndpoint } from './service-references';
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
@@ -169,7 +169,7 @@ export class VaultSnapshots extends PlatformComponent implements RunbookContribu
       throw PlatformError.invalidProp(where, 'vault.certificate.namespace', vault.certificate.namespace, `Vault's namespace "${vault.namespace}": the job mounts the CA certificate of the servers' Secret there`);
     }
     this.resources = props.resources ?? DEFAULT_VAULT_SNAPSHOT_RESOURCES;
-    checkResources(where, this.resources);
+    checkRequestsWithinLimits(`${where}: resources`, this.resources);
     this.podBudget = { what: 'the Vault snapshot job', pods: 1, perPod: maxResources(`${where}: resources`, VAULT_AGENT_RESOURCES, this.resources) };
     this.activeDeadline = props.activeDeadline ?? Duration.minutes(10);
     if (this.activeDeadline.isLongerThan(this.schedule.shortestInterval)) {
@@ -304,13 +304,3 @@ function parseStoreUrl(url: unknown): { service: string; namespace: string; host
   return { service: inCluster[1], namespace: inCluster[3], host, port };
 }
 
-function checkResources(where: string, resources: ContainerResources): void {
-  const { cpuRequest, cpuLimit, memoryRequest, memoryLimit } = resources;
-  const field = `${where}: resources`;
-  if (cpuMillis(cpuRequest, `${field}.cpuRequest`) > cpuMillis(cpuLimit, `${field}.cpuLimit`)) {
-    throw new PlatformError(`${field}.cpuRequest: ${formatValue(cpuRequest)} is above cpuLimit ${formatValue(cpuLimit)} (allowed: a request no larger than its limit)`);
-  }
-  if (memoryMiB(memoryRequest, `${field}.memoryRequest`) > memoryMiB(memoryLimit, `${field}.memoryLimit`)) {
-    throw new PlatformError(`${field}.memoryRequest: ${formatValue(memoryRequest)} is above memoryLimit ${formatValue(memoryLimit)} (allowed: a request no larger than its limit)`);
-  }
-}
