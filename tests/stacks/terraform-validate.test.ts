@@ -98,14 +98,23 @@ describeWithTools('terraform validate', ['terraform', 'terraformProviderMirror']
     fs.mkdirSync(pluginCache);
     // Only the settings given here: a developer's TF_* variables must not change the result.
     env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TF_') && name !== 'CHECKPOINT_DISABLE'));
-    Object.assign(env, { TF_CLI_CONFIG_FILE: cliConfig, TF_PLUGIN_CACHE_DIR: pluginCache, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' });
+    // A synthesized stack has no dependency lock file, and without one Terraform 1.4+ installs
+    // from the mirror and writes the cache again at every init, so parallel inits would race
+    // over the same cache entry; with this setting they link the cached package instead.
+    Object.assign(env, {
+      TF_CLI_CONFIG_FILE: cliConfig,
+      TF_PLUGIN_CACHE_DIR: pluginCache,
+      TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true',
+      TF_IN_AUTOMATION: '1',
+      CHECKPOINT_DISABLE: '1',
+    });
 
     const all = fs.readdirSync(path.join(outdir, 'stacks')).sort();
     const validate = async (stack: string) => {
       results.set(stack, await validateStack(tools.terraform, path.join(outdir, 'stacks', stack), env));
     };
-    // The first init of each set of providers fills the plugin cache alone: Terraform does
-    // not lock the cache, so concurrent inits that both write it can collide; later ones only read it.
+    // The first init of each set of providers fills the plugin cache alone (Terraform does not
+    // lock the cache); the later ones, in parallel, only read it.
     const first = [all.find((stack) => !stack.endsWith('-vault-config'))!, all.find((stack) => stack.endsWith('-vault-config'))!];
     for (const stack of first) await validate(stack);
     const rest = all.filter((stack) => !first.includes(stack));
