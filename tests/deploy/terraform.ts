@@ -1,6 +1,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { writeMirrorCliConfig } from '../support/tools';
 import type { SynthesizedStack } from './stacks';
 
 /** What one terraform command did. */
@@ -52,18 +53,7 @@ export class TerraformRunner {
     fs.mkdirSync(props.directory, { recursive: true });
     fs.mkdirSync(props.pluginCacheDir, { recursive: true });
     this.cliConfigFile = path.join(props.directory, 'terraform.rc');
-    fs.writeFileSync(
-      this.cliConfigFile,
-      [
-        'provider_installation {',
-        '  filesystem_mirror {',
-        `    path    = ${JSON.stringify(props.providerMirror)}`,
-        '    include = ["registry.terraform.io/hashicorp/*"]',
-        '  }',
-        '}',
-        '',
-      ].join('\n'),
-    );
+    writeMirrorCliConfig(this.cliConfigFile, props.providerMirror);
   }
 
   private environment(stack: SynthesizedStack, credentials: SiteCredentials): NodeJS.ProcessEnv {

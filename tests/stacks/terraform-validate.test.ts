@@ -5,7 +5,7 @@ import * as path from 'path';
 import { SITE_NAMES } from '../../environments/schema';
 import { LAYERS, stackName, vaultConfigStackName } from '../../stacks/layers';
 import { ENVIRONMENTS } from '../support/environments';
-import { PROJECT_ROOT, describeWithTools } from '../support/tools';
+import { PROJECT_ROOT, describeWithTools, writeMirrorCliConfig } from '../support/tools';
 
 /** Stacks validated at once: each `terraform validate` starts both provider plugins. */
 const PARALLEL_STACKS = 2;
@@ -82,18 +82,7 @@ describeWithTools('terraform validate', ['terraform', 'terraformProviderMirror']
     if (synth.status !== 0) throw new Error(`synth failed (exit ${synth.status}): ${synth.stderr}`);
 
     const cliConfig = path.join(scratch, 'terraform.tfrc');
-    fs.writeFileSync(
-      cliConfig,
-      [
-        'provider_installation {',
-        '  filesystem_mirror {',
-        `    path    = ${JSON.stringify(tools.terraformProviderMirror)}`,
-        '    include = ["registry.terraform.io/hashicorp/*"]',
-        '  }',
-        '}',
-        '',
-      ].join('\n'),
-    );
+    writeMirrorCliConfig(cliConfig, tools.terraformProviderMirror);
     const pluginCache = path.join(scratch, 'plugin-cache');
     fs.mkdirSync(pluginCache);
     // Only the settings given here: a developer's TF_* variables must not change the result.

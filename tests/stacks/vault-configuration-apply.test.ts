@@ -8,7 +8,7 @@ import { App } from 'cdktf';
 import { policyFor } from '../../constructs/vault-access';
 import { createAuthority } from '../deploy/pki';
 import { OpenBaoServer, openBaoUnavailable } from '../support/openbao';
-import { describeWithTools } from '../support/tools';
+import { describeWithTools, writeMirrorCliConfig } from '../support/tools';
 import { VaultConfigurationTestStack, loanServiceConsumer } from '../support/vault-fixtures';
 
 const ENVIRONMENT = 'dev';
@@ -84,18 +84,7 @@ describeIsolated('VaultConfiguration applied to a real OpenBao server', ['terraf
     app.synth();
 
     const cliConfig = path.join(scratch, 'terraform.tfrc');
-    fs.writeFileSync(
-      cliConfig,
-      [
-        'provider_installation {',
-        '  filesystem_mirror {',
-        `    path    = ${JSON.stringify(tools.terraformProviderMirror)}`,
-        '    include = ["registry.terraform.io/hashicorp/*"]',
-        '  }',
-        '}',
-        '',
-      ].join('\n'),
-    );
+    writeMirrorCliConfig(cliConfig, tools.terraformProviderMirror);
     // Only the settings given here: a developer's TF_* and VAULT_* variables must not change the result.
     env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TF_|VAULT_|BAO_)/.test(name) && name !== 'CHECKPOINT_DISABLE'));
     Object.assign(env, { TF_CLI_CONFIG_FILE: cliConfig, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1', HOME: scratch, VAULT_TOKEN: rootToken });

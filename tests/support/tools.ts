@@ -119,3 +119,14 @@ export function describeWithTools<T extends ToolName>(title: string, names: read
     test.skip(`skipped: ${missing.join('; ')}`, () => undefined);
   });
 }
+
+/**
+ * Writes a Terraform CLI configuration (`TF_CLI_CONFIG_FILE`) that installs the hashicorp
+ * providers from `mirror`, a filesystem mirror, and never from a registry.
+ */
+export function writeMirrorCliConfig(file: string, mirror: string): void {
+  fs.writeFileSync(
+    file,
+    ['provider_installation {', '  filesystem_mirror {', `    path    = ${JSON.stringify(mirror)}`, '    include = ["registry.terraform.io/hashicorp/*"]', '  }', '}', ''].join('\n'),
+  );
+}
