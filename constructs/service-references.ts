@@ -27,6 +27,11 @@ export interface ObjectStoreEndpoint {
   /** Region name the store is configured with. */
   readonly region: string;
   readonly peer: NetworkPeer;
+  /**
+   * A Secret of this name in each consumer namespace holds, as `ca.crt`, the CA that signs
+   * the store's certificate: consumers verify its TLS with it.
+   */
+  readonly caSecretName: string;
 }
 
 /** The Vault cluster of one site. */

@@ -116,6 +116,25 @@ export const VERSIONS = {
       digest: 'sha256:b2bc0f6475bb7c3440b609d4343ccf7854d1748f9dc55e2d6584735284c42533',
       digestSource: 'stand-in',
     },
+    /**
+     * The MinIO server. Upstream no longer publishes community images: the release builds it
+     * from the pinned upstream release tag in-country and pushes it to the mirror.
+     */
+    minio: {
+      repository: 'lms/minio',
+      tag: 'RELEASE.2025-10-15T17-29-55Z',
+      upstream: 'github.com/minio/minio (built in-country from the release tag)',
+      digest: 'sha256:6b1d0a3f5e7c9b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d9f2a4c6e8b0d',
+      digestSource: 'stand-in',
+    },
+    /** The object store jobs: bucket reconciliation and the replication heartbeat, built from app-services/object-store-jobs/Dockerfile by the release. */
+    objectStoreJobs: {
+      repository: 'lms/object-store-jobs',
+      tag: '0.1.0',
+      upstream: 'app-services/object-store-jobs',
+      digest: 'sha256:3e5a7c9b1d2f4a6c8e0b2d4f6a8c1e3b5d7f9a2c4e6b8d0f1a3c5e7b9d2f4a6c',
+      digestSource: 'stand-in',
+    },
     /** The MinIO client: the Vault snapshot job uploads each snapshot with `mc cp`. */
     minioClient: {
       repository: 'minio/mc',

@@ -52,6 +52,13 @@ export default {
     snapshotSchedule: '0 */6 * * *',
     volumes: { data: '2Gi', audit: '1Gi' },
   },
+  objectStorage: {
+    // One server with four small drives: erasure coding as in production, one node.
+    pools: [{ servers: 1, drivesPerServer: 4, driveSize: '2Gi' }],
+    parity: 2,
+    resources: { cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '500m', memoryLimit: '1Gi' },
+    replicationLagBudget: '15m',
+  },
   sites: {
     lusaka: {
       role: 'primary',

@@ -8,7 +8,7 @@ const bothSites = {
   sizing: {
     namespaces: {
       platform: { requestsCpu: '8', requestsMemory: '16Gi', limitsCpu: '16', limitsMemory: '32Gi', requestsStorage: '100Gi', persistentVolumeClaims: 10, pods: 60 },
-      data: { requestsCpu: '24', requestsMemory: '192Gi', limitsCpu: '40', limitsMemory: '256Gi', requestsStorage: '8Ti', persistentVolumeClaims: 30, pods: 40 },
+      data: { requestsCpu: '24', requestsMemory: '192Gi', limitsCpu: '40', limitsMemory: '256Gi', requestsStorage: '16Ti', persistentVolumeClaims: 30, pods: 40 },
       security: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '50Gi', persistentVolumeClaims: 10, pods: 20 },
       observability: { requestsCpu: '12', requestsMemory: '48Gi', limitsCpu: '24', limitsMemory: '96Gi', requestsStorage: '4Ti', persistentVolumeClaims: 20, pods: 60 },
       'node-agents': { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '1Gi', persistentVolumeClaims: 0, pods: 40 },
@@ -52,6 +52,14 @@ export default {
     replicas: 3,
     snapshotSchedule: '*/15 * * * *',
     volumes: { data: '10Gi', audit: '5Gi' },
+  },
+  objectStorage: {
+    // One server per data node, four drives each: sets of 12 with parity 4 keep read and
+    // write quorum with a node gone, and leave two thirds of the raw capacity for data.
+    pools: [{ servers: 3, drivesPerServer: 4, driveSize: '1Ti' }],
+    parity: 4,
+    resources: { cpuRequest: '2', memoryRequest: '8Gi', cpuLimit: '4', memoryLimit: '16Gi' },
+    replicationLagBudget: '5m',
   },
   sites: {
     lusaka: {

@@ -47,6 +47,13 @@ export default {
     snapshotSchedule: '0 * * * *',
     volumes: { data: '5Gi', audit: '1Gi' },
   },
+  objectStorage: {
+    // Kitwe staging has one data node: two servers share it there (not a production layout).
+    pools: [{ servers: 2, drivesPerServer: 2, driveSize: '50Gi' }],
+    parity: 2,
+    resources: { cpuRequest: '250m', memoryRequest: '1Gi', cpuLimit: '1', memoryLimit: '2Gi' },
+    replicationLagBudget: '10m',
+  },
   sites: {
     lusaka: {
       role: 'primary',

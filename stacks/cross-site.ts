@@ -1,6 +1,9 @@
+import { BucketReplication } from '../constructs/bucket-replication';
+import { checkNamespaceBudget } from '../constructs/namespace-budget';
 import { CrossSiteEgress, crossSiteEgressProps } from '../constructs/cross-site-egress';
 import { FailoverCapacity } from '../constructs/failover-capacity';
 import type { Environment, SiteName } from '../environments/schema';
+import { platformPeers } from './layers/platform-peers';
 import type { SiteLayers } from './platform';
 
 /**
@@ -21,6 +24,36 @@ export function wireSites(environment: Environment, sites: Readonly<Record<SiteN
     primary: primary.apps.loanService,
     standby: standby.apps.loanService,
   });
+
+  // Every bucket with business data replicates from the primary to the disaster-recovery
+  // site; the source side lives in the primary's data stack, the heartbeat reader in the DR's.
+  const side = (name: SiteName) => {
+    const site = sites[name];
+    return {
+      scope: site.data.stack,
+      cluster: site.base.cluster,
+      store: site.data.minio,
+      buckets: site.data.buckets,
+      vault: site.security.vault.endpoint,
+      metrics: platformPeers(site.base, name).metrics,
+      registry: environment.sites[name].registry,
+    };
+  };
+  const replication = new BucketReplication(primary.data.stack, 'bucket-replication', {
+    environmentName: environment.name,
+    source: side(primaryName),
+    target: side(standbyName),
+    approvedDomains: primary.traffic.certManager.issuers.approvedDomains,
+    lagBudget: environment.objectStorage.replicationLagBudget,
+  });
+  // Each site's data namespace must hold MinIO, its jobs and its side of the replication.
+  for (const [name, extra] of [
+    [primaryName, replication.podBudgets],
+    [standbyName, [replication.reader.podBudget]],
+  ] as const) {
+    const data = sites[name].data;
+    checkNamespaceBudget(`data layer ${data.stack.node.id}`, data.minio.namespace, environment.sites[name].sizing.namespaces.data, [data.minio.podBudget, data.buckets.podBudget, ...extra]);
+  }
 
   // What may cross between the sites: the data components reach only the other site's
   // declared endpoints, which admit only the other site's ranges. Each site's rules live in

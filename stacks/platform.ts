@@ -5,10 +5,12 @@ import {
   LAYERS,
   buildAppsLayer,
   buildBaseLayer,
+  buildDataLayer,
   buildSecurityLayer,
   buildTrafficLayer,
   type AppsLayer,
   type BaseLayer,
+  type DataLayer,
   type Layer,
   type SecurityLayer,
   type SiteInputs,
@@ -22,6 +24,7 @@ export interface SiteLayers {
   readonly base: BaseLayer;
   readonly traffic: TrafficLayer;
   readonly security: SecurityLayer;
+  readonly data: DataLayer;
   readonly apps: AppsLayer;
 }
 
@@ -68,6 +71,7 @@ function buildSite(app: App, inputs: SiteInputs): SiteLayers {
   const base = buildBaseLayer(stack('base'), inputs);
   const traffic = buildTrafficLayer(stack('traffic', [base.stack]), inputs, base);
   const security = buildSecurityLayer(stack('security', [base.stack, traffic.stack]), inputs, base, traffic);
-  const apps = buildAppsLayer(stack('apps', [base.stack, traffic.stack, security.stack]), inputs, base, traffic, security);
-  return { base, traffic, security, apps };
+  const data = buildDataLayer(stack('data', [base.stack, traffic.stack, security.stack]), inputs, base, traffic, security);
+  const apps = buildAppsLayer(stack('apps', [base.stack, traffic.stack, security.stack, data.stack]), inputs, base, traffic, security, data);
+  return { base, traffic, security, data, apps };
 }

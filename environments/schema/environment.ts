@@ -5,6 +5,8 @@ import { cidrBlock, overlaps, poolBlocks } from './network';
 import { SITE_NAMES, site, type SiteName } from './site';
 import { traffic } from './traffic';
 import { vault } from './vault';
+import { objectStorage } from './object-storage';
+import { erasureLayout } from '../../constructs/erasure-coding';
 
 /**
  * One environment file's default export, with the rules that span its sites or depend on
@@ -19,6 +21,8 @@ export const EnvironmentSchema = strict({
   traffic,
   /** How Vault is unsealed, how many servers each site runs, when snapshots are taken. */
   vault,
+  /** MinIO at both sites: server pools, parity, resources and the replication lag budget. */
+  objectStorage,
   sites: strict(Object.fromEntries(SITE_NAMES.map((name) => [name, site])) as Record<SiteName, typeof site>),
 }, {
   state: `a state backend for the whole environment is no longer accepted (allowed: one per site, as ${SITE_NAMES.map((name) => `sites.${name}.state`).join(' and ')}, so either site can be planned and applied with the other gone)`,
@@ -55,11 +59,52 @@ export const EnvironmentSchema = strict({
     if (parsed(['vault', 'replicas']) && env.vault.replicas < 3) {
       ctx.addIssue({ code: 'custom', path: ['vault', 'replicas'], message: `${env.vault.replicas} loses Vault with one node (allowed in production: 3 or 5, a Raft quorum that survives a node failure)` });
     }
+    if (parsed(['objectStorage', 'pools'], ['objectStorage', 'parity'])) {
+      env.objectStorage.pools.forEach((pool, index) => {
+        const layout = erasureLayout(pool, env.objectStorage.parity);
+        if (layout !== undefined && layout.parity * 2 <= layout.setSize && !layout.survivesOneServer) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['objectStorage', 'pools', index],
+            message: `${pool.servers} server(s) x ${pool.drivesPerServer} drive(s) with parity ${layout.parity}: losing one server takes ${layout.drivesPerSetOnOneServer} of each erasure set's ${layout.setSize} drives, below the read quorum ${layout.readQuorum} or write quorum ${layout.writeQuorum} (allowed in production: a layout that survives the loss of one node, e.g. at least 2 servers and parity at least the drives one server holds in a set)`,
+          });
+        }
+        for (const siteName of SITE_NAMES) {
+          if (!parsed(['sites', siteName, 'nodePools'])) continue;
+          const dataNodes = env.sites[siteName].nodePools.filter((nodePool) => nodePool.purpose === 'data').reduce((sum, nodePool) => sum + nodePool.nodeCount, 0);
+          if (pool.servers > dataNodes) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['objectStorage', 'pools', index, 'servers'],
+              message: `${pool.servers} MinIO servers do not fit the ${dataNodes} data node(s) of ${siteName}, one server per node (allowed in production: at most ${dataNodes}, so losing a node loses one server)`,
+            });
+          }
+        }
+      });
+    }
     for (const siteName of SITE_NAMES) {
       const state = parsed(['sites', siteName, 'state']) ? env.sites[siteName].state : undefined;
       if (state !== undefined && state.kind !== 's3') {
         ctx.addIssue({ code: 'custom', path: ['sites', siteName, 'state', 'kind'], message: `"${state.kind}" keeps production state on one machine (allowed in production: s3)` });
       }
+    }
+  }
+  if (parsed(['objectives', 'recoveryPoint'], ['objectStorage', 'replicationLagBudget']) && env.objectStorage.replicationLagBudget.isLongerThan(env.objectives.recoveryPoint)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['objectStorage', 'replicationLagBudget'],
+      message: `"${env.objectStorage.replicationLagBudget}" is longer than the recovery point objective "${env.objectives.recoveryPoint}" (allowed: at most the recovery point; replicated backups reach the other site within it)`,
+    });
+  }
+  for (const siteName of SITE_NAMES) {
+    if (!parsed(['objectives', 'recoveryPoint'], ['sites', siteName, 'retention', 'backups'])) continue;
+    const kept = env.sites[siteName].retention.backups;
+    if (env.objectives.recoveryPoint.isLongerThan(kept)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sites', siteName, 'retention', 'backups'],
+        message: `"${kept}" is shorter than the recovery point objective "${env.objectives.recoveryPoint}" (allowed: at least the recovery point; older versions of backups expire and object locks lapse after this)`,
+      });
     }
   }
   // Sites compared in pairs, each only if both states parsed; the later one is reported.

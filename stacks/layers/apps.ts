@@ -7,6 +7,7 @@ import type { SiteStack } from '../site-stack';
 import type { BaseLayer } from './base';
 import { platformPeers } from './platform-peers';
 import type { SiteInputs } from './site-inputs';
+import type { DataLayer } from './data';
 import type { SecurityLayer } from './security';
 import type { TrafficLayer } from './traffic';
 
@@ -19,7 +20,7 @@ export interface AppsLayer {
 }
 
 /** The apps layer of a site: the loan management workloads, published through the site's Gateway. */
-export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }: SiteInputs, base: BaseLayer, traffic: TrafficLayer, security: SecurityLayer): AppsLayer {
+export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }: SiteInputs, base: BaseLayer, traffic: TrafficLayer, security: SecurityLayer, data: DataLayer): AppsLayer {
   const peers = platformPeers(base, siteName);
   const loanService = new LoanService(stack, 'loan-service', {
     cluster: base.cluster,
@@ -27,7 +28,7 @@ export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }
     registry: site.registry,
     sizing: site.workloads.loanService,
     database: { server: peers.sqlServer, name: 'lms', user: 'loan_service' },
-    documentStore: { store: peers.objectStore, bucket: 'loan-documents' },
+    documentStore: { store: data.minio.endpoint, bucket: 'documents' },
     secrets: { vault: security.vault.endpoint, secret: VaultSecret.kv(environment.name, 'loan-service') },
     callers: [traffic.gateway.peer],
     metrics: peers.metrics,

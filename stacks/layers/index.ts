@@ -3,4 +3,5 @@ export * from './site-inputs';
 export * from './base';
 export * from './traffic';
 export * from './security';
+export * from './data';
 export * from './apps';

@@ -11,12 +11,14 @@ import type { SiteName } from '../../environments/schema';
  * - `traffic`: certificates (cert-manager and each site's CA), load-balancer addresses
  *   (MetalLB) and the ingress Gateway (Traefik), which every later TLS endpoint uses.
  * - `security`: Vault, where every workload's secrets come from.
+ * - `data`: MinIO, its buckets and the Vault snapshots into them (credentials from Vault);
+ *   the cross-site wiring pass adds bucket replication and its heartbeat.
  * - `apps`: the loan management workloads, which use what the earlier layers created.
  *
  * Vault's own configuration is not a layer: it talks to Vault, not to the API server, and is
  * applied once Vault is initialised and unsealed (see `vaultConfigStackName`).
  */
-export const LAYERS = ['base', 'traffic', 'security', 'apps'] as const;
+export const LAYERS = ['base', 'traffic', 'security', 'data', 'apps'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** `production-lusaka-base`: stable, because it names the stack's Terraform state. */

@@ -28,7 +28,7 @@ function props(overrides: Partial<VaultSnapshotsProps> = {}): VaultSnapshotsProp
     siteRole: 'disaster-recovery',
     otherSiteName: 'kitwe',
     schedule: '*/15 * * * *',
-    objectStore: { url: 'https://s3.lms-data.svc.cluster.local:9000', region: 'zm-lusaka-1', peer: { namespace: 'lms-data', podLabels: STORE_PODS, port: 9000 } },
+    objectStore: { url: 'https://s3.lms-data.svc.cluster.local:9000', region: 'zm-lusaka-1', peer: { namespace: 'lms-data', podLabels: STORE_PODS, port: 9000 }, caSecretName: 'object-store-trust' },
     ...overrides,
   };
 }
@@ -310,7 +310,7 @@ describe('VaultSnapshots', () => {
     ['double dot', { bucket: 'vault..snapshots' }, `${WHERE}: bucket: "vault..snapshots" is not allowed (allowed: ${BUCKET})`],
     [
       'plain http store',
-      { objectStore: { url: 'http://s3.lms-data.svc.cluster.local:9000', region: 'zm-lusaka-1', peer: { namespace: 'lms-data', podLabels: STORE_PODS, port: 9000 } } },
+      { objectStore: { url: 'http://s3.lms-data.svc.cluster.local:9000', region: 'zm-lusaka-1', peer: { namespace: 'lms-data', podLabels: STORE_PODS, port: 9000 }, caSecretName: 'object-store-trust' } },
       `${WHERE}: objectStore.url: "http://s3.lms-data.svc.cluster.local:9000" is not allowed (allowed: an https:// URL of the store's in-cluster Service, "https://<service>.<namespace>.svc.cluster.local[:port]")`,
     ],
     ['environment', { environmentName: 'Prod' }, `${WHERE}: environmentName: "Prod" is not allowed (allowed: a lower-case environment name, e.g. "production")`],

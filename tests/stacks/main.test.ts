@@ -105,7 +105,9 @@ describe('npm run synth', () => {
     // its 2 NetworkPolicies and the agent's trust certificate in each of 4 consumer
     // namespaces, and the snapshot job (ServiceAccount, CronJob, 2 NetworkPolicies); in apps, 7 loan-service objects and its route (HTTPRoute, 3 Middlewares,
     // Traefik's egress NetworkPolicy). The vault-config stacks hold no Kubernetes object.
-    expect(count).toBe(3 * 2 * (33 + 36) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4 + 4) + 3 * 2 * (7 + 5));
+    // In data, MinIO's 13 objects (and a PodDisruptionBudget where a pool has more than one server), the
+    // bucket reconcile's 5, and replication's 11 at the primary and 6 at the DR site.
+    expect(count).toBe(3 * 2 * (33 + 36) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4 + 4) + 3 * 2 * (7 + 5) + 2 * (13 + 5) + 2 * 2 * (14 + 5) + 3 * (11 + 6));
   });
 
   test('is byte-identical across runs and across checkouts in different directories', () => {
@@ -199,11 +201,13 @@ describe('npm run synth', () => {
     expect(fs.readdirSync(path.join(outdir, 'stacks')).sort()).toEqual([
       'dev-kitwe-apps',
       'dev-kitwe-base',
+      'dev-kitwe-data',
       'dev-kitwe-security',
       'dev-kitwe-traffic',
       'dev-kitwe-vault-config',
       'dev-lusaka-apps',
       'dev-lusaka-base',
+      'dev-lusaka-data',
       'dev-lusaka-security',
       'dev-lusaka-traffic',
       'dev-lusaka-vault-config',
@@ -216,11 +220,13 @@ describe('npm run synth', () => {
     expect(Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')).stacks)).toEqual([
       'production-kitwe-apps',
       'production-kitwe-base',
+      'production-kitwe-data',
       'production-kitwe-security',
       'production-kitwe-traffic',
       'production-kitwe-vault-config',
       'production-lusaka-apps',
       'production-lusaka-base',
+      'production-lusaka-data',
       'production-lusaka-security',
       'production-lusaka-traffic',
       'production-lusaka-vault-config',

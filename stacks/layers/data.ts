@@ -1,0 +1,89 @@
+import { addressBlock, blockContains, cidrBlock } from '../../constructs/ipv4';
+import { MinioCluster } from '../../constructs/minio-cluster';
+import { PlatformError } from '../../constructs/platform-error';
+import { checkNamespaceBudget } from '../../constructs/namespace-budget';
+import { ObjectStoreBuckets } from '../../constructs/object-store-buckets';
+import { BUSINESS_BUCKETS, stateBucket } from '../../constructs/object-store-bucket';
+import { VaultSnapshots } from '../../constructs/vault-snapshots';
+import { SITE_NAMES } from '../../environments/schema';
+import type { SiteStack } from '../site-stack';
+import type { BaseLayer } from './base';
+import { platformPeers } from './platform-peers';
+import type { SecurityLayer } from './security';
+import type { SiteInputs } from './site-inputs';
+import type { TrafficLayer } from './traffic';
+
+/** The cross-site endpoint the other site replicates into (the site's `network.crossSiteEndpoints[]`). */
+export const OBJECT_STORAGE_ENDPOINT = 'object-storage';
+
+/** What the data layer gives the layers after it and the cross-site wiring pass. */
+export interface DataLayer {
+  readonly stack: SiteStack;
+  /** The site's MinIO: its `endpoint` is what consumers take. */
+  readonly minio: MinioCluster;
+  /** The site's buckets and the Job that reconciles them. */
+  readonly buckets: ObjectStoreBuckets;
+  /** Raft snapshots of the site's Vault into the replicated `vault-snapshots` bucket. */
+  readonly vaultSnapshots: VaultSnapshots;
+}
+
+/**
+ * The data layer of a site: MinIO (the environment's pools and parity, TLS, credentials from
+ * Vault), its buckets as data (the business buckets and, where the site keeps its Terraform
+ * state in its store, the state bucket), and the Vault snapshots that go into it. Bucket
+ * replication between the sites is added by the cross-site wiring pass.
+ */
+export function buildDataLayer(stack: SiteStack, { environment, siteName, site }: SiteInputs, base: BaseLayer, traffic: TrafficLayer, security: SecurityLayer): DataLayer {
+  const peers = platformPeers(base, siteName);
+  const namespaces = base.cluster.namespaces;
+  const endpoint = site.network.crossSiteEndpoints.find((candidate) => candidate.name === OBJECT_STORAGE_ENDPOINT);
+  if (endpoint === undefined) {
+    throw new PlatformError(`environments/${environment.name}.ts: sites.${siteName}.network.crossSiteEndpoints: no endpoint named "${OBJECT_STORAGE_ENDPOINT}" (allowed: one, the address the other site replicates MinIO buckets into)`);
+  }
+  const address = endpoint.address.split('/')[0];
+  const pool = site.network.loadBalancer.addressPools.find((candidate) => candidate.addresses.some((block) => blockContains(cidrBlock(block)!, addressBlock(address)!)));
+  if (pool === undefined) {
+    throw new PlatformError(`environments/${environment.name}.ts: sites.${siteName}.network.crossSiteEndpoints: "${endpoint.address}" of "${OBJECT_STORAGE_ENDPOINT}" is in no load-balancer address pool (allowed: an address of one of ${site.network.loadBalancer.addressPools.map((candidate) => `"${candidate.name}"`).join(', ')}, which MetalLB gives MinIO's replication Service)`);
+  }
+  const minio = new MinioCluster(stack, 'minio', {
+    cluster: base.cluster,
+    environmentName: environment.name,
+    registry: site.registry,
+    siteDnsDomain: site.dnsDomain,
+    issuers: traffic.certManager.issuers,
+    pools: environment.objectStorage.pools,
+    parity: environment.objectStorage.parity,
+    resources: environment.objectStorage.resources,
+    storageClassName: site.storageClasses.standard,
+    region: `zm-${siteName}-1`,
+    survivesNodeLoss: environment.tier === 'production',
+    replicationEndpoint: { address, addressPool: pool.name, port: endpoint.ports[0] },
+    vault: security.vault.endpoint,
+    metrics: peers.metrics,
+    clients: [
+      { namespace: namespaces.data, podLabels: { 'app.kubernetes.io/component': 'object-storage' } },
+      { namespace: namespaces.security, podLabels: { 'app.kubernetes.io/name': 'vault-snapshot' } },
+      { namespace: namespaces.apps, podLabels: { 'app.kubernetes.io/name': 'loan-service' } },
+    ],
+  });
+  const buckets = new ObjectStoreBuckets(stack, 'buckets', {
+    cluster: base.cluster,
+    store: minio,
+    registry: site.registry,
+    vault: security.vault.endpoint,
+    buckets: [...BUSINESS_BUCKETS, ...(site.state.kind === 's3' ? [stateBucket(site.state.bucket)] : [])],
+    backupRetention: site.retention.backups,
+  });
+  const vaultSnapshots = new VaultSnapshots(stack, 'vault-snapshots', {
+    cluster: base.cluster,
+    vault: security.vault,
+    registry: site.registry,
+    environmentName: environment.name,
+    siteRole: site.role,
+    otherSiteName: SITE_NAMES.find((name) => name !== siteName)!,
+    schedule: environment.vault.snapshotSchedule,
+    objectStore: minio.endpoint,
+  });
+  checkNamespaceBudget(`security layer ${security.stack.node.id}`, security.vault.namespace, site.sizing.namespaces.security, [...security.vault.podBudgets, vaultSnapshots.podBudget]);
+  return { stack, minio, buckets, vaultSnapshots };
+}
