@@ -27,6 +27,8 @@ export interface LoanServiceChartProps {
   readonly env: Readonly<Record<string, string>>;
   /** The Vault agent's address, role, trust (a Secret with `ca.crt` in the namespace) and the files it renders. */
   readonly vault: { readonly address: string; readonly role: string; readonly caSecretName: string; readonly secrets: readonly VaultSecretFile[] };
+  /** A Secret in the namespace whose `ca.crt` (the site CA) the service trusts for TLS to the object store, mounted in `directory`. */
+  readonly trustedCa: { readonly secretName: string; readonly directory: string };
   readonly ingressFrom: readonly PeerSelector[];
   readonly egressTo: readonly PeerSelector[];
   /** Labels the Prometheus operator selects ServiceMonitors by. */
@@ -102,7 +104,19 @@ export class LoanServiceChart extends Chart {
             capabilities: { drop: [kplus.Capability.ALL] },
             seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
           },
-          volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }) }],
+          volumeMounts: [
+            { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }) },
+            {
+              path: props.trustedCa.directory,
+              readOnly: true,
+              // Only the CA certificate of the Secret, never a key.
+              volume: kplus.Volume.fromSecret(this, 'trusted-ca', kplus.Secret.fromSecretName(this, 'trusted-ca-secret', props.trustedCa.secretName), {
+                name: 'trusted-ca',
+                items: { 'ca.crt': { path: 'ca.crt' } },
+                defaultMode: 0o444,
+              }),
+            },
+          ],
         },
       ],
     });

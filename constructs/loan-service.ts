@@ -12,6 +12,9 @@ import { VaultConsumer, type VaultSecret } from './vault-secret';
 import { VAULT_AGENT_RESOURCES } from './vault-values';
 
 /** Replicas and resources of the loan-service at one site (Kubernetes quantities). */
+
+/** Where the site CA (the object store's `caSecretName` Secret) is mounted in the container. */
+const TRUSTED_CA_DIRECTORY = '/etc/lms-ca';
 export interface WorkloadSizing {
   /** Replicas while the site is primary. */
   readonly replicas: number;
@@ -192,6 +195,9 @@ export class LoanService extends PlatformComponent {
       S3_BUCKET: this.documentStore.bucket,
       S3_REGION: this.documentStore.store.region,
       S3_FORCE_PATH_STYLE: 'true',
+      // The site CA signs the object store's certificate (and the other in-cluster servers'):
+      // Node adds it to its trusted roots at start.
+      NODE_EXTRA_CA_CERTS: `${TRUSTED_CA_DIRECTORY}/ca.crt`,
       AUTH_MODE: 'jwt',
       VAULT_SECRETS_DIR,
     };
@@ -207,6 +213,7 @@ export class LoanService extends PlatformComponent {
       labels: { ...props.cluster.labels, 'app.kubernetes.io/component': 'loan-service' },
       env: this.containerEnv,
       vault: { address: this.secrets.vault.address, role: this.vaultConsumer.role, caSecretName: this.secrets.vault.caSecretName, secrets: this.secretFiles },
+      trustedCa: { secretName: this.documentStore.store.caSecretName, directory: TRUSTED_CA_DIRECTORY },
       // Callers and Prometheus reach the service port itself.
       ingressFrom: [...props.callers, props.metrics.peer].map((peer) => ({ ...peer, port: LOAN_SERVICE_PORT })),
       egressTo: [this.database.server.peer, this.documentStore.store.peer, this.secrets.vault.peer],

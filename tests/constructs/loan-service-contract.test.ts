@@ -5,6 +5,7 @@ import * as path from 'path';
 import { LOAN_SERVICE_PORT } from '../../charts-ts/loan-service-chart';
 import { LOAN_SERVICE_IMAGE_USER, type LoanService } from '../../constructs/loan-service';
 import { PROJECT_ROOT } from '../support/environments';
+import { createAuthority } from '../deploy/pki';
 import { loanServiceFixture } from '../support/fixtures';
 
 /**
@@ -31,6 +32,9 @@ describe('loan-service image and chart agree', () => {
     const service = productionLoanService();
     const secrets = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-vault-secrets-'));
     for (const secret of service.secretFiles) fs.writeFileSync(path.join(secrets, secret.file), `${secret.file}-value-from-vault-0123456789abcdef\n`);
+    // The site CA the pod mounts (NODE_EXTRA_CA_CERTS): Node warns on stderr if it cannot load it.
+    expect(service.containerEnv.NODE_EXTRA_CA_CERTS).toBe('/etc/lms-ca/ca.crt');
+    const authority = createAuthority(path.join(secrets, 'ca'));
     const script = `
       const { loadConfig } = require(${JSON.stringify(path.join(SERVICE, 'src/config/load-config.ts'))});
       const config = loadConfig(process.env);
@@ -38,7 +42,7 @@ describe('loan-service image and chart agree', () => {
     `;
     const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
       cwd: SERVICE,
-      env: { PATH: process.env.PATH, ...service.containerEnv, VAULT_SECRETS_DIR: secrets },
+      env: { PATH: process.env.PATH, ...service.containerEnv, VAULT_SECRETS_DIR: secrets, NODE_EXTRA_CA_CERTS: authority.certFile },
       encoding: 'utf8',
     });
     fs.rmSync(secrets, { recursive: true, force: true });

@@ -42,11 +42,16 @@ describe('LoanService', () => {
     expect(user).toBe(10001);
     expect(pod.volumes).toEqual([
       { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+      // The site CA, which signs the object store's certificate: only `ca.crt` of the Secret.
+      { name: 'trusted-ca', secret: { secretName: 'object-store-trust', items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 } },
       { name: 'vault-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } },
     ]);
     // Only the Vault agent gets a service-account token: the injector mounts the projected volume into its containers.
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(pod.containers[0].volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { mountPath: '/tmp', name: 'tmp' },
+      { mountPath: '/etc/lms-ca', name: 'trusted-ca', readOnly: true },
+    ]);
     expect(objectOfKind(service, 'Deployment').spec.template.metadata.annotations['vault.hashicorp.com/agent-service-account-token-volume-name']).toBe('vault-token');
     expect(pod.priorityClassName).toBe('lms-apps');
     expect(pod.topologySpreadConstraints).toEqual([

@@ -183,3 +183,66 @@ describe('BucketReplication: Lusaka to Kitwe, built in the cross-site pass', () 
     );
   });
 });
+
+describe('MinioCluster and ObjectStoreBuckets: bad props', () => {
+  const { MinioCluster } = jest.requireActual('../../constructs/minio-cluster') as typeof import('../../constructs/minio-cluster');
+  const { ObjectStoreBuckets } = jest.requireActual('../../constructs/object-store-buckets') as typeof import('../../constructs/object-store-buckets');
+  const minioProps = (): ConstructorParameters<typeof MinioCluster>[2] => ({
+    cluster: lusaka.base.cluster,
+    environmentName: 'production',
+    registry: 'registry.lms.co.zm',
+    siteDnsDomain: 'prod.lusaka.lms.co.zm',
+    issuers: lusaka.traffic.certManager.issuers,
+    pools: [{ servers: 3, drivesPerServer: 4, driveSize: '1Ti' }],
+    parity: 4,
+    resources: { cpuRequest: '2', memoryRequest: '8Gi', cpuLimit: '4', memoryLimit: '16Gi' },
+    storageClassName: 'ssd-standard',
+    region: 'zm-lusaka-1',
+    survivesNodeLoss: true,
+    replicationEndpoint: { address: '10.10.240.8', addressPool: 'replication', port: 9000 },
+    vault: lusaka.security.vault.endpoint,
+    metrics: { peer: { namespace: 'lms-observability', podLabels: { 'app.kubernetes.io/name': 'prometheus' }, port: 9090 }, serviceMonitorLabels: {} },
+    clients: [],
+  });
+  const WHERE = 'MinioCluster test/minio';
+  const minio = (change: Partial<ConstructorParameters<typeof MinioCluster>[2]>) => () => new MinioCluster(new Construct(Testing.app(), 'test'), 'minio', { ...minioProps(), ...change });
+
+  test('a valid store builds', () => {
+    expect(minio({})().layouts).toHaveLength(1);
+  });
+
+  test.each([
+    [{ pools: [] }, `${WHERE}: pools: [] is not allowed (allowed: one or more server pools)`],
+    [{ parity: 0 }, `${WHERE}: parity: 0 is not allowed (allowed: a whole number of parity shards, at least 1)`],
+    [{ pools: [{ servers: 1, drivesPerServer: 1, driveSize: '1Ti' }] }, `${WHERE}: pools[0]: {"servers":1,"drivesPerServer":1,"driveSize":"1Ti"} is not allowed (allowed: a drive count with an erasure set size of 2-16 that is a multiple or a divisor of the server count)`],
+    [{ pools: [{ servers: 3, drivesPerServer: 1, driveSize: '1Ti' }] }, `${WHERE}: parity: 4 is not allowed (allowed: at most half of pool 0's erasure set of 3 drives (1))`],
+    [{ pools: [{ servers: 2, drivesPerServer: 4, driveSize: '1Ti' }] }, `${WHERE}: pools[0]: {"servers":2,"drivesPerServer":4,"driveSize":"1Ti"} is not allowed (allowed: a layout whose erasure sets keep read quorum 4 and write quorum 5 with one server gone (it holds 4 of each set's 8 drives))`],
+    [{ pools: [{ servers: 3, drivesPerServer: 4, driveSize: '1TB' }] }, `${WHERE}: pools[0].driveSize: "1TB" is not allowed (allowed: a whole number of Mi, Gi or Ti, e.g. "500Gi")`],
+    [{ replicationEndpoint: { address: '10.10.240.8/32', addressPool: 'replication', port: 9000 } }, `${WHERE}: replicationEndpoint.address: "10.10.240.8/32" is not allowed (allowed: one IPv4 address of the site's replication pool, e.g. "10.10.240.8")`],
+    [{ environmentName: 'Production' }, `${WHERE}: environmentName: "Production" is not allowed (allowed: a lower-case environment name, e.g. "production")`],
+  ])('%j', (change, message) => {
+    expect(minio(change as never)).toThrow(message);
+  });
+
+  const buckets = (change: Record<string, unknown>) => () =>
+    new ObjectStoreBuckets(new Construct(Testing.app(), 'test'), 'buckets', {
+      cluster: lusaka.base.cluster,
+      store: lusaka.data.minio,
+      registry: 'registry.lms.co.zm',
+      vault: lusaka.security.vault.endpoint,
+      buckets: lusaka.data.buckets.buckets,
+      backupRetention: Duration.days(35),
+      ...change,
+    });
+  const BUCKETS = 'ObjectStoreBuckets test/buckets';
+
+  test.each([
+    [{ buckets: [] }, `${BUCKETS}: buckets: [] is not allowed (allowed: one or more buckets)`],
+    [{ buckets: [{ name: 'Documents', purpose: 'x', versioning: true, objectLock: false, replicated: true }] }, `${BUCKETS}: buckets[0].name: "Documents" is not allowed (allowed: an S3 bucket name: 3-63 lower-case letters, digits, "." and "-", starting and ending with a letter or digit, no "..", not shaped like an IP address)`],
+    [{ buckets: [{ name: 'documents', purpose: 'x', versioning: false, objectLock: false, replicated: true }] }, `${BUCKETS}: buckets[0].versioning: false is not allowed for bucket "documents" (allowed: true; replication, object lock and recovery from overwrites need versions)`],
+    [{ backupRetention: Duration.hours(12) }, `${BUCKETS}: backupRetention: "12h" is not allowed (allowed: a whole number of days, at least "1d"; object-lock retention and version expiry count days)`],
+    [{ repairSchedule: 'hourly' }, `${BUCKETS}: repairSchedule: "hourly" is not a cron schedule`],
+  ])('%j', (change, message) => {
+    expect(buckets(change)).toThrow(message);
+  });
+});

@@ -25,6 +25,7 @@ function loanServiceObjects(): KubeObject[] {
     labels: { 'app.kubernetes.io/part-of': 'lms' },
     env: { NODE_ENV: 'production' },
     vault: { address: 'https://vault.lms-security.svc.cluster.local:8200', role: 'loan-service', caSecretName: 'vault-agent-trust', secrets: [{ file: 'mssql-password', path: 'kv/data/dev/loan-service', key: 'mssql_password' }] },
+    trustedCa: { secretName: 'object-store-trust', directory: '/etc/lms-ca' },
     ingressFrom: [{ namespace: 'lms-platform', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' }, port: 8080 }],
     egressTo: [{ namespace: 'lms-data', podLabels: { 'app.kubernetes.io/name': 'sql-server' }, port: 1433 }],
     serviceMonitorLabels: { 'lms.co.zm/scrape': 'true' },
