@@ -31,12 +31,25 @@ export function runEntry(verb: string, main: () => void): void {
     main();
   } catch (error) {
     process.setSourceMapsEnabled(sourceMaps);
-    // cdktf ends its validation report with how to switch validations off: not advice to give.
-    const message = (error as Error).message.replace(/\n+If you wish to ignore these validations.*$/s, '');
-    const explained = error instanceof PlatformError || /^Validation failed/.test(message);
-    process.stderr.write(`${verb} failed: ${explained ? message : ((error as Error).stack ?? String(error))}\n`);
-    process.exitCode = 1;
+    reportFailure(verb, error);
   } finally {
     process.setSourceMapsEnabled(sourceMaps);
   }
+}
+
+/** `runEntry` for an entry point that waits on other processes. */
+export async function runAsyncEntry(verb: string, main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    reportFailure(verb, error);
+  }
+}
+
+function reportFailure(verb: string, error: unknown): void {
+  // cdktf ends its validation report with how to switch validations off: not advice to give.
+  const message = (error as Error).message.replace(/\n+If you wish to ignore these validations.*$/s, '');
+  const explained = error instanceof PlatformError || /^Validation failed/.test(message);
+  process.stderr.write(`${verb} failed: ${explained ? message : ((error as Error).stack ?? String(error))}\n`);
+  process.exitCode = 1;
 }

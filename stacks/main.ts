@@ -7,6 +7,7 @@ import { policySummary } from './policy-summary';
 import { writeRunbooks } from './runbook';
 import { synthesizeAtomically } from './synthesize';
 import { imageSummary } from './image-summary';
+import { STATE_BOOTSTRAP_CONTEXT, STATE_BOOTSTRAP_SETTING, stateBootstrapSites, stateBootstrapSummary } from './state-bootstrap';
 
 /**
  * Entry point of `npm run synth` and `cdktf synth`: validates every environment, builds
@@ -14,14 +15,17 @@ import { imageSummary } from './image-summary';
  * (with each environment's failover runbook in cdktf.out/runbooks/, next to the stacks it
  * refers to) and prints the policy summary and the images still pinned by stand-in digests.
  * Output folder from CDKTF_OUTDIR (set by the cdktf CLI; default `cdktf.out`); environment
- * selection as in ./entry.ts.
+ * selection as in ./entry.ts. LMS_STATE_BOOTSTRAP=<environment>-<site>[,...] synthesizes those
+ * sites' stacks with local bootstrap state (./state-bootstrap.ts).
  */
 runEntry('synth', () => {
   const outdir = process.env.CDKTF_OUTDIR ?? path.join(PROJECT_ROOT, 'cdktf.out');
   const environments = selectedEnvironments();
+  const bootstrapSites = stateBootstrapSites(process.env[STATE_BOOTSTRAP_SETTING], environments);
   let summary = '';
   synthesizeAtomically(outdir, (directory) => {
-    const app = new App({ outdir: directory, stackTraces: false });
+    const context = bootstrapSites.length > 0 ? { [STATE_BOOTSTRAP_CONTEXT]: bootstrapSites } : undefined;
+    const app = new App({ outdir: directory, stackTraces: false, context });
     const sites = buildPlatform(app, environments);
     app.synth();
     writeRunbooks(directory, environments, (environment) =>
@@ -29,5 +33,5 @@ runEntry('synth', () => {
     );
     summary = policySummary([...sites.values()].flatMap(layerStacks));
   });
-  process.stdout.write(summary + imageSummary());
+  process.stdout.write(summary + imageSummary() + stateBootstrapSummary(bootstrapSites));
 });

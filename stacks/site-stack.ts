@@ -9,6 +9,7 @@ import { KubernetesObjects } from './kubernetes-objects';
 import { stackName, type Layer } from './layers/order';
 import { SiteProviders, type ClusterAccess } from './site-providers';
 import { configureStateBackend } from './state-backend';
+import { siteKey } from './state-bootstrap';
 
 export interface SiteStackProps {
   /** Environment name, e.g. `production`. */
@@ -44,7 +45,7 @@ export class SiteStack extends TerraformStack {
     this.siteName = props.siteName;
     this.layer = props.layer;
     this.registry = props.registry;
-    configureStateBackend(this, this.node.id, props.state);
+    configureStateBackend(this, this.node.id, props.state, siteKey(props.environmentName, props.siteName));
     this.providers = new SiteProviders(this, 'providers', { siteName: props.siteName, cluster: props.cluster });
   }
 

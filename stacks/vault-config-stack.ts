@@ -9,6 +9,7 @@ import type { Environment, StateBackend } from '../environments/schema';
 import { vaultConfigStackName } from './layers/order';
 import { DNS_FAILOVER_POLICY } from './runbook';
 import { configureStateBackend } from './state-backend';
+import { siteKey } from './state-bootstrap';
 import { VaultAudit, VaultConfiguration } from './vault-configuration';
 
 /**
@@ -61,7 +62,7 @@ export class VaultConfigStack extends TerraformStack {
   constructor(scope: Construct, props: VaultConfigStackProps) {
     super(scope, vaultConfigStackName(props.environmentName, props.siteName));
     this.siteName = props.siteName;
-    configureStateBackend(this, this.node.id, props.state);
+    configureStateBackend(this, this.node.id, props.state, siteKey(props.environmentName, props.siteName));
     const activeService = serviceHost('vault-active', props.vault.namespace);
     this.address = new TerraformVariable(this, 'vault_address', {
       type: 'string',
