@@ -16,6 +16,7 @@ import {
   taskConnection,
   type ObjectStoreBuckets,
 } from './object-store-buckets';
+import type { ObjectStoreUser } from './object-store-users';
 import { PlatformComponent, type KubeObject } from './platform-component';
 import { PlatformError, formatValue } from './platform-error';
 import type { MetricsScraper, VaultEndpoint } from './service-references';
@@ -52,6 +53,30 @@ export interface BucketReplicationProps {
    * @default Duration.minutes(1)
    */
   readonly heartbeatInterval?: Duration;
+}
+
+/** The user the heartbeat writer and reader log in as, with a grant on `.lms-heartbeat/` of each replicated bucket. */
+export const REPLICATION_HEARTBEAT_USER = 'replication-heartbeat';
+/** Where the heartbeat objects live in each replicated bucket. */
+export const HEARTBEAT_PREFIX = '.lms-heartbeat/';
+
+/**
+ * The users replication needs at every site (either site may be the source after a failover):
+ * the one the other site's MinIO replicates in as, and the heartbeat's.
+ */
+export function replicationUsers(environmentName: string, replicatedBuckets: readonly string[]): ObjectStoreUser[] {
+  return [
+    { name: 'replication', credentials: VaultSecret.kv(environmentName, 'minio-replication'), grants: replicatedBuckets.map((bucket) => ({ bucket, access: 'replication-target' as const })) },
+    {
+      name: REPLICATION_HEARTBEAT_USER,
+      credentials: heartbeatCredentials(environmentName),
+      grants: replicatedBuckets.map((bucket) => ({ bucket, prefix: HEARTBEAT_PREFIX, access: 'read-write' as const })),
+    },
+  ];
+}
+
+function heartbeatCredentials(environmentName: string): VaultSecret {
+  return VaultSecret.kv(environmentName, `object-store/${REPLICATION_HEARTBEAT_USER}`);
 }
 
 /** Keys of `kv/<environment>/minio-replication`: the user the source logs in to the target as. */
@@ -156,8 +181,7 @@ export class BucketReplication extends PlatformComponent {
     const namespace = source.store.namespace;
     const root = source.store.rootCredentials;
     const setup = new VaultConsumer({ serviceAccount: REPLICATION_SETUP_NAME, namespace, secrets: [root, this.replicationCredentials] });
-    const writerSecret = root;
-    const writer = new VaultConsumer({ serviceAccount: HEARTBEAT_WRITER_NAME, namespace, secrets: [writerSecret] });
+    const writer = new VaultConsumer({ serviceAccount: HEARTBEAT_WRITER_NAME, namespace, secrets: [heartbeatCredentials(props.environmentName)] });
     this.consumers = { setup, writer };
     this.vaultConsumers = [setup, writer];
 
@@ -227,6 +251,7 @@ export class BucketReplication extends PlatformComponent {
       { what: 'the heartbeat writer', pods: 1, perPod: budget },
     ];
     this.reader = new ReplicationHeartbeatReader(target.scope, 'replication-heartbeat-reader', {
+      environmentName: props.environmentName,
       target,
       sourceSite: source.store.siteName,
       replicatedBuckets: this.replicatedBuckets,
@@ -236,6 +261,7 @@ export class BucketReplication extends PlatformComponent {
 }
 
 export interface ReplicationHeartbeatReaderProps {
+  readonly environmentName: string;
   readonly target: ReplicationSite;
   readonly sourceSite: string;
   readonly replicatedBuckets: readonly string[];
@@ -252,7 +278,7 @@ export class ReplicationHeartbeatReader extends PlatformComponent {
   constructor(scope: Construct, id: string, props: ReplicationHeartbeatReaderProps) {
     super(scope, id);
     const { target } = props;
-    this.consumer = new VaultConsumer({ serviceAccount: HEARTBEAT_READER_NAME, namespace: target.store.namespace, secrets: [target.store.rootCredentials] });
+    this.consumer = new VaultConsumer({ serviceAccount: HEARTBEAT_READER_NAME, namespace: target.store.namespace, secrets: [heartbeatCredentials(props.environmentName)] });
     this.vaultConsumers = [this.consumer];
     this.podBudget = { what: 'the heartbeat reader', pods: 1, perPod: maxResources(`${this.node.path}: resources`, VAULT_AGENT_RESOURCES, DEFAULT_OBJECT_STORE_TASK_RESOURCES) };
     this.objects = heartbeatChart(HEARTBEAT_READER_NAME, 'reader', target, this.consumer, {
@@ -271,7 +297,7 @@ function heartbeatChart(
   consumer: VaultConsumer,
   config: { site: string; sourceSite: string; replicatedBuckets: readonly string[]; intervalSeconds: number },
 ): KubeObject[] {
-  const root = site.store.rootCredentials;
+  const credentials = consumer.secrets[0];
   const chart = new ObjectStoreTaskChart(new Cdk8sApp(), name, {
     namespace: site.store.namespace,
     labels: site.cluster.labels,
@@ -281,7 +307,7 @@ function heartbeatChart(
       address: site.vault.address,
       role: consumer.role,
       secrets: [],
-      templates: [{ file: TASK_CREDENTIALS_FILE, path: root.dataPath, template: credentialsTemplate(root.dataPath, { id: MINIO_ROOT_SECRET_KEYS.user, secret: MINIO_ROOT_SECRET_KEYS.password }) }],
+      templates: [{ file: TASK_CREDENTIALS_FILE, path: credentials.dataPath, template: credentialsTemplate(credentials.dataPath, { id: REPLICATION_SECRET_KEYS.accessKeyId, secret: REPLICATION_SECRET_KEYS.secretAccessKey }) }],
       prePopulateOnly: true,
       tlsSecret: site.vault.caSecretName,
       caCertFile: VAULT_AGENT_TLS_CA_FILE,

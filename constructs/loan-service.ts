@@ -43,6 +43,12 @@ export interface LoanServiceDocumentStore {
   /** The site's object store. */
   readonly store: ObjectStoreEndpoint;
   readonly bucket: string;
+  /**
+   * The KV v2 secret of the service's own object store user (`access_key_id`,
+   * `secret_access_key`), e.g. `VaultSecret.kv('production', 'object-store/loan-service')`:
+   * the store's users Job creates the user from it.
+   */
+  readonly credentials: VaultSecret;
 }
 
 /** How the loan-service's pods get their secrets. */
@@ -50,8 +56,7 @@ export interface LoanServiceVault {
   /** The site's Vault. */
   readonly vault: VaultEndpoint;
   /**
-   * The KV v2 secret holding `mssql_password`, `s3_access_key_id`, `s3_secret_access_key`
-   * and `auth_jwt_secret`, e.g. `VaultSecret.kv('production', 'loan-service')`. The only
+   * The KV v2 secret holding `mssql_password` and `auth_jwt_secret`, e.g. `VaultSecret.kv('production', 'loan-service')`. The only
    * path the service's Vault policy grants, read-only.
    */
   readonly secret: VaultSecret;
@@ -94,9 +99,12 @@ export const LOAN_SERVICE_IMAGE_USER = 10001;
 /** Files the Vault agent writes, each named as the service reads it (see app-services/loan-service/README.md). */
 const SECRET_FILES = [
   { file: 'mssql-password', key: 'mssql_password' },
-  { file: 's3-access-key-id', key: 's3_access_key_id' },
-  { file: 's3-secret-access-key', key: 's3_secret_access_key' },
   { file: 'auth-jwt-secret', key: 'auth_jwt_secret' },
+] as const;
+/** The object store keys, from the service's object store user secret. */
+const OBJECT_STORE_FILES = [
+  { file: 's3-access-key-id', key: 'access_key_id' },
+  { file: 's3-secret-access-key', key: 'secret_access_key' },
 ] as const;
 
 /**
@@ -159,9 +167,15 @@ export class LoanService extends PlatformComponent {
     if (this.secrets.secret.capabilities.join(',') !== 'read') {
       throw PlatformError.invalidProp(where, 'secrets.secret.capabilities', this.secrets.secret.capabilities, '["read"]: the service only reads its secrets');
     }
-    this.vaultConsumer = new VaultConsumer({ serviceAccount: LOAN_SERVICE_NAME, namespace: this.namespace, secrets: [this.secrets.secret], role: this.secrets.role });
+    if (this.documentStore.credentials.capabilities.join(',') !== 'read') {
+      throw PlatformError.invalidProp(where, 'documentStore.credentials.capabilities', this.documentStore.credentials.capabilities, '["read"]: the service only reads its secrets');
+    }
+    this.vaultConsumer = new VaultConsumer({ serviceAccount: LOAN_SERVICE_NAME, namespace: this.namespace, secrets: [this.secrets.secret, this.documentStore.credentials], role: this.secrets.role });
     this.vaultConsumers = [this.vaultConsumer];
-    this.secretFiles = SECRET_FILES.map((secret) => ({ ...secret, path: this.secrets.secret.dataPath }));
+    this.secretFiles = [
+      ...SECRET_FILES.map((secret) => ({ ...secret, path: this.secrets.secret.dataPath })),
+      ...OBJECT_STORE_FILES.map((secret) => ({ ...secret, path: this.documentStore.credentials.dataPath })),
+    ];
     this.podResources = {
       cpuRequestMillis: cpuMillis(props.sizing.cpuRequest, `${where}: sizing.cpuRequest`),
       cpuLimitMillis: cpuMillis(props.sizing.cpuLimit, `${where}: sizing.cpuLimit`),

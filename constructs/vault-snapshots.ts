@@ -127,6 +127,8 @@ export class VaultSnapshots extends PlatformComponent implements RunbookContribu
   public readonly activeDeadline: Duration;
   /** The Vault role and policy the job needs: read its KV secret and the Raft snapshot endpoint. */
   public readonly consumer: VaultConsumer;
+  /** `kv/<environment>/vault-snapshot`: the job's object store user (`access_key_id`, `secret_access_key`). */
+  public readonly objectStoreCredentials: VaultSecret;
   public override readonly vaultConsumers: readonly VaultConsumer[];
   public readonly runbookSteps: readonly RunbookStep[];
   public readonly objects: readonly KubeObject[];
@@ -183,6 +185,7 @@ export class VaultSnapshots extends PlatformComponent implements RunbookContribu
     this.images = { vault: vault.images.server, minioClient: imageReference(props.registry, 'minioClient') };
     this.podLabels = { 'app.kubernetes.io/name': VAULT_SNAPSHOT_NAME, 'app.kubernetes.io/component': 'backup' };
     const secret = VaultSecret.kv(props.environmentName, VAULT_SNAPSHOT_NAME);
+    this.objectStoreCredentials = secret;
     this.consumer = new VaultConsumer({
       serviceAccount: VAULT_SNAPSHOT_NAME,
       namespace: this.namespace,

@@ -52,7 +52,7 @@ export function wireSites(environment: Environment, sites: Readonly<Record<SiteN
     [standbyName, [replication.reader.podBudget]],
   ] as const) {
     const data = sites[name].data;
-    checkNamespaceBudget(`data layer ${data.stack.node.id}`, data.minio.namespace, environment.sites[name].sizing.namespaces.data, [data.minio.podBudget, data.buckets.podBudget, ...extra]);
+    checkNamespaceBudget(`data layer ${data.stack.node.id}`, data.minio.namespace, environment.sites[name].sizing.namespaces.data, [data.minio.podBudget, data.buckets.podBudget, data.users.podBudget, ...extra]);
   }
 
   // What may cross between the sites: the data components reach only the other site's

@@ -28,7 +28,7 @@ export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }
     registry: site.registry,
     sizing: site.workloads.loanService,
     database: { server: peers.sqlServer, name: 'lms', user: 'loan_service' },
-    documentStore: { store: data.minio.endpoint, bucket: 'documents' },
+    documentStore: { store: data.minio.endpoint, bucket: 'documents', credentials: data.loanServiceUser.credentials },
     secrets: { vault: security.vault.endpoint, secret: VaultSecret.kv(environment.name, 'loan-service') },
     callers: [traffic.gateway.peer],
     metrics: peers.metrics,

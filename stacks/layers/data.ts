@@ -4,6 +4,9 @@ import { PlatformError } from '../../constructs/platform-error';
 import { checkNamespaceBudget } from '../../constructs/namespace-budget';
 import { ObjectStoreBuckets } from '../../constructs/object-store-buckets';
 import { BUSINESS_BUCKETS, stateBucket } from '../../constructs/object-store-bucket';
+import { ObjectStoreUsers, type ObjectStoreUser } from '../../constructs/object-store-users';
+import { replicationUsers } from '../../constructs/bucket-replication';
+import { VaultSecret } from '../../constructs/vault-secret';
 import { VaultSnapshots } from '../../constructs/vault-snapshots';
 import { SITE_NAMES } from '../../environments/schema';
 import type { SiteStack } from '../site-stack';
@@ -25,6 +28,10 @@ export interface DataLayer {
   readonly buckets: ObjectStoreBuckets;
   /** Raft snapshots of the site's Vault into the replicated `vault-snapshots` bucket. */
   readonly vaultSnapshots: VaultSnapshots;
+  /** The store's users: each workload's own, with exactly its grants. */
+  readonly users: ObjectStoreUsers;
+  /** The loan-service's user: its keys are what the service reads from Vault. */
+  readonly loanServiceUser: ObjectStoreUser;
 }
 
 /**
@@ -84,6 +91,29 @@ export function buildDataLayer(stack: SiteStack, { environment, siteName, site }
     schedule: environment.vault.snapshotSchedule,
     objectStore: minio.endpoint,
   });
+  // Every site has every user: after a failover the other site replicates and writes heartbeats.
+  const loanServiceUser: ObjectStoreUser = {
+    name: 'loan-service',
+    credentials: VaultSecret.kv(environment.name, 'object-store/loan-service'),
+    grants: [{ bucket: 'documents', access: 'read-write' }],
+  };
+  const snapshotUser: ObjectStoreUser = {
+    name: vaultSnapshots.consumer.serviceAccount,
+    credentials: vaultSnapshots.objectStoreCredentials,
+    // Its own site's snapshots, and reading the other site's for a restore.
+    grants: [
+      { bucket: vaultSnapshots.bucket, prefix: vaultSnapshots.keyPrefix, access: 'read-write' },
+      { bucket: vaultSnapshots.bucket, access: 'read' },
+    ],
+  };
+  const replicated = buckets.buckets.filter((bucket) => bucket.replicated).map((bucket) => bucket.name);
+  const users = new ObjectStoreUsers(stack, 'users', {
+    cluster: base.cluster,
+    store: minio,
+    registry: site.registry,
+    vault: security.vault.endpoint,
+    users: [loanServiceUser, snapshotUser, ...replicationUsers(environment.name, replicated)],
+  });
   checkNamespaceBudget(`security layer ${security.stack.node.id}`, security.vault.namespace, site.sizing.namespaces.security, [...security.vault.podBudgets, vaultSnapshots.podBudget]);
-  return { stack, minio, buckets, vaultSnapshots };
+  return { stack, minio, buckets, vaultSnapshots, users, loanServiceUser };
 }

@@ -83,7 +83,11 @@ describe('LoanService', () => {
       'vault.hashicorp.com/agent-inject-secret-mssql-password': 'kv/data/test/loan-service',
       'vault.hashicorp.com/agent-inject-template-mssql-password': '{{- with secret "kv/data/test/loan-service" -}}{{ .Data.data.mssql_password }}{{- end -}}',
     });
-    expect(service.secretFiles.map((s) => s.file)).toEqual(['mssql-password', 's3-access-key-id', 's3-secret-access-key', 'auth-jwt-secret']);
+    expect(service.secretFiles.map((s) => s.file)).toEqual(['mssql-password', 'auth-jwt-secret', 's3-access-key-id', 's3-secret-access-key']);
+    // The object store keys are the service's own object store user's, from its own secret.
+    expect(template.metadata.annotations['vault.hashicorp.com/agent-inject-template-s3-access-key-id']).toBe(
+      '{{- with secret "kv/data/test/object-store/loan-service" -}}{{ .Data.data.access_key_id }}{{- end -}}',
+    );
     const env = template.spec.containers[0].env as { name: string; value: string }[];
     expect(env.map((e) => e.name).filter((name) => /PASSWORD|SECRET|ACCESS_KEY/.test(name))).toEqual(['VAULT_SECRETS_DIR']);
     expect(template.spec.terminationGracePeriodSeconds).toBe(40);

@@ -246,3 +246,79 @@ describe('MinioCluster and ObjectStoreBuckets: bad props', () => {
     expect(buckets(change)).toThrow(message);
   });
 });
+
+describe('ObjectStoreUsers: each workload its own MinIO user, keys from Vault', () => {
+  const { userPolicy, usersScript, ObjectStoreUsers } = jest.requireActual('../../constructs/object-store-users') as typeof import('../../constructs/object-store-users');
+  const users = lusaka.data.users;
+
+  test('every site has the loan-service, snapshot, replication and heartbeat users, keys only from their Vault secrets', () => {
+    expect(users.users.map((user) => [user.name, user.credentials.toString()])).toEqual([
+      ['loan-service', 'kv/production/object-store/loan-service'],
+      ['vault-snapshot', 'kv/production/vault-snapshot'],
+      ['replication', 'kv/production/minio-replication'],
+      ['replication-heartbeat', 'kv/production/object-store/replication-heartbeat'],
+    ]);
+    expect(kitwe.data.users.users.map((user) => user.name)).toEqual(['loan-service', 'vault-snapshot', 'replication', 'replication-heartbeat']);
+    const job = find(users.objects, 'Job', users.jobName);
+    expect(job.spec.template.metadata.annotations['vault.hashicorp.com/agent-inject-template-user-loan-service.env']).toBe(
+      "{{- with secret \"kv/data/production/object-store/loan-service\" -}}\nexport ACCESS_KEY='{{ .Data.data.access_key_id }}'\nexport SECRET_KEY='{{ .Data.data.secret_access_key }}'\n{{- end }}",
+    );
+  });
+
+  test('a policy grants exactly the buckets and prefixes named', () => {
+    const snapshot = users.users.find((user) => user.name === 'vault-snapshot')!;
+    expect(userPolicy(snapshot)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: ['arn:aws:s3:::vault-snapshots'], Condition: { StringLike: { 's3:prefix': ['lusaka/*'] } } },
+        { Effect: 'Allow', Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'], Resource: ['arn:aws:s3:::vault-snapshots/lusaka/*'] },
+        { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: ['arn:aws:s3:::vault-snapshots'] },
+        { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::vault-snapshots/*'] },
+      ],
+    });
+    const policies = find(users.objects, 'ConfigMap', 'object-store-users').data;
+    expect(Object.keys(policies).sort()).toEqual(['lms-loan-service.json', 'lms-replication-heartbeat.json', 'lms-replication.json', 'lms-vault-snapshot.json']);
+    expect(JSON.parse(policies['lms-replication.json']).Statement.map((statement: any) => statement.Resource[0])).toEqual([
+      'arn:aws:s3:::documents', 'arn:aws:s3:::documents/*', 'arn:aws:s3:::sql-backups', 'arn:aws:s3:::sql-backups/*',
+      'arn:aws:s3:::vault-snapshots', 'arn:aws:s3:::vault-snapshots/*', 'arn:aws:s3:::es-snapshots', 'arn:aws:s3:::es-snapshots/*',
+    ]);
+  });
+
+  test('the script creates each policy and user, and attaches the policy unless it is attached', () => {
+    expect(usersScript(['loan-service'])).toBe(
+      [
+        'set -eu',
+        '. /vault/secrets/admin.env',
+        'mkdir -p "$HOME/mc/certs/CAs"',
+        'cp /etc/object-store-ca/ca.crt "$HOME/mc/certs/CAs/site-ca.crt"',
+        'mc() { command mc --config-dir "$HOME/mc" --quiet "$@"; }',
+        'for user in loan-service; do',
+        '  . "/vault/secrets/user-$user.env"',
+        '  mc admin policy create site "lms-$user" "/etc/object-store/lms-$user.json" >/dev/null',
+        '  mc admin user add site "$ACCESS_KEY" "$SECRET_KEY" >/dev/null',
+        '  if ! out="$(mc admin policy attach site "lms-$user" --user "$ACCESS_KEY" 2>&1)"; then',
+        '    case "$out" in',
+        '      *"already in effect"*) ;;',
+        '      *) echo "$user: attaching policy lms-$user failed" >&2; exit 1 ;;',
+        '    esac',
+        '  fi',
+        '  echo "$user: policy lms-$user"',
+        'done',
+      ].join('\n'),
+    );
+  });
+
+  const WHERE = 'ObjectStoreUsers test/users';
+  const make = (change: Record<string, unknown>) => () =>
+    new ObjectStoreUsers(new Construct(Testing.app(), 'test'), 'users', { cluster: lusaka.base.cluster, store: lusaka.data.minio, registry: 'registry.lms.co.zm', vault: lusaka.security.vault.endpoint, users: users.users, ...change });
+  const user = users.users[0];
+  test.each([
+    [{ users: [] }, `${WHERE}: users: [] is not allowed (allowed: one or more users)`],
+    [{ users: [user, user] }, `${WHERE}: users[1].name: "loan-service" is not allowed (allowed: a DNS label, each user once)`],
+    [{ users: [{ ...user, grants: [] }] }, `${WHERE}: users[0].grants: [] is not allowed (allowed: one or more grants)`],
+    [{ users: [{ ...user, grants: [{ bucket: 'documents', prefix: 'lusaka/*', access: 'read' }] }] }, `${WHERE}: users[0].grants[0].prefix: "lusaka/*" is not allowed (allowed: a key prefix ending in "/", without wildcards, e.g. "lusaka/")`],
+    [{ users: [{ ...user, grants: [{ bucket: 'documents', access: 'admin' }] }] }, `${WHERE}: users[0].grants[0].access: "admin" is not allowed (allowed: "read", "read-write", "replication-target")`],
+  ])('%j', (change, message) => {
+    expect(make(change)).toThrow(message);
+  });
+});

@@ -99,7 +99,7 @@ describeIsolated('VaultConfiguration applied to a real OpenBao server', ['terraf
     }
     // The out-of-band write an operator does with `bao kv put`, after Terraform made the mount.
     const write = await api('POST', `kv/data/${ENVIRONMENT}/loan-service`, rootToken, {
-      data: { mssql_password: secretValue, s3_access_key_id: 'loan-service', s3_secret_access_key: `s3-${secretValue}`, auth_jwt_secret: `jwt-${secretValue}` },
+      data: { mssql_password: secretValue, auth_jwt_secret: `jwt-${secretValue}` },
     });
     if (write.status !== 200) throw new Error(`writing the secret out of band answered ${write.status}: ${JSON.stringify(write.json)}`);
     // Terraform reads everything back after the write, and stores what it read.

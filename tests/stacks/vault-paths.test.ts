@@ -63,6 +63,8 @@ describe.each(ENVIRONMENTS.map((environment) => [environment.name, environment] 
         'StatefulSet/lms-data/minio-pool-0',
         'CronJob/lms-data/object-store-buckets',
         `Job/lms-data/${buckets}`,
+        'CronJob/lms-data/object-store-users',
+        `Job/lms-data/${site.data.users.jobName}`,
         ...(replication ? ['CronJob/lms-data/object-store-replication', `Job/lms-data/${replication}`, 'Deployment/lms-data/replication-heartbeat-writer'] : ['Deployment/lms-data/replication-heartbeat-reader']),
       ].sort(),
     );

@@ -48,7 +48,7 @@ export function loanServiceFixtureProps(cluster: SiteCluster): LoanServiceProps 
     registry: 'registry.lms.co.zm',
     sizing: { replicas: 3, standbyReplicas: 1, maxReplicas: 6, cpuRequest: '250m', memoryRequest: '256Mi', cpuLimit: '1', memoryLimit: '512Mi' },
     database: { server: { host: 'mssql.lms-data.svc.cluster.local', port: 1433, peer: peer('lms-data', 'mssql', 1433) }, name: 'lms', user: 'loan_service' },
-    documentStore: { store: { url: 'https://s3.lms-data.svc.cluster.local:9000', region: 'zm-lusaka-1', peer: peer('lms-data', 's3', 9000), caSecretName: 'object-store-trust' }, bucket: 'documents' },
+    documentStore: { store: { url: 'https://s3.lms-data.svc.cluster.local:9000', region: 'zm-lusaka-1', peer: peer('lms-data', 's3', 9000), caSecretName: 'object-store-trust' }, bucket: 'documents', credentials: VaultSecret.kv('test', 'object-store/loan-service') },
     secrets: { vault: { address: 'https://vault.lms-security.svc.cluster.local:8200', peer: peer('lms-security', 'vault', 8200), caSecretName: 'vault-agent-trust' }, secret: VaultSecret.kv('test', 'loan-service') },
     callers: [peer('lms-platform', 'gateway', 8443)],
     metrics: { peer: peer('lms-observability', 'prometheus', 9090), serviceMonitorLabels: { 'lms.co.zm/scrape': 'true' } },
