@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { ConnectionSettings } from './connection-settings';
@@ -81,7 +82,9 @@ export function describeS3Error(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const status = s3HttpStatus(error);
   if (status === undefined) return error.message;
-  const code = s3ErrorCode(error) ?? error.name;
-  const message = error.message === '' || error.message === 'UnknownError' || error.message === code ? '' : `: ${error.message}`;
+  const reported = s3ErrorCode(error) ?? error.name;
+  // HEAD answers have no body, so the SDK knows no error code: name the HTTP status instead.
+  const code = reported === 'Unknown' || reported === 'UnknownError' ? (STATUS_CODES[status] ?? reported) : reported;
+  const message = error.message === '' || error.message === 'UnknownError' || error.message === reported || error.message === code ? '' : `: ${error.message}`;
   return `${code}${message} (HTTP ${status})`;
 }
