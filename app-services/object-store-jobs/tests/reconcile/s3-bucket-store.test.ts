@@ -101,10 +101,10 @@ describe('S3BucketStore requests (s3rver, bucket settings answered as MinIO does
   it('names the operation and the server answer when a request fails', async () => {
     await store.apply('documents', { type: 'create', objectLock: false });
     await expect(store.apply('documents', { type: 'set-object-lock-retention', mode: 'GOVERNANCE', days: 35 })).rejects.toThrow(
-      'PutObjectLockConfiguration failed: InvalidBucketState: Object Lock configuration cannot be enabled on existing buckets (HTTP 409)',
+      new Error('PutObjectLockConfiguration failed: InvalidBucketState: Object Lock configuration cannot be enabled on existing buckets (HTTP 409)'),
     );
     await expect(store.apply('documents', { type: 'create', objectLock: false })).rejects.toThrow(
-      'CreateBucket failed: BucketAlreadyExists: The requested bucket already exists (HTTP 409)',
+      new Error('CreateBucket failed: BucketAlreadyExists: The requested bucket already exists (HTTP 409)'),
     );
   });
 
@@ -114,7 +114,7 @@ describe('S3BucketStore requests (s3rver, bucket settings answered as MinIO does
       { accessKeyId: 'ROTATED-AWAY', secretAccessKey: 'x' },
     );
     try {
-      await expect(new S3BucketStore(client).observe('documents')).rejects.toThrow('HeadBucket failed: Forbidden (HTTP 403)');
+      await expect(new S3BucketStore(client).observe('documents')).rejects.toThrow(new Error('HeadBucket failed: Forbidden (HTTP 403)'));
     } finally {
       client.destroy();
     }
