@@ -18,6 +18,6 @@ export const CONFIGURATION_EXIT_CODE = 2;
 
 /** `ENOENT: no such file or directory, open '/x'` -> `ENOENT: no such file or directory`. */
 export function describeFileError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = typeof (error as { message?: unknown })?.message === 'string' ? (error as { message: string }).message : String(error);
   return message.replace(/, \w+ '.*'$/s, '');
 }

@@ -16,11 +16,9 @@ import { S3BucketStore } from './reconcile/s3-bucket-store';
  * then exits 0; 2 for bad arguments, config or environment.
  */
 export async function main(argv: readonly string[], environment: NodeJS.ProcessEnv): Promise<number> {
-  let command: Command;
-  let settings: ConnectionSettings;
-  let config: ReconcileConfig | HeartbeatConfig;
   try {
-    command = parseArguments(argv);
+    const command = parseArguments(argv);
+    // Every problem with the config file and the environment is reported at once.
     const problems: string[] = [];
     const collect = <T>(read: () => T): T | undefined => {
       try {
@@ -31,12 +29,9 @@ export async function main(argv: readonly string[], environment: NodeJS.ProcessE
         return undefined;
       }
     };
-    const parsed = command;
-    const loaded = collect(() => (parsed.name === 'reconcile-buckets' ? loadReconcileConfig(parsed.config) : loadHeartbeatConfig(parsed.config, parsed.mode)));
-    const connection = collect(() => readConnectionSettings(environment));
-    if (problems.length > 0) throw new ConfigurationError(problems);
-    config = loaded as ReconcileConfig | HeartbeatConfig;
-    settings = connection as ConnectionSettings;
+    const config = collect(() => (command.name === 'reconcile-buckets' ? loadReconcileConfig(command.config) : loadHeartbeatConfig(command.config, command.mode)));
+    const settings = collect(() => readConnectionSettings(environment));
+    if (problems.length > 0 || config === undefined || settings === undefined) throw new ConfigurationError(problems);
     if (command.name === 'reconcile-buckets') return await runReconcile(config as ReconcileConfig, settings);
     return await runHeartbeatUntilSignal(command, config as HeartbeatConfig, settings);
   } catch (error) {

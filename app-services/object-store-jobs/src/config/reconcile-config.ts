@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BUCKET_NAME_ALLOWED, BucketNameSchema, SiteSchema } from './bucket-name';
+import { BucketNameSchema, SiteSchema } from './bucket-name';
 import { parseConfig, readJsonFile, SENTENCE, strictObject } from './config-file';
 
 export const OBJECT_LOCK_MODES = ['GOVERNANCE', 'COMPLIANCE'] as const;
@@ -89,5 +89,3 @@ export type DesiredBucket = ReconcileConfig['buckets'][number];
 export function loadReconcileConfig(file: string): ReconcileConfig {
   return parseConfig(ReconcileConfigSchema, readJsonFile(file), file);
 }
-
-export { BUCKET_NAME_ALLOWED };

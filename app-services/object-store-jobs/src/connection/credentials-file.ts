@@ -32,6 +32,8 @@ export function readCredentialsFile(file: string): S3Credentials {
 export function parseCredentials(text: string, file: string): S3Credentials {
   const problems: string[] = [];
   const values = new Map<string, { value: string; line: number }>();
+  /** Keys whose line was refused, so they are not reported missing as well. */
+  const refused = new Set<string>();
   text.split(/\r?\n/).forEach((raw, index) => {
     const lineNumber = index + 1;
     const line = raw.trim();
@@ -44,6 +46,7 @@ export function parseCredentials(text: string, file: string): S3Credentials {
     const key = match[1] as string;
     const value = unquote(match[2] as string);
     if (value === undefined) {
+      refused.add(key);
       problems.push(`S3_CREDENTIALS_FILE: "${file}" line ${lineNumber}: the value of ${key} has an unmatched quote (allowed: 'value', "value" or value)`);
       return;
     }
@@ -56,8 +59,8 @@ export function parseCredentials(text: string, file: string): S3Credentials {
   });
   for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
     const found = values.get(key);
-    if (found === undefined) problems.push(`S3_CREDENTIALS_FILE: "${file}" has no ${key} line (allowed: ${FORMAT})`);
-    else if (found.value === '') problems.push(`S3_CREDENTIALS_FILE: "${file}" line ${found.line}: ${key} is empty (allowed: a non-empty value)`);
+    if (found === undefined && !refused.has(key)) problems.push(`S3_CREDENTIALS_FILE: "${file}" has no ${key} line (allowed: ${FORMAT})`);
+    else if (found !== undefined && found.value === '') problems.push(`S3_CREDENTIALS_FILE: "${file}" line ${found.line}: ${key} is empty (allowed: a non-empty value)`);
   }
   if (problems.length > 0) throw new ConfigurationError(problems);
   const sessionToken = values.get('AWS_SESSION_TOKEN')?.value;

@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { ConnectionSettings } from './connection-settings';
@@ -78,10 +79,14 @@ export function s3HttpStatus(error: unknown): number | undefined {
  * or the network error (`connect ECONNREFUSED 127.0.0.1:9`). Holds no credential.
  */
 export function describeS3Error(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as S3ErrorShape;
+  // The SDK wraps errors it does not recognise as Error objects; its wrapper adds nothing here.
+  const message = (typeof shape.message === 'string' ? shape.message : String(error)).replace(/^AWS SDK error wrapper for (Error: )?/, '');
   const status = s3HttpStatus(error);
-  if (status === undefined) return error.message;
-  const code = s3ErrorCode(error) ?? error.name;
-  const message = error.message === '' || error.message === 'UnknownError' || error.message === code ? '' : `: ${error.message}`;
-  return `${code}${message} (HTTP ${status})`;
+  if (status === undefined) return message;
+  const reported = s3ErrorCode(error) ?? (typeof shape.name === 'string' ? shape.name : 'Error');
+  // HEAD answers have no body, so the SDK knows no error code: name the HTTP status instead.
+  const code = reported === 'Unknown' || reported === 'UnknownError' ? (STATUS_CODES[status] ?? reported) : reported;
+  const detail = message === '' || message === 'UnknownError' || message === reported || message === code ? '' : `: ${message}`;
+  return `${code}${detail} (HTTP ${status})`;
 }
