@@ -70,7 +70,7 @@ export function replicationUsers(environmentName: string, replicatedBuckets: rea
     {
       name: REPLICATION_HEARTBEAT_USER,
       credentials: heartbeatCredentials(environmentName),
-      grants: replicatedBuckets.map((bucket) => ({ bucket, prefix: HEARTBEAT_PREFIX, access: 'read-write' as const })),
+      grants: replicatedBuckets.map((bucket) => ({ bucket, prefix: HEARTBEAT_PREFIX, access: 'heartbeat' as const })),
     },
   ];
 }

@@ -83,6 +83,11 @@ export const MINIO_ROOT_SECRET_KEYS = { user: 'root_user', password: 'root_passw
 export const OBJECT_STORE_TRUST_SECRET = 'object-store-trust';
 /** Optional Secret (data namespace) whose `ca.crt` operators fill with the other site's root CA, for sites whose certificates come from different CAs. */
 export const PEER_SITE_CA_SECRET = 'object-store-peer-site-ca';
+/**
+ * How long an incomplete multipart upload lives (an interrupted SQL Server backup leaves
+ * one): MinIO removes them itself; its lifecycle rules have no action for them.
+ */
+export const MINIO_STALE_UPLOADS_EXPIRY = '24h';
 /** MinIO's Prometheus endpoints (`MINIO_PROMETHEUS_AUTH_TYPE=public`; the NetworkPolicy admits only the scraper). */
 export const MINIO_METRICS_PATHS = ['/minio/v2/metrics/cluster', '/minio/v2/metrics/bucket'] as const;
 /** The user and group MinIO runs as: no image user, apart from every host account. */
@@ -270,6 +275,7 @@ export class MinioCluster extends PlatformComponent {
         // No web console: operators use mc through Vault-issued credentials.
         MINIO_BROWSER: 'off',
         MINIO_PROMETHEUS_AUTH_TYPE: 'public',
+        MINIO_API_STALE_UPLOADS_EXPIRY: MINIO_STALE_UPLOADS_EXPIRY,
         HOME: '/tmp',
       },
       resources: props.resources,

@@ -50,8 +50,6 @@ export const DEFAULT_OBJECT_STORE_TASK_RESOURCES: ContainerResources = { cpuRequ
 export const TASK_CONFIG_DIRECTORY = '/etc/object-store';
 export const TASK_CA_DIRECTORY = '/etc/object-store-ca';
 export const TASK_CREDENTIALS_FILE = 'object-store.env';
-/** Failed multipart uploads (an interrupted SQL Server backup leaves one) are removed after this. */
-export const ABORT_INCOMPLETE_MULTIPART_DAYS = 1;
 /** The user and group the jobs run as: no image user, apart from every host account. */
 export const TASK_RUN_AS_USER = 10001;
 
@@ -62,7 +60,7 @@ export interface BucketReconcileConfig {
     readonly name: string;
     readonly versioning: true;
     readonly objectLock: { readonly mode: 'GOVERNANCE'; readonly days: number } | null;
-    readonly lifecycle: { readonly abortIncompleteMultipartUploadDays: number; readonly noncurrentVersionExpirationDays: number };
+    readonly lifecycle: { readonly noncurrentVersionExpirationDays: number };
   }[];
 }
 
@@ -90,8 +88,9 @@ export function taskConnection(store: MinioCluster): Record<string, string> {
 /**
  * The buckets of one site's object store, as data, made real by a Job of
  * `object-store-jobs reconcile-buckets`: created with object lock where asked (only possible
- * at creation), versioning on, default retention and lifecycle rules (incomplete multipart
- * uploads aborted after a day, noncurrent versions expired after the backup retention). The
+ * at creation), versioning on, default retention and lifecycle rules (noncurrent versions
+ * expired after the backup retention; MinIO has no lifecycle action for incomplete multipart
+ * uploads, so the servers remove those themselves, see `MINIO_STALE_UPLOADS_EXPIRY`). The
  * Job is named after its configuration, so every apply that changes a bucket runs it; a
  * CronJob runs the same reconcile hourly and repairs drift made by hand.
  */
@@ -130,7 +129,7 @@ export class ObjectStoreBuckets extends PlatformComponent {
         name: bucket.name,
         versioning: true,
         objectLock: bucket.objectLock ? { mode: 'GOVERNANCE', days: retentionDays } : null,
-        lifecycle: { abortIncompleteMultipartUploadDays: ABORT_INCOMPLETE_MULTIPART_DAYS, noncurrentVersionExpirationDays: retentionDays },
+        lifecycle: { noncurrentVersionExpirationDays: retentionDays },
       })),
     };
     const configJson = `${JSON.stringify(this.config, null, 2)}\n`;

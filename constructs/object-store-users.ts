@@ -20,7 +20,7 @@ import { VAULT_AGENT_RESOURCES } from './vault-values';
 import { imageReference } from './versions';
 
 /** What a user may do in one bucket (or under one prefix of it). */
-export type BucketAccess = 'read' | 'read-write' | 'replication-target';
+export type BucketAccess = 'read' | 'read-write' | 'heartbeat' | 'replication-target';
 
 /** One grant of an object store user. */
 export interface BucketGrant {
@@ -66,6 +66,8 @@ export const OBJECT_STORE_USERS_NAME = 'object-store-users';
 const BUCKET_ACTIONS: Record<BucketAccess, readonly string[]> = {
   read: ['s3:GetBucketLocation', 's3:ListBucket'],
   'read-write': ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+  // The replication heartbeat: it reads the bucket's lock setting to give each heartbeat a short retention of its own.
+  heartbeat: ['s3:GetBucketLocation', 's3:GetBucketObjectLockConfiguration', 's3:ListBucket'],
   // What another site's MinIO needs to replicate into a bucket (MinIO's replication guide).
   'replication-target': [
     's3:GetBucketLocation',
@@ -80,6 +82,7 @@ const BUCKET_ACTIONS: Record<BucketAccess, readonly string[]> = {
 const OBJECT_ACTIONS: Record<BucketAccess, readonly string[]> = {
   read: ['s3:GetObject'],
   'read-write': ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
+  heartbeat: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'],
   'replication-target': [
     's3:AbortMultipartUpload',
     's3:DeleteObject',
@@ -105,7 +108,7 @@ export function userPolicy(user: ObjectStoreUser): Record<string, unknown> {
         Effect: 'Allow',
         Action: [...BUCKET_ACTIONS[grant.access]],
         Resource: [`arn:aws:s3:::${grant.bucket}`],
-        ...(grant.prefix !== undefined && grant.access !== 'replication-target' ? { Condition: { StringLike: { 's3:prefix': [`${grant.prefix}*`] } } } : {}),
+        ...(grant.prefix !== undefined && grant.access !== 'replication-target' && grant.access !== 'heartbeat' ? { Condition: { StringLike: { 's3:prefix': [`${grant.prefix}*`] } } } : {}),
       },
       { Effect: 'Allow', Action: [...OBJECT_ACTIONS[grant.access]], Resource: [`arn:aws:s3:::${grant.bucket}/${grant.prefix ?? ''}*`] },
     ]),

@@ -23,7 +23,7 @@ export const NAMESPACE_NODE_POOLS: Readonly<Record<NamespaceRole, readonly (read
 };
 
 /** The pools `role`'s pods run on at a site with `pools` (see `NAMESPACE_NODE_POOLS`). */
-function poolsFor(role: NamespaceRole, pools: readonly NodePool[]): readonly NodePool[] {
+export function poolsFor(role: NamespaceRole, pools: readonly NodePool[]): readonly NodePool[] {
   for (const purposes of NAMESPACE_NODE_POOLS[role]) {
     const chosen = pools.filter((pool) => purposes.includes(pool.purpose));
     if (chosen.length > 0) return chosen;

@@ -7,6 +7,7 @@ import { traffic } from './traffic';
 import { vault } from './vault';
 import { objectStorage } from './object-storage';
 import { erasureLayout } from '../../constructs/erasure-coding';
+import { poolsFor } from './capacity';
 
 /**
  * One environment file's default export, with the rules that span its sites or depend on
@@ -71,12 +72,13 @@ export const EnvironmentSchema = strict({
         }
         for (const siteName of SITE_NAMES) {
           if (!parsed(['sites', siteName, 'nodePools'])) continue;
-          const dataNodes = env.sites[siteName].nodePools.filter((nodePool) => nodePool.purpose === 'data').reduce((sum, nodePool) => sum + nodePool.nodeCount, 0);
+          // The nodes the data namespace runs on (its `data` pools, or `general` where none).
+          const dataNodes = poolsFor('data', env.sites[siteName].nodePools).reduce((sum, nodePool) => sum + nodePool.nodeCount, 0);
           if (pool.servers > dataNodes) {
             ctx.addIssue({
               code: 'custom',
               path: ['objectStorage', 'pools', index, 'servers'],
-              message: `${pool.servers} MinIO servers do not fit the ${dataNodes} data node(s) of ${siteName}, one server per node (allowed in production: at most ${dataNodes}, so losing a node loses one server)`,
+              message: `${pool.servers} MinIO servers do not fit the ${dataNodes} node(s) of ${siteName}'s data namespace, one server per node (allowed in production: at most ${dataNodes}, so losing a node loses one server)`,
             });
           }
         }

@@ -43,6 +43,7 @@ describe('MinioCluster: distributed MinIO at each site', () => {
       MINIO_SITE_REGION: 'zm-lusaka-1',
       MINIO_BROWSER: 'off',
       MINIO_PROMETHEUS_AUTH_TYPE: 'public',
+      MINIO_API_STALE_UPLOADS_EXPIRY: '24h',
       HOME: '/tmp',
     });
     expect(statefulSet.spec.template.metadata.annotations['vault.hashicorp.com/agent-inject-template-config.env']).toContain('export MINIO_ROOT_PASSWORD=\'{{ .Data.data.root_password }}\'');
@@ -82,11 +83,11 @@ describe('ObjectStoreBuckets: the buckets as data, reconciled by a Job', () => {
     expect(lusaka.data.buckets.config).toEqual({
       site: 'lusaka',
       buckets: [
-        { name: 'documents', versioning: true, objectLock: null, lifecycle: { abortIncompleteMultipartUploadDays: 1, noncurrentVersionExpirationDays: 35 } },
-        { name: 'sql-backups', versioning: true, objectLock: { mode: 'GOVERNANCE', days: 35 }, lifecycle: { abortIncompleteMultipartUploadDays: 1, noncurrentVersionExpirationDays: 35 } },
-        { name: 'vault-snapshots', versioning: true, objectLock: { mode: 'GOVERNANCE', days: 35 }, lifecycle: { abortIncompleteMultipartUploadDays: 1, noncurrentVersionExpirationDays: 35 } },
-        { name: 'es-snapshots', versioning: true, objectLock: { mode: 'GOVERNANCE', days: 35 }, lifecycle: { abortIncompleteMultipartUploadDays: 1, noncurrentVersionExpirationDays: 35 } },
-        { name: 'lms-terraform-state-production-lusaka', versioning: true, objectLock: null, lifecycle: { abortIncompleteMultipartUploadDays: 1, noncurrentVersionExpirationDays: 35 } },
+        { name: 'documents', versioning: true, objectLock: null, lifecycle: { noncurrentVersionExpirationDays: 35 } },
+        { name: 'sql-backups', versioning: true, objectLock: { mode: 'GOVERNANCE', days: 35 }, lifecycle: { noncurrentVersionExpirationDays: 35 } },
+        { name: 'vault-snapshots', versioning: true, objectLock: { mode: 'GOVERNANCE', days: 35 }, lifecycle: { noncurrentVersionExpirationDays: 35 } },
+        { name: 'es-snapshots', versioning: true, objectLock: { mode: 'GOVERNANCE', days: 35 }, lifecycle: { noncurrentVersionExpirationDays: 35 } },
+        { name: 'lms-terraform-state-production-lusaka', versioning: true, objectLock: null, lifecycle: { noncurrentVersionExpirationDays: 35 } },
       ],
     });
   });
@@ -278,6 +279,10 @@ describe('ObjectStoreUsers: each workload its own MinIO user, keys from Vault', 
     });
     const policies = find(users.objects, 'ConfigMap', 'object-store-users').data;
     expect(Object.keys(policies).sort()).toEqual(['lms-loan-service.json', 'lms-replication-heartbeat.json', 'lms-replication.json', 'lms-vault-snapshot.json']);
+    expect(JSON.parse(policies['lms-replication-heartbeat.json']).Statement.slice(0, 2)).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:GetBucketObjectLockConfiguration', 's3:ListBucket'], Resource: ['arn:aws:s3:::documents'] },
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], Resource: ['arn:aws:s3:::documents/.lms-heartbeat/*'] },
+    ]);
     expect(JSON.parse(policies['lms-replication.json']).Statement.map((statement: any) => statement.Resource[0])).toEqual([
       'arn:aws:s3:::documents', 'arn:aws:s3:::documents/*', 'arn:aws:s3:::sql-backups', 'arn:aws:s3:::sql-backups/*',
       'arn:aws:s3:::vault-snapshots', 'arn:aws:s3:::vault-snapshots/*', 'arn:aws:s3:::es-snapshots', 'arn:aws:s3:::es-snapshots/*',
@@ -317,7 +322,7 @@ describe('ObjectStoreUsers: each workload its own MinIO user, keys from Vault', 
     [{ users: [user, user] }, `${WHERE}: users[1].name: "loan-service" is not allowed (allowed: a DNS label, each user once)`],
     [{ users: [{ ...user, grants: [] }] }, `${WHERE}: users[0].grants: [] is not allowed (allowed: one or more grants)`],
     [{ users: [{ ...user, grants: [{ bucket: 'documents', prefix: 'lusaka/*', access: 'read' }] }] }, `${WHERE}: users[0].grants[0].prefix: "lusaka/*" is not allowed (allowed: a key prefix ending in "/", without wildcards, e.g. "lusaka/")`],
-    [{ users: [{ ...user, grants: [{ bucket: 'documents', access: 'admin' }] }] }, `${WHERE}: users[0].grants[0].access: "admin" is not allowed (allowed: "read", "read-write", "replication-target")`],
+    [{ users: [{ ...user, grants: [{ bucket: 'documents', access: 'admin' }] }] }, `${WHERE}: users[0].grants[0].access: "admin" is not allowed (allowed: "read", "read-write", "heartbeat", "replication-target")`],
   ])('%j', (change, message) => {
     expect(make(change)).toThrow(message);
   });

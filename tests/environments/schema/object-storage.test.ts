@@ -31,8 +31,8 @@ describe('environment objectStorage: MinIO pools, parity, the replication lag bu
 
   test('more production servers than data nodes', () => {
     expect(problemsAfter((env) => (env.objectStorage.pools = [{ servers: 4, drivesPerServer: 4, driveSize: '1Ti' }]))).toEqual([
-      `${FILE}: objectStorage.pools[0].servers: 4 MinIO servers do not fit the 3 data node(s) of lusaka, one server per node (allowed in production: at most 3, so losing a node loses one server)`,
-      `${FILE}: objectStorage.pools[0].servers: 4 MinIO servers do not fit the 3 data node(s) of kitwe, one server per node (allowed in production: at most 3, so losing a node loses one server)`,
+      `${FILE}: objectStorage.pools[0].servers: 4 MinIO servers do not fit the 3 node(s) of lusaka's data namespace, one server per node (allowed in production: at most 3, so losing a node loses one server)`,
+      `${FILE}: objectStorage.pools[0].servers: 4 MinIO servers do not fit the 3 node(s) of kitwe's data namespace, one server per node (allowed in production: at most 3, so losing a node loses one server)`,
     ]);
   });
 
