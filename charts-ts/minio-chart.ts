@@ -10,6 +10,7 @@ import {
   type NetworkPolicyPeer,
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
+import { DNS_EGRESS, restrictedContainerSecurity } from './restricted-pod';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from './imports/servicemonitor-monitoring.coreos.com';
 import { VAULT_TOKEN_VOLUME } from './vault-agent-annotations';
 
@@ -61,13 +62,6 @@ export interface MinioChartProps {
   readonly vault: MinioPeer & { readonly port: number };
 }
 
-const DNS_EGRESS = {
-  to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-  ports: [
-    { protocol: 'UDP', port: IntOrString.fromNumber(53) },
-    { protocol: 'TCP', port: IntOrString.fromNumber(53) },
-  ],
-};
 
 /**
  * MinIO at one site: a StatefulSet per server pool (all pools one distributed deployment), the
@@ -112,16 +106,7 @@ export class MinioChart extends Chart {
       },
     });
 
-    const securityContext = {
-      runAsNonRoot: true,
-      runAsUser: props.runAsUser,
-      runAsGroup: props.runAsUser,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    };
+    const securityContext = restrictedContainerSecurity(props.runAsUser);
     const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
       httpGet: { path, port: IntOrString.fromNumber(props.port), scheme: 'HTTPS' },
       periodSeconds,

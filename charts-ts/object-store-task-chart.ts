@@ -13,6 +13,7 @@ import {
   type PodSpec,
 } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
+import { DNS_EGRESS, restrictedContainerSecurity, restrictedPodSecurity } from './restricted-pod';
 import { ServiceMonitor } from './imports/servicemonitor-monitoring.coreos.com';
 import { VAULT_TOKEN_VOLUME } from './vault-agent-annotations';
 
@@ -62,13 +63,6 @@ export interface ObjectStoreTaskChartProps {
   readonly egressToAddresses: readonly { readonly cidr: string; readonly port: number }[];
 }
 
-const DNS_EGRESS = {
-  to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-  ports: [
-    { protocol: 'UDP', port: IntOrString.fromNumber(53) },
-    { protocol: 'TCP', port: IntOrString.fromNumber(53) },
-  ],
-};
 
 /**
  * A task against the site's object store: its ServiceAccount (what Vault's Kubernetes auth
@@ -83,16 +77,7 @@ export class ObjectStoreTaskChart extends Chart {
     new KubeServiceAccount(this, 'service-account', { metadata: { name: props.name }, automountServiceAccountToken: false });
     new KubeConfigMap(this, 'config', { metadata: { name: props.name }, data: { ...props.config } });
 
-    const securityContext = {
-      runAsNonRoot: true,
-      runAsUser: props.runAsUser,
-      runAsGroup: props.runAsUser,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    };
+    const securityContext = restrictedContainerSecurity(props.runAsUser);
     const resources = {
       requests: { cpu: Quantity.fromString(props.resources.cpuRequest), memory: Quantity.fromString(props.resources.memoryRequest) },
       limits: { cpu: Quantity.fromString(props.resources.cpuLimit), memory: Quantity.fromString(props.resources.memoryLimit) },
@@ -117,7 +102,7 @@ export class ObjectStoreTaskChart extends Chart {
       automountServiceAccountToken: false,
       restartPolicy,
       priorityClassName: props.priorityClassName,
-      securityContext: { runAsNonRoot: true, runAsUser: props.runAsUser, runAsGroup: props.runAsUser, fsGroup: props.runAsUser, seccompProfile: { type: 'RuntimeDefault' } },
+      securityContext: restrictedPodSecurity(props.runAsUser),
       initContainers: props.initContainers.map((spec) => container(spec)),
       volumes: [
         { name: 'config', configMap: { name: props.name, defaultMode: 0o444 } },

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { IntOrString, KubeCronJob, KubeNetworkPolicy, KubeServiceAccount, Quantity, type NetworkPolicyPeer } from 'cdk8s-plus-28/lib/imports/k8s';
 import type { Construct } from 'constructs';
+import { DNS_EGRESS } from './restricted-pod';
 import { VAULT_TOKEN_VOLUME } from './vault-agent-annotations';
 
 /** Pods selected by namespace and labels, on one TCP port. */
@@ -64,13 +65,6 @@ export interface VaultSnapshotsChartProps {
   readonly objectStore: SnapshotPeer;
 }
 
-const DNS_EGRESS = {
-  to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
-  ports: [
-    { protocol: 'UDP', port: IntOrString.fromNumber(53) },
-    { protocol: 'TCP', port: IntOrString.fromNumber(53) },
-  ],
-};
 
 /**
  * The Vault snapshot job of one site: its ServiceAccount (what Vault's Kubernetes auth binds

@@ -18,6 +18,16 @@ export interface KubernetesObjectsProps {
   readonly waitForRolloutKinds?: readonly string[];
 }
 
+/**
+ * Fields the API server writes into objects of a kind after they are applied, which
+ * Terraform must accept as computed (besides the provider's default, `metadata.labels` and
+ * `metadata.annotations`): a Job's controller labels its pod template and selector with the
+ * Job's uid and name (`batch.kubernetes.io/controller-uid`, `batch.kubernetes.io/job-name`).
+ */
+export const SERVER_WRITTEN_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  Job: ['metadata.labels', 'metadata.annotations', 'spec.selector', 'spec.template.metadata.labels'],
+};
+
 /** Field manager name the cluster records for every object this project applies. */
 export const FIELD_MANAGER = 'lms-platform';
 
@@ -56,6 +66,7 @@ export class KubernetesObjects extends Construct {
         manifest: terraformLiteral(object) as unknown as Record<string, unknown>,
         fieldManager: { name: FIELD_MANAGER, forceConflicts: false },
         wait: waitKinds.has(object.kind) ? { rollout: true } : undefined,
+        computedFields: SERVER_WRITTEN_FIELDS[object.kind] ? [...SERVER_WRITTEN_FIELDS[object.kind]] : undefined,
         dependsOn: namespace && namespaces.has(namespace) ? [namespaces.get(namespace)!] : undefined,
       });
       resources.set(key, manifest);

@@ -41,6 +41,15 @@ describe('KubernetesObjects', () => {
     expect(resources.find((r) => r.manifest.kind === 'ConfigMap').depends_on).toBeUndefined();
   });
 
+  test("a Job accepts the labels and selector its controller writes; other kinds keep the provider's default", () => {
+    const job: KubeObject = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'reconcile', namespace: 'lms-data' }, spec: { template: { spec: {} } } };
+    const resources = Object.values(render([job, deployment]));
+    expect(Object.fromEntries(resources.map((resource) => [resource.manifest.kind, resource.computed_fields]))).toEqual({
+      Job: ['metadata.labels', 'metadata.annotations', 'spec.selector', 'spec.template.metadata.labels'],
+      Deployment: undefined,
+    });
+  });
+
   test('the same object twice is an error', () => {
     expect(() => render([namespace, { ...namespace }])).toThrow(
       new PlatformError('test/objects: objects: "Namespace//lms-apps" is rendered twice (allowed: each kind/namespace/name once)'),
