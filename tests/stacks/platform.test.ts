@@ -151,7 +151,7 @@ describe('buildPlatform', () => {
 
 describe('buildPlatform: namespace quotas', () => {
   /** The dev environment with one namespace quota field changed at Lusaka. */
-  const devWith = (namespace: 'security' | 'apps', field: string, value: string) => {
+  const devWith = (namespace: 'security' | 'apps' | 'data', field: string, value: string) => {
     const dev = environmentNamed('dev');
     const lusaka = dev.sites.lusaka;
     const namespaces = { ...lusaka.sizing.namespaces, [namespace]: { ...lusaka.sizing.namespaces[namespace], [field]: value } };
@@ -167,6 +167,32 @@ describe('buildPlatform: namespace quotas', () => {
   test('an apps namespace that cannot hold the loan-service at its autoscaler maximum with its Vault agents fails the synth', () => {
     expect(() => buildPlatform(Testing.app(), [devWith('apps', 'limitsCpu', '2')])).toThrow(
       'apps layer dev-lusaka-apps: namespace lms-apps quota limitsCpu: "2" is below the 2250m of CPU limits of its pods (loan-service pods (autoscaler maximum and a surge pod, with the Vault agent) 3 x 750m) (allowed: at least 2250m, or the quota refuses pods and they never start)',
+    );
+  });
+
+  test('a data namespace too small for MinIO, its jobs and its side of the replication fails the synth', () => {
+    expect(() => buildPlatform(Testing.app(), [devWith('data', 'persistentVolumeClaims', '3')])).toThrow(
+      'data layer dev-lusaka-data: namespace lms-data quota persistentVolumeClaims: 3 is below its 4 volume claims (MinIO servers 1 x 4) (allowed: at least 4, or the quota refuses the claims and the pods never start)',
+    );
+  });
+});
+
+describe('buildPlatform: where the other site replicates into', () => {
+  const devWithEndpoints = (endpoints: { name: string; address: string; ports: number[]; purpose: string }[]) => {
+    const dev = environmentNamed('dev');
+    const lusaka = dev.sites.lusaka;
+    return { ...dev, sites: { ...dev.sites, lusaka: { ...lusaka, network: { ...lusaka.network, crossSiteEndpoints: endpoints } } } };
+  };
+
+  test('a site without the object-storage endpoint', () => {
+    expect(() => buildPlatform(Testing.app(), [devWithEndpoints([])])).toThrow(
+      'environments/dev.ts: sites.lusaka.network.crossSiteEndpoints: no endpoint named "object-storage" (allowed: one, the address the other site replicates MinIO buckets into)',
+    );
+  });
+
+  test('an object-storage endpoint outside every load-balancer pool', () => {
+    expect(() => buildPlatform(Testing.app(), [devWithEndpoints([{ name: 'object-storage', address: '10.12.250.8/32', ports: [9000], purpose: 'replication' }])])).toThrow(
+      'environments/dev.ts: sites.lusaka.network.crossSiteEndpoints: "10.12.250.8/32" of "object-storage" is in no load-balancer address pool (allowed: an address of one of "public", "replication", which MetalLB gives MinIO\'s replication Service)',
     );
   });
 });
