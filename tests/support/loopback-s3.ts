@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import type { Server } from 'http';
 import * as path from 'path';
-import { STATE_ACCESS_KEY, resolveS3rver } from '../deploy/state-server';
+import { STATE_ACCESS_KEY, StateServer, resolveS3rver } from '../deploy/state-server';
 
 /**
  * A plain-HTTP S3 server (s3rver, the devDependency) on 127.0.0.1 at a free port, for
@@ -46,14 +46,7 @@ export class LoopbackS3 {
 
   /** Keys of the objects stored in `bucket`, sorted. */
   public keys(bucket: string): string[] {
-    const folder = path.join(this.directory, bucket);
-    if (!fs.existsSync(folder)) return [];
-    return fs
-      .readdirSync(folder, { recursive: true })
-      .map(String)
-      .filter((file) => file.endsWith('._S3rver_object'))
-      .map((file) => file.slice(0, -'._S3rver_object'.length))
-      .sort();
+    return StateServer.objectsIn(this.directory, bucket);
   }
 
   public async stop(): Promise<void> {
