@@ -72,6 +72,31 @@ export class CronSchedule {
     return new CronSchedule(text, Duration.minutes(longest), Duration.minutes(shortest));
   }
 
+  /**
+   * The schedule that runs every `interval`, starting `offsetMinutes` past the hour (or past
+   * midnight UTC for intervals of whole hours): `"*\/15 * * * *"`, `"5-59/15 * * * *"`,
+   * `"45 *\/6 * * *"`, `"30 1 * * *"`. Only intervals that divide an hour or a day evenly
+   * make a cron schedule with equal gaps.
+   * @throws PlatformError naming `where` for any other interval or an offset not inside it
+   */
+  public static every(interval: Duration, where: string, offsetMinutes = 0): CronSchedule {
+    const minutes = interval.totalSeconds / 60;
+    const fail = (allowed: string) => new PlatformError(`${where}: ${formatValue(interval.toString())} ${allowed}`);
+    if (!Number.isInteger(minutes)) throw fail('is not a whole number of minutes (allowed: an interval that divides an hour or a day evenly, e.g. "15m", "6h", "1d")');
+    if (!Number.isInteger(offsetMinutes) || offsetMinutes < 0 || offsetMinutes >= Math.min(minutes, 60)) {
+      throw new PlatformError(`${where}: offset ${formatValue(offsetMinutes)} minutes is not allowed (allowed: a whole number of minutes below ${Math.min(minutes, 60)})`);
+    }
+    if (minutes < 60 && 60 % minutes === 0) {
+      return CronSchedule.parse(minutes === 1 ? '* * * * *' : offsetMinutes === 0 ? `*/${minutes} * * * *` : `${offsetMinutes}-59/${minutes} * * * *`, where);
+    }
+    const hours = minutes / 60;
+    if (Number.isInteger(hours) && hours < 24 && 24 % hours === 0) {
+      return CronSchedule.parse(`${offsetMinutes} ${hours === 1 ? '*' : `*/${hours}`} * * *`, where);
+    }
+    if (hours === 24) return CronSchedule.parse(`${offsetMinutes} 0 * * *`, where);
+    throw fail('does not divide an hour or a day evenly (allowed: 1m, 2m, 3m, 4m, 5m, 6m, 10m, 12m, 15m, 20m, 30m, 1h, 2h, 3h, 4h, 6h, 8h, 12h or 1d)');
+  }
+
   private constructor(
     /** The schedule as written: what the CronJob carries. */
     public readonly expression: string,

@@ -9,7 +9,7 @@ const bothSites = {
   sizing: {
     namespaces: {
       platform: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 20 },
-      data: { requestsCpu: '2', requestsMemory: '8Gi', limitsCpu: '4', limitsMemory: '12Gi', requestsStorage: '100Gi', persistentVolumeClaims: 10, pods: 10 },
+      data: { requestsCpu: '2', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '12Gi', requestsStorage: '100Gi', persistentVolumeClaims: 10, pods: 20 },
       security: { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '3', limitsMemory: '2Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 5 },
       observability: { requestsCpu: '2', requestsMemory: '6Gi', limitsCpu: '4', limitsMemory: '10Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20 },
       'node-agents': { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '1', limitsMemory: '2Gi', requestsStorage: '1Gi', persistentVolumeClaims: 0, pods: 5 },
@@ -58,6 +58,18 @@ export default {
     parity: 2,
     resources: { cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '500m', memoryLimit: '1Gi' },
     replicationLagBudget: '15m',
+  },
+  sqlServer: {
+    // Developer edition: every Enterprise feature, licensed for non-production use only.
+    edition: 'Developer',
+    resources: { cpuRequest: '250m', memoryRequest: '4Gi', cpuLimit: '1', memoryLimit: '4Gi' },
+    volumeSize: '20Gi',
+    databaseSize: '2Gi',
+    logPerHour: '256Mi',
+    restoreMiBPerSecond: 50,
+    differentialBackupInterval: '12h',
+    restoreInterval: '1h',
+    standbyMode: 'norecovery',
   },
   sites: {
     lusaka: {

@@ -61,6 +61,18 @@ export default {
     resources: { cpuRequest: '2', memoryRequest: '8Gi', cpuLimit: '4', memoryLimit: '16Gi' },
     replicationLagBudget: '5m',
   },
+  sqlServer: {
+    edition: 'Enterprise',
+    resources: { cpuRequest: '4', memoryRequest: '32Gi', cpuLimit: '8', memoryLimit: '32Gi' },
+    volumeSize: '1Ti',
+    databaseSize: '200Gi',
+    logPerHour: '4Gi',
+    // Measured in the last restore test from MinIO at Kitwe into SQL Server.
+    restoreMiBPerSecond: 150,
+    differentialBackupInterval: '6h',
+    restoreInterval: '15m',
+    standbyMode: 'norecovery',
+  },
   sites: {
     lusaka: {
       role: 'primary',

@@ -54,6 +54,18 @@ export default {
     resources: { cpuRequest: '250m', memoryRequest: '1Gi', cpuLimit: '1', memoryLimit: '2Gi' },
     replicationLagBudget: '10m',
   },
+  sqlServer: {
+    edition: 'Standard',
+    resources: { cpuRequest: '1', memoryRequest: '8Gi', cpuLimit: '2', memoryLimit: '8Gi' },
+    volumeSize: '100Gi',
+    databaseSize: '20Gi',
+    logPerHour: '1Gi',
+    restoreMiBPerSecond: 100,
+    differentialBackupInterval: '6h',
+    restoreInterval: '15m',
+    // Readable between restores: release checks compare the standby copy with the primary.
+    standbyMode: 'standby',
+  },
   sites: {
     lusaka: {
       role: 'primary',

@@ -6,6 +6,8 @@ import { SITE_NAMES, site, type SiteName } from './site';
 import { traffic } from './traffic';
 import { vault } from './vault';
 import { objectStorage } from './object-storage';
+import { sqlServer } from './sql-server';
+import { worstCaseDataLoss } from '../../constructs/recovery-objectives';
 import { erasureLayout } from '../../constructs/erasure-coding';
 import { poolsFor } from './capacity';
 
@@ -24,6 +26,8 @@ export const EnvironmentSchema = strict({
   vault,
   /** MinIO at both sites: server pools, parity, resources and the replication lag budget. */
   objectStorage,
+  /** SQL Server at both sites and the log shipping between them. */
+  sqlServer,
   sites: strict(Object.fromEntries(SITE_NAMES.map((name) => [name, site])) as Record<SiteName, typeof site>),
 }, {
   state: `a state backend for the whole environment is no longer accepted (allowed: one per site, as ${SITE_NAMES.map((name) => `sites.${name}.state`).join(' and ')}, so either site can be planned and applied with the other gone)`,
@@ -84,6 +88,9 @@ export const EnvironmentSchema = strict({
         }
       });
     }
+    if (parsed(['sqlServer', 'edition']) && env.sqlServer.edition === 'Developer') {
+      ctx.addIssue({ code: 'custom', path: ['sqlServer', 'edition'], message: '"Developer" is not licensed for production (allowed in production: Standard or Enterprise)' });
+    }
     for (const siteName of SITE_NAMES) {
       const state = parsed(['sites', siteName, 'state']) ? env.sites[siteName].state : undefined;
       if (state !== undefined && state.kind !== 's3') {
@@ -97,6 +104,17 @@ export const EnvironmentSchema = strict({
       path: ['objectStorage', 'replicationLagBudget'],
       message: `"${env.objectStorage.replicationLagBudget}" is longer than the recovery point objective "${env.objectives.recoveryPoint}" (allowed: at most the recovery point; replicated backups reach the other site within it)`,
     });
+  }
+  if (parsed(['objectives', 'recoveryPoint'], ['objectives', 'logBackupInterval'], ['objectStorage', 'replicationLagBudget'], ['sqlServer', 'restoreInterval'])) {
+    const inputs = { logBackupInterval: env.objectives.logBackupInterval, replicationLagBudget: env.objectStorage.replicationLagBudget, restoreInterval: env.sqlServer.restoreInterval };
+    const loss = worstCaseDataLoss(inputs);
+    if (loss.isLongerThan(env.objectives.recoveryPoint)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['objectives', 'logBackupInterval'],
+        message: `"${inputs.logBackupInterval}" + objectStorage.replicationLagBudget "${inputs.replicationLagBudget}" + sqlServer.restoreInterval "${inputs.restoreInterval}" = ${loss} of worst-case data loss, over the recovery point objective "${env.objectives.recoveryPoint}" (allowed: a sum of at most the recovery point; shorten one of the three)`,
+      });
+    }
   }
   for (const siteName of SITE_NAMES) {
     if (!parsed(['objectives', 'recoveryPoint'], ['sites', siteName, 'retention', 'backups'])) continue;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Duration } from '../../constructs/duration';
 import { RUN_ALWAYS, duration, parsedFields, strict } from './common';
+import { unevenInterval } from './sql-server';
 
 /**
  * Facts from the operations plan (shared/seed/infrastructure-and-operations.md) that hold
@@ -24,6 +25,8 @@ export const objectives = strict({
   logBackupInterval: duration,
 }).superRefine((objectives, ctx) => {
   const parsed = parsedFields(ctx);
+  const uneven = parsed(['logBackupInterval']) ? unevenInterval(objectives.logBackupInterval) : undefined;
+  if (uneven !== undefined) ctx.addIssue({ code: 'custom', path: ['logBackupInterval'], message: uneven });
   if (parsed(['logBackupInterval'], ['recoveryPoint']) && objectives.logBackupInterval.isLongerThan(objectives.recoveryPoint)) {
     ctx.addIssue({
       code: 'custom',

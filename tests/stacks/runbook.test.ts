@@ -18,6 +18,9 @@ function drill(dnsFailover: object = { zone: 'drill.lms.co.zm', ttlSeconds: 120,
   const raw: any = rawEnvironment('dev');
   raw.name = 'drill';
   raw.objectives = { recoveryPoint: '30m', recoveryTime: '2h', availabilityPercent: 99, fullBackupSchedule: 'daily', logBackupInterval: '15m' };
+  // 15m log backups + 5m replication lag + 10m restores: the 30m recovery point.
+  raw.objectStorage.replicationLagBudget = '5m';
+  raw.sqlServer.restoreInterval = '10m';
   raw.traffic.publicHost = 'loans.drill.lms.co.zm';
   raw.traffic.publicCertificate = { issuer: 'internal-ca' };
   raw.traffic.dnsFailover = dnsFailover;

@@ -39,6 +39,7 @@ describe('environment objectStorage: MinIO pools, parity, the replication lag bu
   test('a lag budget beyond the recovery point, and backups kept shorter than it', () => {
     expect(problemsAfter((env) => (env.objectStorage.replicationLagBudget = '2h'))).toEqual([
       `${FILE}: objectStorage.replicationLagBudget: "2h" is longer than the recovery point objective "1h" (allowed: at most the recovery point; replicated backups reach the other site within it)`,
+      `${FILE}: objectives.logBackupInterval: "15m" + objectStorage.replicationLagBudget "2h" + sqlServer.restoreInterval "15m" = 150m of worst-case data loss, over the recovery point objective "1h" (allowed: a sum of at most the recovery point; shorten one of the three)`,
     ]);
     expect(problemsAfter((env) => (env.sites.kitwe.retention.backups = '30m'))).toEqual([
       `${FILE}: sites.kitwe.retention.backups: "30m" is shorter than the recovery point objective "1h" (allowed: at least the recovery point; older versions of backups expire and object locks lapse after this)`,

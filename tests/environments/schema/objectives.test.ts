@@ -44,8 +44,10 @@ describe('objectives', () => {
     ]);
   });
 
-  test('log backups exactly as often as the recovery point are accepted', () => {
-    expect(problemsAfter((env) => (env.objectives.logBackupInterval = '1h'))).toEqual([]);
+  test('log backups exactly as often as the recovery point pass the interval rule; their sum with replication and restores is held against it next', () => {
+    expect(problemsAfter((env) => (env.objectives.logBackupInterval = '1h'))).toEqual([
+      'environments/production.ts: objectives.logBackupInterval: "1h" + objectStorage.replicationLagBudget "5m" + sqlServer.restoreInterval "15m" = 80m of worst-case data loss, over the recovery point objective "1h" (allowed: a sum of at most the recovery point; shorten one of the three)',
+    ]);
   });
 
   test('the log-backup rule and the operations plan report together', () => {
