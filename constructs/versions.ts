@@ -135,6 +135,26 @@ export const VERSIONS = {
       digest: 'sha256:3e5a7c9b1d2f4a6c8e0b2d4f6a8c1e3b5d7f9a2c4e6b8d0f1a3c5e7b9d2f4a6c',
       digestSource: 'stand-in',
     },
+    /**
+     * SQL Server 2022 on Linux. CU20 or later: earlier builds size their memory from the node,
+     * not the container's cgroup v2 limit. The 2022 images carry sqlcmd (mssql-tools18), which
+     * the readiness probe runs.
+     */
+    sqlServer: {
+      repository: 'mssql/server',
+      tag: '2022-CU21-ubuntu-22.04',
+      upstream: 'mcr.microsoft.com/mssql/server',
+      digest: 'sha256:9c4e2a7f1b3d5e8a0c6f2b4d7e9a1c3f5b8d0e2a4c6f9b1d3e5a7c0f2b4d6e8a',
+      digestSource: 'stand-in',
+    },
+    /** The log-shipping jobs: setup, backups, restores and their metrics, built from app-services/sql-server-jobs/Dockerfile by the release. */
+    sqlServerJobs: {
+      repository: 'lms/sql-server-jobs',
+      tag: '0.1.0',
+      upstream: 'app-services/sql-server-jobs',
+      digest: 'sha256:5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c',
+      digestSource: 'stand-in',
+    },
     /** The MinIO client: the Vault snapshot job uploads each snapshot with `mc cp`. */
     minioClient: {
       repository: 'minio/mc',

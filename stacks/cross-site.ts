@@ -2,8 +2,12 @@ import { BucketReplication } from '../constructs/bucket-replication';
 import { checkNamespaceBudget } from '../constructs/namespace-budget';
 import { CrossSiteEgress, crossSiteEgressProps } from '../constructs/cross-site-egress';
 import { FailoverCapacity } from '../constructs/failover-capacity';
+import { memoryMiB } from '../constructs/quantities';
+import { SqlServerLogShipping } from '../constructs/sql-server-log-shipping';
+import { failoverMinutesUntilServed, runbookStepsOf } from './runbook';
 import type { Environment, SiteName } from '../environments/schema';
 import { platformPeers } from './layers/platform-peers';
+import { LAYERS } from './layers/order';
 import type { SiteLayers } from './platform';
 
 /**
@@ -46,13 +50,43 @@ export function wireSites(environment: Environment, sites: Readonly<Record<SiteN
     approvedDomains: primary.traffic.certManager.issuers.approvedDomains,
     lagBudget: environment.objectStorage.replicationLagBudget,
   });
-  // Each site's data namespace must hold MinIO, its jobs and its side of the replication.
+  // SQL Server log shipping through the replicated sql-backups bucket. Its recovery time adds
+  // the database's restore to every other step of the failover, so it is built after them.
+  const sqlSite = (name: SiteName) => ({
+    scope: sites[name].data.stack,
+    server: sites[name].data.sqlServer,
+    buckets: sites[name].data.buckets,
+    objectStoreCredentials: sites[name].data.sqlServerUser.credentials,
+    metrics: platformPeers(sites[name].base, name).metrics,
+  });
+  const settings = environment.sqlServer;
+  const otherSteps = runbookStepsOf(names.flatMap((name) => LAYERS.map((layer) => sites[name][layer].stack)));
+  const logShipping = new SqlServerLogShipping(primary.data.stack, 'sql-server-log-shipping', {
+    environmentName: environment.name,
+    primary: sqlSite(primaryName),
+    standby: sqlSite(standbyName),
+    replication,
+    logBackupInterval: environment.objectives.logBackupInterval,
+    recoveryPointObjective: environment.objectives.recoveryPoint,
+    recoveryTimeObjective: environment.objectives.recoveryTime,
+    sizing: {
+      databaseMiB: memoryMiB(settings.databaseSize, `environments/${environment.name}.ts: sqlServer.databaseSize`),
+      logMiBPerHour: memoryMiB(settings.logPerHour, `environments/${environment.name}.ts: sqlServer.logPerHour`),
+      restoreMiBPerSecond: settings.restoreMiBPerSecond,
+      differentialBackupInterval: settings.differentialBackupInterval,
+      restoreInterval: settings.restoreInterval,
+      standbyMode: settings.standbyMode,
+    },
+    otherFailoverMinutes: failoverMinutesUntilServed(environment, otherSteps),
+  });
+
+  // Each site's data namespace must hold MinIO, SQL Server, their jobs and its side of the replication.
   for (const [name, extra] of [
-    [primaryName, replication.podBudgets],
-    [standbyName, [replication.reader.podBudget]],
+    [primaryName, [...replication.podBudgets, logShipping.primaryJobs.podBudget]],
+    [standbyName, [replication.reader.podBudget, logShipping.standbyJobs.podBudget]],
   ] as const) {
     const data = sites[name].data;
-    checkNamespaceBudget(`data layer ${data.stack.node.id}`, data.minio.namespace, environment.sites[name].sizing.namespaces.data, [data.minio.podBudget, data.buckets.podBudget, data.users.podBudget, ...extra]);
+    checkNamespaceBudget(`data layer ${data.stack.node.id}`, data.minio.namespace, environment.sites[name].sizing.namespaces.data, [data.minio.podBudget, data.buckets.podBudget, data.users.podBudget, data.sqlServer.podBudget, ...extra]);
   }
 
   // What may cross between the sites: the data components reach only the other site's

@@ -7,13 +7,15 @@ import { policySummary } from './policy-summary';
 import { writeRunbooks } from './runbook';
 import { synthesizeAtomically } from './synthesize';
 import { imageSummary } from './image-summary';
+import { recoverySummary } from './recovery-summary';
 import { STATE_BOOTSTRAP_CONTEXT, STATE_BOOTSTRAP_SETTING, stateBootstrapSites, stateBootstrapSummary } from './state-bootstrap';
 
 /**
  * Entry point of `npm run synth` and `cdktf synth`: validates every environment, builds
  * every stack, checks every object against the policy pack, writes cdktf.out/ atomically
  * (with each environment's failover runbook in cdktf.out/runbooks/, next to the stacks it
- * refers to) and prints the policy summary and the images still pinned by stand-in digests.
+ * refers to) and prints the policy summary, each environment's computed recovery point and
+ * recovery time, and the images still pinned by stand-in digests.
  * Output folder from CDKTF_OUTDIR (set by the cdktf CLI; default `cdktf.out`); environment
  * selection as in ./entry.ts. LMS_STATE_BOOTSTRAP=<environment>-<site>[,...] synthesizes those
  * sites' stacks with local bootstrap state (./state-bootstrap.ts).
@@ -28,10 +30,9 @@ runEntry('synth', () => {
     const app = new App({ outdir: directory, stackTraces: false, context });
     const sites = buildPlatform(app, environments);
     app.synth();
-    writeRunbooks(directory, environments, (environment) =>
-      SITE_NAMES.flatMap((siteName) => layerStacks(sites.get(`${environment.name}-${siteName}`)!)),
-    );
-    summary = policySummary([...sites.values()].flatMap(layerStacks));
+    const stacksOf = (environment: { name: string }) => SITE_NAMES.flatMap((siteName) => layerStacks(sites.get(`${environment.name}-${siteName}`)!));
+    writeRunbooks(directory, environments, stacksOf);
+    summary = policySummary([...sites.values()].flatMap(layerStacks)) + recoverySummary(environments, stacksOf);
   });
   process.stdout.write(summary + imageSummary() + stateBootstrapSummary(bootstrapSites));
 });

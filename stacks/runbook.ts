@@ -70,6 +70,18 @@ export function failoverRunbook(environment: Environment, contributed: readonly 
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Minutes a failover takes until the public name is served by the disaster-recovery site:
+ * the runbook's own steps and `contributed` ones before the `finish` phase, and the DNS TTL.
+ * The log-shipping construct adds the database's restore to this for its recovery time.
+ */
+export function failoverMinutesUntilServed(environment: Environment, contributed: readonly RunbookStep[]): number {
+  const primary = SITE_NAMES.find((name) => environment.sites[name].role === 'primary')!;
+  const standby = SITE_NAMES.find((name) => environment.sites[name].role === 'disaster-recovery')!;
+  const steps = [...ownSteps(environment, 'failover', primary, standby), ...contributed.filter((step) => step.procedure === 'failover')];
+  return steps.filter((step) => step.phase !== 'finish').reduce((sum, step) => sum + step.expectedMinutes, 0) + Math.ceil(environment.traffic.dnsFailover.ttlSeconds / 60);
+}
+
 /** Every runbook step contributed by a construct under `scopes`, in construct-tree order. */
 export function runbookStepsOf(scopes: readonly Construct[]): RunbookStep[] {
   return scopes.flatMap((scope) => scope.node.findAll().flatMap((construct) => (contributesRunbookSteps(construct) ? construct.runbookSteps : [])));

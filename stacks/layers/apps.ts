@@ -6,6 +6,7 @@ import { VaultSecret } from '../../constructs/vault-secret';
 import type { SiteStack } from '../site-stack';
 import type { BaseLayer } from './base';
 import { platformPeers } from './platform-peers';
+import { LOAN_SERVICE_LOGIN } from './data';
 import type { SiteInputs } from './site-inputs';
 import type { DataLayer } from './data';
 import type { SecurityLayer } from './security';
@@ -27,7 +28,7 @@ export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }
     siteRole: site.role,
     registry: site.registry,
     sizing: site.workloads.loanService,
-    database: { server: peers.sqlServer, name: 'lms', user: 'loan_service' },
+    database: data.sqlServer.database(LOAN_SERVICE_LOGIN),
     documentStore: { store: data.minio.endpoint, bucket: 'documents', credentials: data.loanServiceUser.credentials },
     secrets: { vault: security.vault.endpoint, secret: VaultSecret.kv(environment.name, 'loan-service') },
     callers: [traffic.gateway.peer],

@@ -8,6 +8,8 @@ import { ObjectStoreUsers, type ObjectStoreUser } from '../../constructs/object-
 import { replicationUsers } from '../../constructs/bucket-replication';
 import { VaultSecret } from '../../constructs/vault-secret';
 import { VaultSnapshots } from '../../constructs/vault-snapshots';
+import { SqlServer } from '../../constructs/sql-server';
+import { SQL_BACKUP_BUCKET } from '../../constructs/sql-server-log-shipping';
 import { SITE_NAMES } from '../../environments/schema';
 import type { SiteStack } from '../site-stack';
 import type { BaseLayer } from './base';
@@ -18,6 +20,10 @@ import type { TrafficLayer } from './traffic';
 
 /** The cross-site endpoint the other site replicates into (the site's `network.crossSiteEndpoints[]`). */
 export const OBJECT_STORAGE_ENDPOINT = 'object-storage';
+
+/** The shipped database, and the loan-service's login to it. */
+export const LMS_DATABASE = 'lms';
+export const LOAN_SERVICE_LOGIN = 'loan_service';
 
 /** What the data layer gives the layers after it and the cross-site wiring pass. */
 export interface DataLayer {
@@ -32,6 +38,10 @@ export interface DataLayer {
   readonly users: ObjectStoreUsers;
   /** The loan-service's user: its keys are what the service reads from Vault. */
   readonly loanServiceUser: ObjectStoreUser;
+  /** The site's SQL Server: `database()` is what workloads take. */
+  readonly sqlServer: SqlServer;
+  /** SQL Server's object store user: its keys back the server's S3 credential and the log-shipping jobs. */
+  readonly sqlServerUser: ObjectStoreUser;
 }
 
 /**
@@ -71,6 +81,8 @@ export function buildDataLayer(stack: SiteStack, { environment, siteName, site }
       { namespace: namespaces.data, podLabels: { 'app.kubernetes.io/component': 'object-storage' } },
       { namespace: namespaces.security, podLabels: { 'app.kubernetes.io/name': 'vault-snapshot' } },
       { namespace: namespaces.apps, podLabels: { 'app.kubernetes.io/name': 'loan-service' } },
+      // SQL Server (backups to URL) and its log-shipping jobs.
+      { namespace: namespaces.data, podLabels: { 'app.kubernetes.io/component': 'database' } },
     ],
   });
   const buckets = new ObjectStoreBuckets(stack, 'buckets', {
@@ -106,14 +118,48 @@ export function buildDataLayer(stack: SiteStack, { environment, siteName, site }
       { bucket: vaultSnapshots.bucket, access: 'read' },
     ],
   };
+  const sqlServer = new SqlServer(stack, 'sql-server', {
+    cluster: base.cluster,
+    environmentName: environment.name,
+    registry: site.registry,
+    issuers: traffic.certManager.issuers,
+    edition: environment.sqlServer.edition,
+    resources: environment.sqlServer.resources,
+    volumeSize: environment.sqlServer.volumeSize,
+    storageClassName: site.storageClasses.standard,
+    vault: security.vault.endpoint,
+    objectStore: minio.endpoint,
+    database: LMS_DATABASE,
+    logins: [
+      {
+        name: LOAN_SERVICE_LOGIN,
+        password: { secret: VaultSecret.kv(environment.name, 'loan-service'), key: 'mssql_password' },
+        // The service runs its own schema migrations at start.
+        databaseRoles: ['db_datareader', 'db_datawriter', 'db_ddladmin'],
+      },
+    ],
+    clients: [
+      { namespace: namespaces.apps, podLabels: { 'app.kubernetes.io/name': 'loan-service' } },
+      { namespace: namespaces.data, podLabels: { 'app.kubernetes.io/name': 'sql-server-jobs' } },
+    ],
+  });
+  // Its own site's backups, and reading the other site's to restore them.
+  const sqlServerUser: ObjectStoreUser = {
+    name: 'sql-server',
+    credentials: VaultSecret.kv(environment.name, 'object-store/sql-server'),
+    grants: [
+      { bucket: SQL_BACKUP_BUCKET, prefix: `${siteName}/`, access: 'read-write' },
+      { bucket: SQL_BACKUP_BUCKET, access: 'read' },
+    ],
+  };
   const replicated = buckets.buckets.filter((bucket) => bucket.replicated).map((bucket) => bucket.name);
   const users = new ObjectStoreUsers(stack, 'users', {
     cluster: base.cluster,
     store: minio,
     registry: site.registry,
     vault: security.vault.endpoint,
-    users: [loanServiceUser, snapshotUser, ...replicationUsers(environment.name, replicated)],
+    users: [loanServiceUser, snapshotUser, sqlServerUser, ...replicationUsers(environment.name, replicated)],
   });
   checkNamespaceBudget(`security layer ${security.stack.node.id}`, security.vault.namespace, site.sizing.namespaces.security, [...security.vault.podBudgets, vaultSnapshots.podBudget]);
-  return { stack, minio, buckets, vaultSnapshots, users, loanServiceUser };
+  return { stack, minio, buckets, vaultSnapshots, users, loanServiceUser, sqlServer, sqlServerUser };
 }

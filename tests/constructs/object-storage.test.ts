@@ -256,10 +256,11 @@ describe('ObjectStoreUsers: each workload its own MinIO user, keys from Vault', 
     expect(users.users.map((user) => [user.name, user.credentials.toString()])).toEqual([
       ['loan-service', 'kv/production/object-store/loan-service'],
       ['vault-snapshot', 'kv/production/vault-snapshot'],
+      ['sql-server', 'kv/production/object-store/sql-server'],
       ['replication', 'kv/production/minio-replication'],
       ['replication-heartbeat', 'kv/production/object-store/replication-heartbeat'],
     ]);
-    expect(kitwe.data.users.users.map((user) => user.name)).toEqual(['loan-service', 'vault-snapshot', 'replication', 'replication-heartbeat']);
+    expect(kitwe.data.users.users.map((user) => user.name)).toEqual(['loan-service', 'vault-snapshot', 'sql-server', 'replication', 'replication-heartbeat']);
     const job = find(users.objects, 'Job', users.jobName);
     expect(job.spec.template.metadata.annotations['vault.hashicorp.com/agent-inject-template-user-loan-service.env']).toBe(
       "{{- with secret \"kv/data/production/object-store/loan-service\" -}}\nexport ACCESS_KEY='{{ .Data.data.access_key_id }}'\nexport SECRET_KEY='{{ .Data.data.secret_access_key }}'\n{{- end }}",
@@ -278,7 +279,14 @@ describe('ObjectStoreUsers: each workload its own MinIO user, keys from Vault', 
       ],
     });
     const policies = find(users.objects, 'ConfigMap', 'object-store-users').data;
-    expect(Object.keys(policies).sort()).toEqual(['lms-loan-service.json', 'lms-replication-heartbeat.json', 'lms-replication.json', 'lms-vault-snapshot.json']);
+    expect(Object.keys(policies).sort()).toEqual(['lms-loan-service.json', 'lms-replication-heartbeat.json', 'lms-replication.json', 'lms-sql-server.json', 'lms-vault-snapshot.json']);
+    // SQL Server writes its own site's backups and reads the other site's to restore them.
+    expect(JSON.parse(policies['lms-sql-server.json']).Statement.map((statement: any) => [statement.Action.join(','), statement.Resource[0]])).toEqual([
+      ['s3:GetBucketLocation,s3:ListBucket,s3:ListBucketMultipartUploads', 'arn:aws:s3:::sql-backups'],
+      ['s3:AbortMultipartUpload,s3:DeleteObject,s3:GetObject,s3:ListMultipartUploadParts,s3:PutObject', 'arn:aws:s3:::sql-backups/lusaka/*'],
+      ['s3:GetBucketLocation,s3:ListBucket', 'arn:aws:s3:::sql-backups'],
+      ['s3:GetObject', 'arn:aws:s3:::sql-backups/*'],
+    ]);
     expect(JSON.parse(policies['lms-replication-heartbeat.json']).Statement.slice(0, 2)).toEqual([
       { Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:GetBucketObjectLockConfiguration', 's3:ListBucket'], Resource: ['arn:aws:s3:::documents'] },
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'], Resource: ['arn:aws:s3:::documents/.lms-heartbeat/*'] },

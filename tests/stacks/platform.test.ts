@@ -170,9 +170,12 @@ describe('buildPlatform: namespace quotas', () => {
     );
   });
 
-  test('a data namespace too small for MinIO, its jobs and its side of the replication fails the synth', () => {
-    expect(() => buildPlatform(Testing.app(), [devWith('data', 'persistentVolumeClaims', '3')])).toThrow(
-      'data layer dev-lusaka-data: namespace lms-data quota persistentVolumeClaims: 3 is below its 4 volume claims (MinIO servers 1 x 4) (allowed: at least 4, or the quota refuses the claims and the pods never start)',
+  test('a data namespace too small for MinIO, SQL Server, their jobs and its side of the replication fails the synth', () => {
+    expect(() => buildPlatform(Testing.app(), [devWith('data', 'persistentVolumeClaims', '4')])).toThrow(
+      'data layer dev-lusaka-data: namespace lms-data quota persistentVolumeClaims: 4 is below its 5 volume claims (MinIO servers 1 x 4, SQL Server 1 x 1) (allowed: at least 5, or the quota refuses the claims and the pods never start)',
+    );
+    expect(() => buildPlatform(Testing.app(), [devWith('data', 'limitsCpu', '6')])).toThrow(
+      'data layer dev-lusaka-data: namespace lms-data quota limitsCpu: "6" is below the 6750m of CPU limits of its pods (MinIO servers 1 x 500m, the bucket reconcile job 2 x 500m, the object store users job 2 x 500m, SQL Server 1 x 1000m, the replication setup job 2 x 500m, the heartbeat writer 1 x 500m, the SQL Server log-shipping jobs and their metrics exporter 7 x 250m) (allowed: at least 6750m, or the quota refuses pods and they never start)',
     );
   });
 });
