@@ -21,8 +21,9 @@ describe('backup naming', () => {
   it('gives the longest URL a config can produce, for the synth-time check against 259 characters', () => {
     expect(MAX_BACKUP_URL_LENGTH).toBe(259);
     expect(longestBackupUrl(primaryConfig())).toBe('s3://minio.lms-data.svc.cluster.local:9000/sql-backups/lusaka/lms/20991231T235959Z-differential.dif');
+    // "-full-64of64.bak" is one character shorter than "-differential.dif".
     expect(longestBackupUrl(primaryConfig({ fullBackupStripes: 64 }))).toBe(
-      's3://minio.lms-data.svc.cluster.local:9000/sql-backups/lusaka/lms/20991231T235959Z-full-64of64.bak',
+      's3://minio.lms-data.svc.cluster.local:9000/sql-backups/lusaka/lms/20991231T235959Z-differential.dif',
     );
     expect(longestBackupUrl(primaryConfig({ ownPrefix: `${'p'.repeat(200)}/` })).length).toBe(
       's3://minio.lms-data.svc.cluster.local:9000/sql-backups/'.length + 201 + '20991231T235959Z-differential.dif'.length,
