@@ -101,7 +101,12 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await inFlight?.catch(() => undefined);
+      // A collection in flight gets the collection timeout to finish, no more.
+      if (inFlight !== undefined) {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([inFlight, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+        clearTimeout(timer);
+      }
       await session?.close().catch(() => undefined);
       options.log('info', 'exporter stopped');
     },
