@@ -403,9 +403,9 @@ export class SqlServerJobs extends PlatformComponent {
       standby: props.standbyMode === 'standby' ? { mode: 'standby', undoFile: `/var/opt/mssql/data/${props.database}-standby.tuf` } : { mode: 'norecovery' },
       logins: server.logins.map((login) => ({ name: login.name, sid: login.sid, passwordFile: `${VAULT_SECRETS_DIR}/login-${login.name}`, serverRoles: [...login.serverRoles], databaseRoles: [...login.databaseRoles] })),
     };
-    // The longest name the jobs write: a differential's, or a full backup's last stripe.
-    const longestName = `20261126T024433Z-${props.stripes > 1 ? `full-${props.stripes}of${props.stripes}.bak` : 'differential.dif'}`;
-    this.longestBackupUrl = `${backupUrlBase}/${this.config.ownPrefix}${longestName}`;
+    // The longest name the jobs write (`<UTC time>-<kind>[-<i>of<n>].<ext>`): a differential's, or a full backup's last stripe.
+    const names = ['differential.dif', 'tail-log.trn', props.stripes > 1 ? `full-${props.stripes}of${props.stripes}.bak` : 'full.bak'].map((name) => `20261126T024433Z-${name}`);
+    this.longestBackupUrl = names.map((name) => `${backupUrlBase}/${this.config.ownPrefix}${name}`).reduce((longest, url) => (url.length > longest.length ? url : longest));
     if (this.longestBackupUrl.length > MAX_BACKUP_URL_LENGTH) {
       throw new PlatformError(`${where}: backup URL ${formatValue(this.longestBackupUrl)} has ${this.longestBackupUrl.length} characters (allowed: at most ${MAX_BACKUP_URL_LENGTH}, SQL Server's limit; shorten the object store's host name or the database name)`);
     }

@@ -62,7 +62,7 @@ describe('SqlServerLogShipping: Lusaka to Kitwe through the replicated sql-backu
     });
     expect(shipping.standbyJobs.config).toMatchObject({ site: 'kitwe', role: 'secondary', ownPrefix: 'kitwe/lms/', sourcePrefix: 'lusaka/lms/' });
     expect(find(shipping.primaryJobs.objects, 'ConfigMap', 'sql-server-jobs').data['log-shipping.json']).toBe(`${JSON.stringify(shipping.primaryJobs.config, null, 2)}\n`);
-    expect(shipping.primaryJobs.longestBackupUrl).toBe('s3://minio.lms-data.svc.cluster.local:9000/sql-backups/lusaka/lms/20261126T024433Z-full-2of2.bak');
+    expect(shipping.primaryJobs.longestBackupUrl).toBe('s3://minio.lms-data.svc.cluster.local:9000/sql-backups/lusaka/lms/20261126T024433Z-differential.dif');
   });
 
   test('the setup Job is named after its configuration and runs as sa; the others as log_shipping; no secret in any object', () => {
@@ -206,7 +206,7 @@ describe('SqlServerLogShipping: Lusaka to Kitwe through the replicated sql-backu
         stripes: 2,
         standbyMode: 'norecovery',
         schedules: {},
-      })).toThrow(/^SqlServerJobs test-lusaka-data\/sql-server-jobs: backup URL "s3:\/\/s{63}\.t{63}\.u{60}\.lms\.co\.zm:9000\/sql-backups\/lusaka\/lms\/20261126T024433Z-full-2of2\.bak" has 262 characters \(allowed: at most 259, SQL Server's limit; shorten the object store's host name or the database name\)$/);
+      })).toThrow(/^SqlServerJobs test-lusaka-data\/sql-server-jobs: backup URL "s3:\/\/s{63}\.t{63}\.u{60}\.lms\.co\.zm:9000\/sql-backups\/lusaka\/lms\/20261126T024433Z-differential\.dif" has 265 characters \(allowed: at most 259, SQL Server's limit; shorten the object store's host name or the database name\)$/);
     });
   });
 });
