@@ -11,8 +11,10 @@ import { stacksBySite } from './stacks';
  * Site-loss drill on production itself (its real host names resolve to the local sites):
  * both sites applied; Lusaka's control plane and state server stop; Kitwe's stacks still
  * plan and apply on their own (each site keeps its own state); then Kitwe is promoted (the
- * roles swapped in a copy of environments/) and applied alone, and the loan-service scales
- * to the primary replica count there.
+ * roles swapped in a copy of environments/) and applied alone: SQL Server log shipping
+ * reverses (Kitwe's restore jobs go, its backup jobs come) and the loan-service scales to the
+ * primary replica count there. SQL Server itself cannot run on a simulated node: the drill
+ * covers its objects and the jobs' schedules, not a restore.
  */
 const ENVIRONMENT = 'production';
 const LOST = 'lusaka';
@@ -83,6 +85,22 @@ describe(`${ENVIRONMENT}: losing ${LOST}, ${SURVIVOR} carries on alone and takes
     }
   });
 
+  /** The SQL Server CronJobs the survivor's API server holds, by name. */
+  const sqlServerCronJobs = async () => {
+    const list = await harness.site(SURVIVOR).client.get('/apis/batch/v1/namespaces/lms-data/cronjobs');
+    return (list.items as { metadata: { name: string } }[]).map((item) => item.metadata.name).filter((name) => name.startsWith('sql-server-')).sort();
+  };
+
+  test(`${SURVIVOR} restores ${LOST}'s log backups while disaster-recovery site: its SQL Server, restore jobs and metrics`, async () => {
+    expect(await sqlServerCronJobs()).toEqual(['sql-server-recover', 'sql-server-reseed', 'sql-server-restore', 'sql-server-setup']);
+    const client = harness.site(SURVIVOR).client;
+    const statefulSet = await client.get('/apis/apps/v1/namespaces/lms-data/statefulsets/sql-server');
+    expect(statefulSet.spec.template.spec.containers[0].env.find((entry: { name: string }) => entry.name === 'MSSQL_PID').value).toBe('Enterprise');
+    const recover = await client.get('/apis/batch/v1/namespaces/lms-data/cronjobs/sql-server-recover');
+    expect(recover.spec.suspend).toBe(true);
+    await client.get('/apis/apps/v1/namespaces/lms-data/deployments/sql-server-log-shipping-metrics');
+  });
+
   test(`${SURVIVOR} promoted to primary: its stacks apply alone and the loan-service scales to the primary replica count`, async () => {
     const swapped = environmentsWithRolesSwapped(harness.directory);
     const [promoted] = loadEnvironments(swapped, { only: [ENVIRONMENT] });
@@ -95,6 +113,8 @@ describe(`${ENVIRONMENT}: losing ${LOST}, ${SURVIVOR} carries on alone and takes
       const applied = await harness.apply(stack);
       if (applied.exitCode !== 0) throw new Error(describeResult(stack, applied));
     }
+    // Log shipping reversed: Kitwe now backs up (its restore jobs are gone) and runs the primary's setup.
+    expect(await sqlServerCronJobs()).toEqual(['sql-server-backup-differential', 'sql-server-backup-full', 'sql-server-backup-log', 'sql-server-backup-tail-log', 'sql-server-setup']);
     const loanService = survivorStacks()
       .flatMap((stack) => stack.objects)
       .find((object) => object.kind === 'Deployment' && object.metadata.name === 'loan-service');
