@@ -2,11 +2,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'cdktf';
-import type { KubeObject } from '../../constructs/platform-component';
-import { buildPlatform, layerStacks } from '../../stacks/platform';
 import { createAuthority } from '../deploy/pki';
 import { ENVIRONMENTS, PROJECT_ROOT } from '../support/environments';
+import { renderedInvocations } from '../support/job-invocations';
 
 /**
  * The Kubernetes side and the object-store-jobs program are written apart; these tests hold
@@ -17,38 +15,8 @@ import { ENVIRONMENTS, PROJECT_ROOT } from '../support/environments';
 const PACKAGE = path.join(PROJECT_ROOT, 'app-services/object-store-jobs');
 const IMAGE = /\/lms\/object-store-jobs:/;
 
-interface Invocation {
-  readonly site: string;
-  readonly owner: string;
-  readonly args: readonly string[];
-  readonly env: Record<string, string>;
-  readonly files: Record<string, string>;
-}
-
-function invocations(): Invocation[] {
-  const found: Invocation[] = [];
-  for (const [site, built] of buildPlatform(Testing.app(), ENVIRONMENTS)) {
-    const objects = layerStacks(built).flatMap((stack) => stack.components.flatMap((component) => component.objects)) as (KubeObject & Record<string, any>)[];
-    for (const object of objects) {
-      const pod = object.kind === 'CronJob' ? object.spec.jobTemplate.spec.template.spec : ['Job', 'Deployment'].includes(object.kind) ? object.spec.template.spec : undefined;
-      for (const container of pod?.containers ?? []) {
-        if (!IMAGE.test(container.image)) continue;
-        const configMap = objects.find((candidate) => candidate.kind === 'ConfigMap' && candidate.metadata.namespace === object.metadata.namespace && candidate.metadata.name === pod.volumes.find((volume: any) => volume.name === 'config').configMap.name);
-        found.push({
-          site,
-          owner: `${object.kind}/${object.metadata.name}`,
-          args: container.command.slice(2),
-          env: Object.fromEntries(container.env.map((entry: { name: string; value: string }) => [entry.name, entry.value])),
-          files: { ...configMap!.data },
-        });
-      }
-    }
-  }
-  return found;
-}
-
 describe('object-store-jobs program and the rendered workloads agree', () => {
-  const all = invocations();
+  const all = renderedInvocations(ENVIRONMENTS, IMAGE);
 
   test('every site runs the bucket reconcile (Job and CronJob) and one side of the heartbeat', () => {
     const owners = (site: string) => all.filter((invocation) => invocation.site === site).map((invocation) => invocation.owner.replace(/-[0-9a-f]{10}$/, '-<hash>')).sort();

@@ -3,12 +3,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdktf';
-import type { KubeObject } from '../../constructs/platform-component';
 import { SQL_SERVER_METRICS } from '../../constructs/sql-server-log-shipping';
-import { buildPlatform, layerStacks } from '../../stacks/platform';
+import { buildPlatform } from '../../stacks/platform';
 import { logShippingOf } from '../../stacks/recovery-summary';
 import { createAuthority } from '../deploy/pki';
 import { ENVIRONMENTS, PROJECT_ROOT } from '../support/environments';
+import { renderedInvocations } from '../support/job-invocations';
 
 /**
  * The Kubernetes side and the sql-server-jobs program are written apart; these tests hold them
@@ -19,41 +19,10 @@ import { ENVIRONMENTS, PROJECT_ROOT } from '../support/environments';
  */
 const PACKAGE = path.join(PROJECT_ROOT, 'app-services/sql-server-jobs');
 const IMAGE = /\/lms\/sql-server-jobs:/;
-
-interface Invocation {
-  readonly site: string;
-  readonly owner: string;
-  readonly args: readonly string[];
-  readonly env: Record<string, string>;
-  readonly files: Record<string, string>;
-}
-
 const built = buildPlatform(Testing.app(), ENVIRONMENTS);
 
-function invocations(): Invocation[] {
-  const found: Invocation[] = [];
-  for (const [site, platform] of built) {
-    const objects = layerStacks(platform).flatMap((stack) => stack.components.flatMap((component) => component.objects)) as (KubeObject & Record<string, any>)[];
-    for (const object of objects) {
-      const pod = object.kind === 'CronJob' ? object.spec.jobTemplate.spec.template.spec : ['Job', 'Deployment'].includes(object.kind) ? object.spec.template.spec : undefined;
-      for (const container of pod?.containers ?? []) {
-        if (!IMAGE.test(container.image)) continue;
-        const configMap = objects.find((candidate) => candidate.kind === 'ConfigMap' && candidate.metadata.namespace === object.metadata.namespace && candidate.metadata.name === pod.volumes.find((volume: any) => volume.name === 'config').configMap.name);
-        found.push({
-          site,
-          owner: `${object.kind}/${object.metadata.name}`,
-          args: container.command.slice(2),
-          env: Object.fromEntries(container.env.map((entry: { name: string; value: string }) => [entry.name, entry.value])),
-          files: { ...configMap!.data },
-        });
-      }
-    }
-  }
-  return found;
-}
-
 describe('sql-server-jobs program and the rendered workloads agree', () => {
-  const all = invocations();
+  const all = renderedInvocations(ENVIRONMENTS, IMAGE, built);
 
   test('the primary backs up, the standby restores, both run setup and the exporter', () => {
     const owners = (site: string) => all.filter((invocation) => invocation.site === site).map((invocation) => invocation.owner.replace(/-[0-9a-f]{10}$/, '-<hash>')).sort();
