@@ -66,6 +66,13 @@ describe.each(ENVIRONMENTS.map((environment) => [environment.name, environment] 
         'CronJob/lms-data/object-store-users',
         `Job/lms-data/${site.data.users.jobName}`,
         ...(replication ? ['CronJob/lms-data/object-store-replication', `Job/lms-data/${replication}`, 'Deployment/lms-data/replication-heartbeat-writer'] : ['Deployment/lms-data/replication-heartbeat-reader']),
+        'StatefulSet/lms-data/sql-server',
+        'CronJob/lms-data/sql-server-setup',
+        `Job/lms-data/${(site.data.stack.node.findChild('sql-server-jobs') as unknown as { setupJobName: string }).setupJobName}`,
+        'Deployment/lms-data/sql-server-log-shipping-metrics',
+        ...(primary
+          ? ['backup-log', 'backup-differential', 'backup-full', 'backup-tail-log'].map((job) => `CronJob/lms-data/sql-server-${job}`)
+          : ['restore', 'recover', 'reseed'].map((job) => `CronJob/lms-data/sql-server-${job}`)),
       ].sort(),
     );
     const synthesized = JSON.parse(Testing.synth(site.vaultConfig));
