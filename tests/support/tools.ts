@@ -59,6 +59,13 @@ export const TOOLS = {
   etcd: { setting: 'LMS_ETCD', onPath: 'etcd', howToGet: '`apt-get install etcd-server` (Debian)' },
   yamllint: { setting: 'LMS_YAMLLINT', onPath: 'yamllint', howToGet: '`apt-get install yamllint` (Debian)' },
   shellcheck: { setting: 'LMS_SHELLCHECK', onPath: 'shellcheck', howToGet: '`apt-get install shellcheck` (Debian)' },
+  promtool: { setting: 'LMS_PROMTOOL', onPath: 'promtool', howToGet: `\`apt-get install prometheus\` (Debian, promtool 2.42 or later), or ${PREPARE}` },
+  amtool: {
+    setting: 'LMS_AMTOOL',
+    cached: 'bin/amtool',
+    onPath: 'amtool',
+    howToGet: `amtool 0.26 or later (webhook url_file): \`go install github.com/prometheus/alertmanager/cmd/amtool@v0.33.1\`, or ${PREPARE}`,
+  },
 } as const satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof TOOLS;
