@@ -116,6 +116,19 @@ function oneSeries(name: string, series: string, values: string, evalTime: Durat
   return fires ? { name, series: input, evalTime, interval, fires: true, alerts: [{ labels: parseSeries(series).labels }] } : { name, series: input, evalTime, interval, fires: false };
 }
 
+/**
+ * The two cases of a `time() - <timestamp> > maxAge` alert, short whatever the threshold: a
+ * timestamp ten minutes short of too old that never moves (too old after ten minutes, firing
+ * once the alert's `for` has passed, by 30 minutes), and one that keeps moving, half the
+ * threshold behind. Promtool's clock starts at 0, so the timestamps are negative.
+ */
+function staleCases(series: string, maxAgeSeconds: number, firing: string, silent: string): AlertTestCase[] {
+  return [
+    oneSeries(firing, series, `-${maxAgeSeconds - 600}+0x40`, minutes(30), true),
+    oneSeries(silent, series, `-${Math.floor(maxAgeSeconds / 2)}+60x40`, minutes(30), false),
+  ];
+}
+
 function replicationLagging(inputs: ReplicationAlertInputs): AlertRule {
   const budget = inputs.heartbeatAge.thresholdSeconds;
   const series = seriesWith(inputs.heartbeatAge.series, { bucket: 'documents' });
@@ -127,8 +140,9 @@ function replicationLagging(inputs: ReplicationAlertInputs): AlertRule {
     summary: `Bucket {{ $labels.bucket }} at this site is more than ${Duration.seconds(budget)} behind {{ $labels.source_site }}`,
     description: `The replication heartbeat read from this site's copy of {{ $labels.bucket }} is older than the lag budget (${Duration.seconds(budget)}): objects written at {{ $labels.source_site }} are not arriving, and a failover now would lose more than the recovery point allows. Check the source's replication (mc replicate status) and the link between the sites.`,
     tests: [
-      oneSeries('a heartbeat that stopped arriving pages', series, '0+60x20', minutes(15), true),
-      oneSeries(`a heartbeat within the budget stays silent`, series, `${Math.min(60, budget - 1)}+0x20`, minutes(15), false),
+      // The age climbs a minute a minute from just under the budget: over it after two minutes, firing five later.
+      oneSeries('a heartbeat that stopped arriving pages', series, `${budget - 60}+60x20`, minutes(15), true),
+      oneSeries('a heartbeat within the budget stays silent', series, `${Math.min(60, budget - 1)}+0x20`, minutes(15), false),
     ],
   });
 }
@@ -164,7 +178,6 @@ function replicationFailing(inputs: ReplicationAlertInputs): AlertRule {
 
 function logBackupStale(inputs: SqlServerAlertInputs): AlertRule {
   const { series, maxAgeSeconds } = inputs.lastLogBackup;
-  const overdue = Math.ceil(maxAgeSeconds / 60) + 10;
   return AlertRule.define({
     name: PLATFORM_ALERTS.logBackupStale,
     expr: `time() - ${series} > ${maxAgeSeconds}`,
@@ -173,16 +186,13 @@ function logBackupStale(inputs: SqlServerAlertInputs): AlertRule {
     summary: `The newest log backup of {{ $labels.database }} is older than ${Duration.seconds(maxAgeSeconds)}`,
     description: `Log shipping has stopped at this (primary) site: no log backup of {{ $labels.database }} finished in two backup intervals. Look at the sql-server-backup-log CronJob's last Jobs; the standby falls behind the recovery point next.`,
     tests: [
-      oneSeries('no log backup since the start opens a ticket', series, `0+0x${overdue + 5}`, minutes(overdue), true),
-      oneSeries('a log backup every minute stays silent', series, `0+60x${overdue + 5}`, minutes(overdue), false),
+      ...staleCases(series, maxAgeSeconds, 'no log backup since one nearly too old opens a ticket', 'log backups that keep finishing stay silent'),
     ],
   });
 }
 
 function fullBackupStale(inputs: SqlServerAlertInputs): AlertRule {
   const { series, maxAgeSeconds } = inputs.lastFullBackup;
-  // Five-minute samples (no longer: a series is stale five minutes after its last sample): the case spans more than a day.
-  const steps = Math.ceil(maxAgeSeconds / 300) + 12;
   return AlertRule.define({
     name: PLATFORM_ALERTS.fullBackupStale,
     expr: `time() - ${series} > ${maxAgeSeconds}`,
@@ -191,16 +201,13 @@ function fullBackupStale(inputs: SqlServerAlertInputs): AlertRule {
     summary: `The newest full backup of {{ $labels.database }} is older than ${Duration.seconds(maxAgeSeconds)}`,
     description: 'The daily full backup did not finish: restores from backups alone need more logs, and the recovery time estimate no longer holds. Look at the sql-server-backup-full CronJob\'s last Job.',
     tests: [
-      oneSeries('no full backup for more than a day opens a ticket', series, `0+0x${steps + 2}`, minutes(5 * steps), true, minutes(5)),
-      oneSeries('a full backup that keeps finishing stays silent', series, `0+300x${steps + 2}`, minutes(5 * steps), false, minutes(5)),
+      ...staleCases(series, maxAgeSeconds, 'no full backup since one nearly too old opens a ticket', 'full backups that keep finishing stay silent'),
     ],
   });
 }
 
 function standbyBehind(inputs: SqlServerAlertInputs): AlertRule {
   const { series, maxAgeSeconds } = inputs.standbyRecoveryPoint;
-  const overdue = Math.ceil(maxAgeSeconds / 60) + 15;
-  const withinRpo = Math.floor((maxAgeSeconds * 0.6) / 60) * 60;
   return AlertRule.define({
     name: PLATFORM_ALERTS.standbyBehind,
     expr: `time() - ${series} > ${maxAgeSeconds}`,
@@ -210,8 +217,7 @@ function standbyBehind(inputs: SqlServerAlertInputs): AlertRule {
     description: `The last log backup restored at this disaster-recovery site finished more than the recovery point objective ago: a failover now would lose more data than promised. Check the primary's log backups, bucket replication of sql-backups, and the sql-server-restore CronJob here.`,
     runbookStep: 'sql-server.recover',
     tests: [
-      oneSeries('restores that stopped page once the recovery point is older than the objective', series, `0+0x${overdue + 5}`, minutes(overdue), true),
-      oneSeries(`a standby steadily ${Duration.seconds(withinRpo)} behind stays silent`, series, `-${withinRpo}+60x${overdue + 5}`, minutes(overdue), false),
+      ...staleCases(series, maxAgeSeconds, 'restores that stopped page once the recovery point is older than the objective', 'a standby steadily half the objective behind stays silent'),
     ],
   });
 }
@@ -296,8 +302,15 @@ function certificateAlerts(certificates: readonly CertificateMetrics[]): AlertRu
   }
   // One rule per alert, or-ed over the certificates (each with its own renewal window): rules of one name and labels would be duplicates to Prometheus.
   const anyOf = (term: (certificate: CertificateMetrics) => string) => certificates.map((certificate) => `(${term(certificate)})`).join('\nor\n');
-  const expiring = (certificate: CertificateMetrics, name: string, expiresAt: number, fires: boolean) =>
-    oneSeries(`${certificate.labels.namespace}/${certificate.labels.name}: ${name}`, certificate.expirySeries, `${expiresAt}+0x40`, minutes(30), fires);
+  // One case covers every certificate at once (each case is a promtool test group, which costs a fresh database).
+  const all = (name: string, series: (certificate: CertificateMetrics) => InputSeries, fires: boolean): AlertTestCase => {
+    const inputs = certificates.map(series);
+    return fires
+      ? { name, series: inputs, evalTime: minutes(30), fires: true, alerts: inputs.map((input) => ({ labels: parseSeries(input.series).labels })) }
+      : { name, series: inputs, evalTime: minutes(30), fires: false };
+  };
+  const expiring = (name: string, expiresAt: (renewBeforeSeconds: number) => number, fires: boolean) =>
+    all(name, (certificate) => ({ series: certificate.expirySeries, values: `${expiresAt(certificate.renewBeforeSeconds)}+0x40` }), fires);
   const window = (certificate: CertificateMetrics) => Duration.seconds(certificate.renewBeforeSeconds);
   const half = (certificate: CertificateMetrics) => Math.floor(certificate.renewBeforeSeconds / 2);
   return [
@@ -308,10 +321,10 @@ function certificateAlerts(certificates: readonly CertificateMetrics[]): AlertRu
       severity: 'ticket',
       summary: 'Certificate {{ $labels.namespace }}/{{ $labels.name }} is inside its renewal window and was not renewed',
       description: `cert-manager renews each platform certificate its renewBefore ahead of expiry (${[...new Set(certificates.map((certificate) => window(certificate).toString()))].join(', ')}); this one was not. Read \`kubectl -n {{ $labels.namespace }} describe certificate {{ $labels.name }}\` and its CertificateRequest.`,
-      tests: certificates.flatMap((certificate) => [
-        expiring(certificate, 'inside its renewal window opens a ticket', Math.floor(certificate.renewBeforeSeconds * 0.75), true),
-        expiring(certificate, 'before its renewal window stays silent', certificate.renewBeforeSeconds * 2, false),
-      ]),
+      tests: [
+        expiring('certificates inside their renewal window open a ticket each', (renewBefore) => Math.floor(renewBefore * 0.75), true),
+        expiring('certificates before their renewal window stay silent', (renewBefore) => renewBefore * 2, false),
+      ],
     }),
     AlertRule.define({
       name: PLATFORM_ALERTS.certificateExpiring,
@@ -320,10 +333,10 @@ function certificateAlerts(certificates: readonly CertificateMetrics[]): AlertRu
       severity: 'page',
       summary: 'Certificate {{ $labels.namespace }}/{{ $labels.name }} is in the second half of its renewal window, close to expiry',
       description: 'Half the renewal window has passed without a renewal: when the certificate expires, clients refuse the endpoint. Renew it now (`cmctl renew`), or find why cert-manager cannot.',
-      tests: certificates.flatMap((certificate) => [
-        expiring(certificate, 'in the second half of its renewal window pages', Math.floor(certificate.renewBeforeSeconds * 0.25), true),
-        expiring(certificate, 'in the first half of its renewal window does not page', Math.floor(certificate.renewBeforeSeconds * 0.75), false),
-      ]),
+      tests: [
+        expiring('certificates in the second half of their renewal window page, each', (renewBefore) => Math.floor(renewBefore * 0.25), true),
+        expiring('certificates in the first half of their renewal window do not page', (renewBefore) => Math.floor(renewBefore * 0.75), false),
+      ],
     }),
     AlertRule.define({
       name: PLATFORM_ALERTS.certificateNotReady,
@@ -332,10 +345,10 @@ function certificateAlerts(certificates: readonly CertificateMetrics[]): AlertRu
       severity: 'ticket',
       summary: 'Certificate {{ $labels.namespace }}/{{ $labels.name }} is not Ready',
       description: 'cert-manager reports the certificate not Ready: it could not be issued or renewed. Read `kubectl -n {{ $labels.namespace }} describe certificate {{ $labels.name }}`.',
-      tests: certificates.flatMap((certificate) => [
-        oneSeries(`${certificate.labels.namespace}/${certificate.labels.name}: not Ready opens a ticket`, certificate.readySeries, '1+0x5 0+0x30', minutes(30), true),
-        oneSeries(`${certificate.labels.namespace}/${certificate.labels.name}: Ready stays silent`, certificate.readySeries, '1+0x40', minutes(30), false),
-      ]),
+      tests: [
+        all('certificates not Ready open a ticket each', (certificate) => ({ series: certificate.readySeries, values: '1+0x5 0+0x30' }), true),
+        all('Ready certificates stay silent', (certificate) => ({ series: certificate.readySeries, values: '1+0x40' }), false),
+      ],
     }),
   ];
 }
@@ -343,8 +356,6 @@ function certificateAlerts(certificates: readonly CertificateMetrics[]): AlertRu
 function vaultSnapshotStale(inputs: VaultSnapshotAlertInputs): AlertRule {
   const maxAge = 2 * inputs.schedule.longestInterval.totalSeconds;
   const series = `${CRONJOB_LAST_SUCCESS_METRIC}{cronjob=${JSON.stringify(VAULT_SNAPSHOT_NAME)},namespace=${JSON.stringify(inputs.namespace)}}`;
-  // Five-minute samples (no longer: a series is stale five minutes after its last sample): twice a daily schedule spans two days.
-  const steps = Math.ceil(maxAge / 300) + 12;
   return AlertRule.define({
     name: PLATFORM_ALERTS.vaultSnapshotStale,
     expr: `time() - ${series} > ${maxAge}`,
@@ -353,8 +364,7 @@ function vaultSnapshotStale(inputs: VaultSnapshotAlertInputs): AlertRule {
     summary: `No Vault snapshot succeeded in ${Duration.seconds(maxAge)} (twice the longest gap of schedule "${inputs.schedule}")`,
     description: `The ${VAULT_SNAPSHOT_NAME} CronJob has not succeeded for two of its intervals: a restore at the other site would miss the secrets written since. Read its last Jobs' logs (\`kubectl -n ${inputs.namespace} get jobs\`).`,
     tests: [
-      oneSeries('snapshots that stopped succeeding open a ticket', series, `0+0x${steps + 2}`, minutes(5 * steps), true, minutes(5)),
-      oneSeries('snapshots that keep succeeding stay silent', series, `0+300x${steps + 2}`, minutes(5 * steps), false, minutes(5)),
+      ...staleCases(series, maxAge, 'no successful snapshot since one nearly too old opens a ticket', 'snapshots that keep succeeding stay silent'),
     ],
   });
 }

@@ -155,7 +155,8 @@ function sloCases(props: AvailabilitySloProps, budget: number): { burst: AlertTe
   };
   const fired = [{ labels: { slo: props.name } }];
   const rate = (ratio: number) => `${round(ratio * 100)} %`;
-  const sixHours = Duration.hours(6);
+  // Steady rates give the same ratio over every window, so an hour of series shows them.
+  const hour = Duration.hours(1);
   return {
     burst: {
       name: 'an hour of successes, then every request failing for ten minutes, pages',
@@ -167,9 +168,9 @@ function sloCases(props: AvailabilitySloProps, budget: number): { burst: AlertTe
       fires: true,
       alerts: fired,
     },
-    silent: { name: `a steady ${rate(budget / 2)} error rate (half the budget) stays silent`, series: steady(budget / 2, 360), evalTime: sixHours, fires: false },
-    slowQuiet: { name: `a steady ${rate(budget * 5)} error rate (5x the budget) does not page`, series: steady(budget * 5, 360), evalTime: sixHours, fires: false },
-    slowTicket: { name: `a steady ${rate(budget * 5)} error rate (5x the budget) opens a ticket`, series: steady(budget * 5, 360), evalTime: sixHours, fires: true, alerts: fired },
+    silent: { name: `a steady ${rate(budget / 2)} error rate (half the budget) stays silent`, series: steady(budget / 2, 90), evalTime: hour, fires: false },
+    slowQuiet: { name: `a steady ${rate(budget * 5)} error rate (5x the budget) does not page`, series: steady(budget * 5, 90), evalTime: hour, fires: false },
+    slowTicket: { name: `a steady ${rate(budget * 5)} error rate (5x the budget) opens a ticket`, series: steady(budget * 5, 90), evalTime: hour, fires: true, alerts: fired },
   };
 }
 

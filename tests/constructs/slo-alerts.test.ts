@@ -53,7 +53,7 @@ describe('availability SLO of the loan-service (99.9 %)', () => {
       { series: 'http_requests_total{job="loan-service",method="POST",namespace="lms-apps",route="/v1/applications",status_code="200"}', values: '0+10000x60 600000+0x29' },
       { series: 'http_requests_total{job="loan-service",method="POST",namespace="lms-apps",route="/v1/applications",status_code="500"}', values: '0+0x60 10000+10000x29' },
     ]);
-    expect(slow.tests[1].series.map((s) => s.values)).toEqual(['0+9950x360', '0+50x360']);
+    expect(slow.tests[1].series.map((s) => s.values)).toEqual(['0+9950x90', '0+50x90']);
     expect((slow.tests[1] as FiringAlertCase).alerts).toEqual([{ labels: { slo: 'loan-service-availability' } }]);
   });
 
