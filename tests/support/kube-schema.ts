@@ -40,7 +40,10 @@ export function validateCustomResource(object: KubeObject): void {
   if (!validate) {
     const served = crd.spec.versions.find((v) => v.name === version && v.served);
     if (!served?.schema) throw new Error(`${object.kind} ${object.metadata.name}: CRD ${crd.metadata.name} serves no version ${version} with a schema`);
-    const ajv = new Ajv({ strict: false, allErrors: true });
+    // Go's regexp, which the API server uses, takes (?i) in the pattern for case-insensitive (prometheus-operator's
+    // partialResponseStrategy: "^(?i)(abort|warn)?$"): JavaScript takes a flag.
+    const regExp = Object.assign((pattern: string, flags: string) => (pattern.includes('(?i)') ? new RegExp(pattern.replace('(?i)', ''), `${flags}i`) : new RegExp(pattern, flags)), { code: 'goRegExp' });
+    const ajv = new Ajv({ strict: false, allErrors: true, code: { regExp } });
     // OpenAPI integer formats used by Kubernetes CRDs; other formats are not checked by the API server either.
     for (const format of ['int32', 'int64']) ajv.addFormat(format, { type: 'number', validate: (n: number) => Number.isInteger(n) });
     ajv.addFormat('date-time', { type: 'string', validate: (text: string) => !Number.isNaN(Date.parse(text)) });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -25,6 +26,15 @@ interface ToolSpec {
   readonly directory?: boolean;
   /** How a user gets it. */
   readonly howToGet: string;
+  /** A check of a found executable: why it does not fit (e.g. too old), or undefined when it does. */
+  readonly unfit?: (executable: string) => string | undefined;
+}
+
+/** `--version` of an executable as major * 1000 + minor, or undefined when it prints none. */
+function minorVersion(executable: string): number | undefined {
+  const output = spawnSync(executable, ['--version'], { encoding: 'utf8' });
+  const match = /version v?(\d+)\.(\d+)\./.exec(`${output.stdout}${output.stderr}`);
+  return match === null ? undefined : Number(match[1]) * 1000 + Number(match[2]);
 }
 
 export const TOOLS = {
@@ -59,6 +69,14 @@ export const TOOLS = {
   etcd: { setting: 'LMS_ETCD', onPath: 'etcd', howToGet: '`apt-get install etcd-server` (Debian)' },
   yamllint: { setting: 'LMS_YAMLLINT', onPath: 'yamllint', howToGet: '`apt-get install yamllint` (Debian)' },
   shellcheck: { setting: 'LMS_SHELLCHECK', onPath: 'shellcheck', howToGet: '`apt-get install shellcheck` (Debian)' },
+  promtool: { setting: 'LMS_PROMTOOL', onPath: 'promtool', howToGet: `\`apt-get install prometheus\` (Debian, promtool 2.42 or later), or ${PREPARE}` },
+  amtool: {
+    setting: 'LMS_AMTOOL',
+    cached: 'bin/amtool',
+    onPath: 'amtool',
+    howToGet: `amtool 0.26 or later (webhook url_file): \`go install github.com/prometheus/alertmanager/cmd/amtool@v0.33.1\`, or ${PREPARE}`,
+    unfit: (executable: string) => ((minorVersion(executable) ?? 0) < 26 ? `${executable} is older than 0.26 (Debian's prometheus-alertmanager has 0.25)` : undefined),
+  },
 } as const satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof TOOLS;
@@ -68,19 +86,23 @@ export type ToolLookup = { readonly found: true; readonly path: string } | { rea
 /** Finds a tool: its setting first, then the prepare-tools cache, then PATH. */
 export function findTool(name: ToolName): ToolLookup {
   const spec: ToolSpec = TOOLS[name];
+  const unfit: string[] = [];
   const usable = (candidate: string) => {
     try {
       const stat = fs.statSync(candidate);
-      return spec.directory ? stat.isDirectory() : stat.isFile() && (stat.mode & 0o111) !== 0;
+      if (!(spec.directory ? stat.isDirectory() : stat.isFile() && (stat.mode & 0o111) !== 0)) return false;
     } catch {
       return false;
     }
+    const reason = spec.unfit?.(candidate);
+    if (reason !== undefined) unfit.push(reason);
+    return reason === undefined;
   };
   const explicit = process.env[spec.setting];
   if (explicit) {
     return usable(explicit)
       ? { found: true, path: path.resolve(explicit) }
-      : { found: false, missing: `${name}: ${spec.setting}=${JSON.stringify(explicit)} is not ${spec.directory ? 'a folder' : 'an executable file'} (to get it: ${spec.howToGet})` };
+      : { found: false, missing: `${name}: ${spec.setting}=${JSON.stringify(explicit)} is not ${unfit.length > 0 ? `usable: ${unfit.join('; ')}` : spec.directory ? 'a folder' : 'an executable file'} (to get it: ${spec.howToGet})` };
   }
   if (spec.cached && usable(path.join(TOOLS_DIR, spec.cached))) return { found: true, path: path.join(TOOLS_DIR, spec.cached) };
   if (spec.onPath) {
@@ -89,7 +111,10 @@ export function findTool(name: ToolName): ToolLookup {
       if (usable(candidate)) return { found: true, path: candidate };
     }
   }
-  return { found: false, missing: `${name} not found (set ${spec.setting}${spec.cached ? `, or have it at ${path.join(TOOLS_DIR, spec.cached)}` : ''}; to get it: ${spec.howToGet})` };
+  return {
+    found: false,
+    missing: `${name} not found (${unfit.length > 0 ? `${unfit.join('; ')}; ` : ''}set ${spec.setting}${spec.cached ? `, or have it at ${path.join(TOOLS_DIR, spec.cached)}` : ''}; to get it: ${spec.howToGet})`,
+  };
 }
 
 /**

@@ -15,6 +15,8 @@ KUBERNETES_VERSION=1.31.13
 KWOK_VERSION=0.8.0
 HELM_VERSION=3.22.0
 CHECKOV_VERSION=3.3.30
+# The Alertmanager prometheus-operator 0.93.0 deploys by default; Debian's amtool (0.25) lacks webhook url_file.
+ALERTMANAGER_VERSION=0.33.1
 
 project=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 tools=${LMS_TOOLS_DIR:-$project/.tools}
@@ -171,6 +173,23 @@ build_helm() {
   say "helm v$HELM_VERSION: $tools/bin/helm ($took)"
 }
 
+# amtool from the Go module proxy, at the version the platform's Alertmanager runs, with the
+# version stamped in so `amtool --version` names it.
+build_amtool() {
+  local key="v$ALERTMANAGER_VERSION $go_version"
+  if is_current amtool "$key" && [ -x "$tools/bin/amtool" ]; then
+    say "amtool v$ALERTMANAGER_VERSION: cached"
+    return 0
+  fi
+  say "amtool v$ALERTMANAGER_VERSION: go install (about 2 minutes)"
+  mkdir -p "$tools/bin"
+  GOBIN=$tools/bin CGO_ENABLED=0 go install -trimpath -ldflags "-s -w -X github.com/prometheus/common/version.Version=$ALERTMANAGER_VERSION" \
+    "github.com/prometheus/alertmanager/cmd/amtool@v$ALERTMANAGER_VERSION"
+  record amtool "$key"
+  elapsed
+  say "amtool v$ALERTMANAGER_VERSION: $tools/bin/amtool ($took)"
+}
+
 build_checkov() {
   local key=$CHECKOV_VERSION
   if is_current checkov "$key" && [ -x "$tools/checkov/bin/checkov" ]; then
@@ -238,18 +257,19 @@ unpack_artifacts() {
 
 main() {
   check_shared
-  command -v go >/dev/null 2>&1 || fail "go is not on PATH: install Go >= 1.22 (https://go.dev/dl/) to build kube-apiserver, kwok and helm"
+  command -v go >/dev/null 2>&1 || fail "go is not on PATH: install Go >= 1.22 (https://go.dev/dl/) to build kube-apiserver, kwok, helm and amtool"
   command -v python3 >/dev/null 2>&1 || fail "python3 is not on PATH: install Python 3 with venv to install checkov"
   go_version=$(go env GOVERSION)
   mkdir -p "$tools"
   say "cache: $tools; upstream artifacts: $shared"
   unpack_artifacts
-  apt_install etcd etcd-server yamllint yamllint shellcheck shellcheck
+  apt_install etcd etcd-server yamllint yamllint shellcheck shellcheck promtool prometheus
   elapsed
   say "debian packages: done ($took)"
   build_kubernetes
   build_kwok
   build_helm
+  build_amtool
   build_checkov
   say "all tools ready in $tools"
 }
