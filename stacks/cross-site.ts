@@ -4,6 +4,7 @@ import { CrossSiteEgress, crossSiteEgressProps } from '../constructs/cross-site-
 import { FailoverCapacity } from '../constructs/failover-capacity';
 import { memoryMiB } from '../constructs/quantities';
 import { SqlServerLogShipping } from '../constructs/sql-server-log-shipping';
+import { buildMonitoringRules } from './monitoring-rules';
 import { failoverMinutesUntilServed, runbookStepsOf } from './runbook';
 import type { Environment, SiteName } from '../environments/schema';
 import { platformPeers } from './layers/platform-peers';
@@ -88,6 +89,9 @@ export function wireSites(environment: Environment, sites: Readonly<Record<SiteN
     const data = sites[name].data;
     checkNamespaceBudget(`data layer ${data.stack.node.id}`, data.minio.namespace, environment.sites[name].sizing.namespaces.data, [data.minio.podBudget, data.buckets.podBudget, data.users.podBudget, data.sqlServer.podBudget, ...extra]);
   }
+
+  // Each site's alert and recording rules, for its role, from the components' typed alert inputs.
+  for (const name of names) buildMonitoringRules(environment, name, sites[name], { replication, logShipping });
 
   // What may cross between the sites: the data components reach only the other site's
   // declared endpoints, which admit only the other site's ranges. Each site's rules live in

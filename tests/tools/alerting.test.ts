@@ -5,59 +5,19 @@ import * as path from 'path';
 import { Testing } from 'cdktf';
 import { dump } from 'js-yaml';
 import { AlertmanagerConfig } from '../../constructs/alertmanager-config';
-import { BucketReplication } from '../../constructs/bucket-replication';
 import { MonitoringRules } from '../../constructs/monitoring-rules';
-import { PLATFORM_ALERTS, platformAlertGroups } from '../../constructs/platform-alerts';
-import { availabilitySloGroups, loanServiceAvailabilitySlo } from '../../constructs/slo-alerts';
-import type { CertificateMetrics } from '../../constructs/tls-certificate';
-import { buildPlatform, type SitePlatform } from '../../stacks/platform';
-import { logShippingOf } from '../../stacks/recovery-summary';
+import { PLATFORM_ALERTS } from '../../constructs/platform-alerts';
+import { buildPlatform } from '../../stacks/platform';
+import { MONITORING_RULES_ID } from '../../stacks/monitoring-rules';
 import { ENVIRONMENTS } from '../support/environments';
 import { describeWithTools } from '../support/tools';
 
 const yaml = (value: unknown) => dump(value, { lineWidth: -1, noRefs: true });
 
-/** Every site of every environment, with its rules as the typed inputs of its real components give them. */
+/** Every site of every environment, with the rules the platform builds for it. */
 function siteRules(): { readonly site: string; readonly rules: MonitoringRules }[] {
-  const app = Testing.app();
-  const sites = buildPlatform(app, ENVIRONMENTS);
-  return ENVIRONMENTS.flatMap((environment) => {
-    const primaryName = Object.entries(environment.sites).find(([, site]) => site.role === 'primary')![0];
-    const primary = sites.get(`${environment.name}-${primaryName}`)!;
-    const replication = primary.data.stack.node.findAll().find((construct): construct is BucketReplication => construct instanceof BucketReplication)!;
-    const shipping = logShippingOf([primary.data.stack])!;
-    return Object.entries(environment.sites).map(([siteName, site]) => {
-      const built = sites.get(`${environment.name}-${siteName}`)!;
-      const rules = new MonitoringRules(built.apps.stack, 'monitoring-rules', {
-        cluster: built.base.cluster,
-        ruleSets: [
-          {
-            name: 'platform',
-            groups: platformAlertGroups({
-              siteRole: site.role,
-              replication: replication.alertInputs,
-              sqlServer: shipping.alertInputs,
-              certificates: certificatesOf(built),
-              vaultSnapshots: built.data.vaultSnapshots,
-            }),
-          },
-          { name: 'loan-service-slo', groups: availabilitySloGroups(loanServiceAvailabilitySlo({ namespace: built.apps.loanService.namespace, objectivePercent: environment.objectives.availabilityPercent })) },
-        ],
-      });
-      return { site: `${environment.name}-${siteName}`, rules };
-    });
-  });
-}
-
-function certificatesOf(site: SitePlatform): CertificateMetrics[] {
-  return [
-    site.traffic.certManager.root.metrics,
-    ...[...site.traffic.gatewayCertificates.certificates.values()].map((certificate) => certificate.metrics),
-    site.security.vault.certificate.metrics,
-    site.data.minio.certificate.metrics,
-    site.data.minio.replicationCertificate.metrics,
-    site.data.sqlServer.certificate.metrics,
-  ];
+  const sites = buildPlatform(Testing.app(), ENVIRONMENTS);
+  return [...sites.entries()].map(([site, built]) => ({ site, rules: built.apps.stack.node.findChild(MONITORING_RULES_ID) as MonitoringRules }));
 }
 
 function run(tool: string, args: readonly string[], cwd: string) {
