@@ -1,3 +1,4 @@
+import { PrometheusRule } from '../../charts-ts/imports/prometheusrule-monitoring.coreos.com';
 import { ServiceMonitor } from '../../charts-ts/imports/servicemonitor-monitoring.coreos.com';
 import { CustomResourceDefinitions } from '../../constructs/custom-resource-definitions';
 import { METALLB_WEBHOOK_SERVICE } from '../../constructs/load-balancer-pools';
@@ -18,7 +19,7 @@ export interface BaseLayer {
  * Custom resource kinds the later layers of a site write: their CRDs are installed here,
  * one layer earlier (a platform test fails when a stack writes a kind not listed).
  */
-export const PLATFORM_CUSTOM_RESOURCE_KINDS = [ServiceMonitor.GVK];
+export const PLATFORM_CUSTOM_RESOURCE_KINDS = [PrometheusRule.GVK, ServiceMonitor.GVK];
 
 /**
  * The operators the traffic layer installs: every CRD of each goes in here, since an

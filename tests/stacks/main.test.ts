@@ -97,7 +97,7 @@ describe('npm run synth', () => {
         count++;
       }
     }
-    // Per site: 33 baseline objects and 36 CRDs in base; in traffic, 8 NetworkPolicies
+    // Per site: 33 baseline objects and 37 CRDs in base; in traffic, 8 NetworkPolicies
     // (cert-manager 3, Traefik 1, MetalLB 2, cross-site egress and ingress), 5 Certificates,
     // the root's bootstrap Issuer, the CA ClusterIssuer, the Gateway, its ServiceMonitor and 2
     // IPAddressPools, then an L2Advertisement in dev and staging, or in production the bank
@@ -109,7 +109,7 @@ describe('npm run synth', () => {
     // bucket reconcile's and the users job's 5 each, and replication's 11 at the primary and 6 at the DR site;
     // SQL Server's 7 at each site, and its log-shipping jobs' 13 at the primary and 12 at the DR site;
     // in apps, 2 PrometheusRules (the platform's alerts, the loan-service's SLO).
-    expect(count).toBe(3 * 2 * 2 + 3 * 2 * (33 + 36) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4 + 4) + 3 * 2 * (7 + 5) + 2 * (13 + 5 + 5) + 2 * 2 * (14 + 5 + 5) + 3 * (11 + 6) + 3 * (2 * 7 + 13 + 12));
+    expect(count).toBe(3 * 2 * 2 + 3 * 2 * (33 + 37) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4 + 4) + 3 * 2 * (7 + 5) + 2 * (13 + 5 + 5) + 2 * 2 * (14 + 5 + 5) + 3 * (11 + 6) + 3 * (2 * 7 + 13 + 12));
   });
 
   test('is byte-identical across runs and across checkouts in different directories', () => {
