@@ -4,7 +4,8 @@ import { LOAN_SERVICE_NAME, LOAN_SERVICE_PORT, LoanServiceChart, VAULT_SECRETS_D
 import { PlatformComponent, type KubeObject } from './platform-component';
 import { PlatformError, formatValue } from './platform-error';
 import { cpuMillis, memoryMiB } from './quantities';
-import type { DatabaseEndpoint, MetricsScraper, NetworkPeer, ObjectStoreEndpoint, VaultEndpoint } from './service-references';
+import type { MetricsScraper, NetworkPeer, ObjectStoreEndpoint, VaultEndpoint } from './service-references';
+import type { SqlDatabase } from './sql-server';
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
 import { imageReference } from './versions';
 import { sumResources, type PodBudget } from './namespace-budget';
@@ -28,15 +29,8 @@ export interface WorkloadSizing {
   readonly memoryLimit: string;
 }
 
-/** The loan-service's database on a SQL Server instance. */
-export interface LoanServiceDatabase {
-  /** The SQL Server instance. */
-  readonly server: DatabaseEndpoint;
-  /** Database name. */
-  readonly name: string;
-  /** Login name; the password comes from Vault (`mssql-password`). */
-  readonly user: string;
-}
+/** The loan-service's database (`SqlServer.database('loan_service')`); the login's password comes from Vault (`mssql-password`). */
+export type LoanServiceDatabase = SqlDatabase;
 
 /** Where the loan-service keeps application documents. */
 export interface LoanServiceDocumentStore {
