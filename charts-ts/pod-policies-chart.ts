@@ -3,33 +3,39 @@ import { IntOrString, KubeNetworkPolicy, type NetworkPolicyPeer } from 'cdk8s-pl
 import type { Construct } from 'constructs';
 
 /** Who a rule lets in or out: pods by namespace and labels, every pod of namespaces, or address blocks. */
-export type VaultPeer =
+export type PodPeer =
   | { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> }
   | { readonly namespaces: readonly string[] }
   | { readonly addressBlocks: readonly string[] };
 
-/** One allowed connection: the peer and its TCP ports. */
-export interface VaultConnection {
-  readonly peer: VaultPeer;
+/** One allowed connection: the peer and its ports. */
+export interface PodConnection {
+  readonly peer: PodPeer;
+  /** Ports; empty means every port (a scraper reaching each target's own metrics port). */
   readonly ports: readonly number[];
+  /**
+   * Protocols of the ports.
+   * @default ['TCP']
+   */
+  readonly protocols?: readonly ('TCP' | 'UDP')[];
 }
 
-/** The NetworkPolicy of one of the release's workloads. */
-export interface VaultPodPolicy {
+/** The NetworkPolicy of one of a Helm release's workloads. */
+export interface PodPolicy {
   /** Policy name, e.g. `vault-server`. */
   readonly name: string;
   /** The labels the Helm chart gives the workload's pods (a subset selects them). */
   readonly podLabels: Readonly<Record<string, string>>;
-  readonly ingress: readonly VaultConnection[];
-  readonly egress: readonly VaultConnection[];
+  readonly ingress: readonly PodConnection[];
+  readonly egress: readonly PodConnection[];
 }
 
-export interface VaultChartProps {
-  /** Vault's namespace. */
+export interface PodPoliciesChartProps {
+  /** The workloads' namespace. */
   readonly namespace: string;
   /** Labels on every object. */
   readonly labels: Readonly<Record<string, string>>;
-  readonly podPolicies: readonly VaultPodPolicy[];
+  readonly podPolicies: readonly PodPolicy[];
 }
 
 const DNS_PORTS = [
@@ -38,12 +44,12 @@ const DNS_PORTS = [
 ];
 
 /**
- * What the platform adds around the Vault Helm release: a NetworkPolicy for the servers and
- * one for the agent injector (the namespace denies everything else), and the servers'
- * certificate, which must exist before the servers start (they mount its Secret).
+ * What the platform adds around a Helm release whose chart's own policies are off: one
+ * NetworkPolicy per workload, selecting its pods by the labels the chart gives them, with
+ * the connections it needs in and out and DNS (the namespace denies everything else).
  */
-export class VaultChart extends Chart {
-  constructor(scope: Construct, id: string, props: VaultChartProps) {
+export class PodPoliciesChart extends Chart {
+  constructor(scope: Construct, id: string, props: PodPoliciesChartProps) {
     super(scope, id, { disableResourceNameHashes: true, labels: { ...props.labels } });
     const namespace = props.namespace;
     for (const policy of props.podPolicies) {
@@ -52,9 +58,9 @@ export class VaultChart extends Chart {
         spec: {
           podSelector: { matchLabels: { ...policy.podLabels } },
           policyTypes: ['Ingress', 'Egress'],
-          ingress: policy.ingress.map((rule) => ({ from: peers(rule.peer), ports: tcp(rule.ports) })),
+          ingress: policy.ingress.map((rule) => ({ from: peers(rule.peer), ...ports(rule) })),
           egress: [
-            ...policy.egress.map((rule) => ({ to: peers(rule.peer), ports: tcp(rule.ports) })),
+            ...policy.egress.map((rule) => ({ to: peers(rule.peer), ...ports(rule) })),
             {
               to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
               ports: DNS_PORTS,
@@ -66,16 +72,17 @@ export class VaultChart extends Chart {
   }
 
   /** The chart's objects, as plain JSON. */
-  public static render(props: VaultChartProps, scope: Construct, id: string): Record<string, unknown>[] {
-    return new VaultChart(scope, id, props).toJson() as Record<string, unknown>[];
+  public static render(props: PodPoliciesChartProps, scope: Construct, id: string): Record<string, unknown>[] {
+    return new PodPoliciesChart(scope, id, props).toJson() as Record<string, unknown>[];
   }
 }
 
-function tcp(ports: readonly number[]) {
-  return ports.map((port) => ({ protocol: 'TCP', port: IntOrString.fromNumber(port) }));
+function ports(rule: PodConnection) {
+  if (rule.ports.length === 0) return {};
+  return { ports: (rule.protocols ?? ['TCP']).flatMap((protocol) => rule.ports.map((port) => ({ protocol, port: IntOrString.fromNumber(port) }))) };
 }
 
-function peers(peer: VaultPeer): NetworkPolicyPeer[] {
+function peers(peer: PodPeer): NetworkPolicyPeer[] {
   if ('addressBlocks' in peer) return peer.addressBlocks.map((cidr) => ({ ipBlock: { cidr } }));
   if ('namespaces' in peer) return [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...peer.namespaces] }] } }];
   return [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } }, podSelector: { matchLabels: { ...peer.podLabels } } }];
