@@ -30,6 +30,8 @@ export const VERSIONS = {
     traefik: { name: 'traefik', version: '41.3.0' },
     metallb: { name: 'metallb', version: '0.16.1' },
     vault: { name: 'vault', version: '0.34.1' },
+    /** Prometheus (through its operator), Alertmanager, Grafana, kube-state-metrics and node-exporter. */
+    kubePrometheusStack: { name: 'kube-prometheus-stack', version: '88.5.3' },
   },
 
   /**
@@ -153,6 +155,73 @@ export const VERSIONS = {
       tag: '0.1.0',
       upstream: 'app-services/sql-server-jobs',
       digest: 'sha256:5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c',
+      digestSource: 'stand-in',
+    },
+    /** The Prometheus operator, which runs Prometheus and Alertmanager from their custom resources (kube-prometheus-stack 88.5.3). */
+    prometheusOperator: {
+      repository: 'prometheus-operator/prometheus-operator',
+      tag: 'v0.93.1',
+      upstream: 'quay.io/prometheus-operator/prometheus-operator',
+      digest: 'sha256:72c32d1dd3eda1d2cd6e7d47212c42ae32f1376f980512db28dc1980232a3291',
+      digestSource: 'stand-in',
+    },
+    /** The sidecar that reloads Prometheus and Alertmanager when their configuration changes. */
+    prometheusConfigReloader: {
+      repository: 'prometheus-operator/prometheus-config-reloader',
+      tag: 'v0.93.1',
+      upstream: 'quay.io/prometheus-operator/prometheus-config-reloader',
+      digest: 'sha256:56c4af0e463ad3887be6459e4bc81811eb96ca5c6c4ba56742022abc3a208b2a',
+      digestSource: 'stand-in',
+    },
+    prometheus: {
+      repository: 'prometheus/prometheus',
+      tag: 'v3.14.0-distroless',
+      upstream: 'quay.io/prometheus/prometheus',
+      digest: 'sha256:bb8cf876e6bd4e00c62ec8c96ca4de4c9524d96f6234989a6941132414f0f737',
+      digestSource: 'stand-in',
+    },
+    alertmanager: {
+      repository: 'prometheus/alertmanager',
+      tag: 'v0.34.0',
+      upstream: 'quay.io/prometheus/alertmanager',
+      digest: 'sha256:0c0ae9330ebe7f4ecb7e09d3851ef4ec8d35bcb5aac63e0cc2d3fc434cfe28cc',
+      digestSource: 'stand-in',
+    },
+    grafana: {
+      repository: 'grafana/grafana',
+      tag: '13.2.0',
+      upstream: 'docker.io/grafana/grafana',
+      digest: 'sha256:d891a9bea0d8c95ded50c14d49d823eacb21df0b435508cee71a851aa7c715a5',
+      digestSource: 'stand-in',
+    },
+    /** The Grafana sidecar that loads dashboards and data sources from labelled ConfigMaps. */
+    grafanaSidecar: {
+      repository: 'kiwigrid/k8s-sidecar',
+      tag: '2.10.1',
+      upstream: 'quay.io/kiwigrid/k8s-sidecar',
+      digest: 'sha256:80a5cb04cc1aebead6159c8b598dbae8e027145a49b62019471653900618b0d9',
+      digestSource: 'stand-in',
+    },
+    kubeStateMetrics: {
+      repository: 'kube-state-metrics/kube-state-metrics',
+      tag: 'v2.20.0',
+      upstream: 'registry.k8s.io/kube-state-metrics/kube-state-metrics',
+      digest: 'sha256:22151f838162466670ca4bd1ef7140ce97dfa58d469fc755db1f5838d8eaba8c',
+      digestSource: 'stand-in',
+    },
+    nodeExporter: {
+      repository: 'prometheus/node-exporter',
+      tag: 'v1.12.1',
+      upstream: 'quay.io/prometheus/node-exporter',
+      digest: 'sha256:a0db0c34a64e9527bc4772bfaee3d83b10d75c91cd9ab38cd2ecd39e03ceff10',
+      digestSource: 'stand-in',
+    },
+    /** Thanos: no Thanos runs, but the operator's flags name a default image, which must not be public. */
+    thanos: {
+      repository: 'thanos/thanos',
+      tag: 'v0.42.4',
+      upstream: 'quay.io/thanos/thanos',
+      digest: 'sha256:433f9762f33a70ba3957e66fb503345f8b215083e505ac9920f88af68bdb57c7',
       digestSource: 'stand-in',
     },
     /** The MinIO client: the Vault snapshot job uploads each snapshot with `mc cp`. */

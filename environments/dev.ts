@@ -11,7 +11,7 @@ const bothSites = {
       platform: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 20 },
       data: { requestsCpu: '2', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '12Gi', requestsStorage: '100Gi', persistentVolumeClaims: 10, pods: 20 },
       security: { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '3', limitsMemory: '2Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 5 },
-      observability: { requestsCpu: '2', requestsMemory: '6Gi', limitsCpu: '4', limitsMemory: '10Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20 },
+      observability: { requestsCpu: '2', requestsMemory: '6Gi', limitsCpu: '8', limitsMemory: '12Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20 },
       'node-agents': { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '1', limitsMemory: '2Gi', requestsStorage: '1Gi', persistentVolumeClaims: 0, pods: 5 },
       apps: { requestsCpu: '1', requestsMemory: '2Gi', limitsCpu: '3', limitsMemory: '4Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 10 },
     },
@@ -58,6 +58,12 @@ export default {
     parity: 2,
     resources: { cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '500m', memoryLimit: '1Gi' },
     replicationLagBudget: '15m',
+  },
+  monitoring: {
+    prometheus: { replicas: 1, retention: '7d', volumeSize: '20Gi', resources: { cpuRequest: '250m', memoryRequest: '1Gi', cpuLimit: '1', memoryLimit: '2Gi' } },
+    // The on-call pager's and the ticket queue's webhooks answer on the operations network.
+    alertmanager: { replicas: 1, volumeSize: '1Gi', receiverAddressBlocks: ['10.50.1.0/24'], receiverPort: 443 },
+    grafana: { replicas: 1 },
   },
   sqlServer: {
     // Developer edition: every Enterprise feature, licensed for non-production use only.

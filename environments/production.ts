@@ -61,6 +61,12 @@ export default {
     resources: { cpuRequest: '2', memoryRequest: '8Gi', cpuLimit: '4', memoryLimit: '16Gi' },
     replicationLagBudget: '5m',
   },
+  monitoring: {
+    prometheus: { replicas: 2, retention: '30d', volumeSize: '500Gi', resources: { cpuRequest: '1', memoryRequest: '4Gi', cpuLimit: '2', memoryLimit: '8Gi' } },
+    // The on-call pager's and the ticket queue's webhooks answer on the operations network.
+    alertmanager: { replicas: 3, volumeSize: '5Gi', receiverAddressBlocks: ['10.50.0.0/24'], receiverPort: 443 },
+    grafana: { replicas: 2 },
+  },
   sqlServer: {
     edition: 'Enterprise',
     resources: { cpuRequest: '4', memoryRequest: '32Gi', cpuLimit: '8', memoryLimit: '32Gi' },

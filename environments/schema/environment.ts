@@ -7,6 +7,7 @@ import { traffic } from './traffic';
 import { vault } from './vault';
 import { objectStorage } from './object-storage';
 import { sqlServer } from './sql-server';
+import { monitoring } from './monitoring';
 import { worstCaseDataLoss } from '../../constructs/recovery-objectives';
 import { erasureLayout } from '../../constructs/erasure-coding';
 import { poolsFor } from './capacity';
@@ -28,6 +29,8 @@ export const EnvironmentSchema = strict({
   objectStorage,
   /** SQL Server at both sites and the log shipping between them. */
   sqlServer,
+  /** Prometheus, Alertmanager and Grafana at both sites. */
+  monitoring,
   sites: strict(Object.fromEntries(SITE_NAMES.map((name) => [name, site])) as Record<SiteName, typeof site>),
 }, {
   state: `a state backend for the whole environment is no longer accepted (allowed: one per site, as ${SITE_NAMES.map((name) => `sites.${name}.state`).join(' and ')}, so either site can be planned and applied with the other gone)`,
@@ -60,6 +63,12 @@ export const EnvironmentSchema = strict({
       if (replicas !== undefined && replicas < 2) {
         ctx.addIssue({ code: 'custom', path: replicasPath, message: `${replicas} leaves no replica during a node failure or rollout (allowed in production: at least 2)` });
       }
+    }
+    if (parsed(['monitoring', 'prometheus', 'replicas']) && env.monitoring.prometheus.replicas < 2) {
+      ctx.addIssue({ code: 'custom', path: ['monitoring', 'prometheus', 'replicas'], message: `${env.monitoring.prometheus.replicas} stops alerting while its one Prometheus restarts (allowed in production: 2 or 3)` });
+    }
+    if (parsed(['monitoring', 'alertmanager', 'replicas']) && env.monitoring.alertmanager.replicas < 2) {
+      ctx.addIssue({ code: 'custom', path: ['monitoring', 'alertmanager', 'replicas'], message: `${env.monitoring.alertmanager.replicas} loses every page while its one Alertmanager restarts (allowed in production: 2 or 3, clustered)` });
     }
     if (parsed(['vault', 'replicas']) && env.vault.replicas < 3) {
       ctx.addIssue({ code: 'custom', path: ['vault', 'replicas'], message: `${env.vault.replicas} loses Vault with one node (allowed in production: 3 or 5, a Raft quorum that survives a node failure)` });
