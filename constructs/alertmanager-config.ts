@@ -1,11 +1,12 @@
 import { dump } from 'js-yaml';
+import { VAULT_SECRETS_DIR } from '../charts-ts/vault-agent-annotations';
 import { Duration } from './duration';
 import { PlatformError, formatValue } from './platform-error';
 
 /** The alert a probe from the other site raises when a whole site stops answering: it inhibits that site's symptoms. */
 export const SITE_DOWN_ALERT = 'SiteDown';
-/** Where Alertmanager's pod mounts the receivers' URL files (a Secret rendered by the Vault agent or mounted read-only). */
-export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
+/** Where Alertmanager's pod reads the receivers' URL files: the Vault agent writes them there. */
+export const ALERTMANAGER_SECRETS_DIR = VAULT_SECRETS_DIR;
 
 /** A webhook receiver whose URL (which carries its token) is read from a file, never written in the configuration. */
 export interface WebhookReceiverProps {
@@ -90,7 +91,7 @@ const WHERE = 'AlertmanagerConfig';
  * The Alertmanager configuration, typed: pages to the on-call pager, tickets to the ticket
  * queue, grouped by alert name and site, and a site's symptoms held back while its
  * `SiteDown` fires. Receivers are webhooks whose URLs Alertmanager reads from files under
- * `/etc/alertmanager/secrets/` (`url_file`, Alertmanager 0.26 and later), so the configuration
+ * `/vault/secrets/`, written by the Vault agent (`url_file`, Alertmanager 0.26 and later), so the configuration
  * holds no secret and can be rendered, reviewed and committed.
  *
  * @see https://prometheus.io/docs/alerting/latest/configuration/

@@ -6,12 +6,14 @@ import {
   buildAppsLayer,
   buildBaseLayer,
   buildDataLayer,
+  buildObservabilityLayer,
   buildSecurityLayer,
   buildTrafficLayer,
   type AppsLayer,
   type BaseLayer,
   type DataLayer,
   type Layer,
+  type ObservabilityLayer,
   type SecurityLayer,
   type SiteInputs,
   type TrafficLayer,
@@ -25,6 +27,7 @@ export interface SiteLayers {
   readonly traffic: TrafficLayer;
   readonly security: SecurityLayer;
   readonly data: DataLayer;
+  readonly observability: ObservabilityLayer;
   readonly apps: AppsLayer;
 }
 
@@ -72,6 +75,7 @@ function buildSite(app: App, inputs: SiteInputs): SiteLayers {
   const traffic = buildTrafficLayer(stack('traffic', [base.stack]), inputs, base);
   const security = buildSecurityLayer(stack('security', [base.stack, traffic.stack]), inputs, base, traffic);
   const data = buildDataLayer(stack('data', [base.stack, traffic.stack, security.stack]), inputs, base, traffic, security);
-  const apps = buildAppsLayer(stack('apps', [base.stack, traffic.stack, security.stack, data.stack]), inputs, base, traffic, security, data);
-  return { base, traffic, security, data, apps };
+  const observability = buildObservabilityLayer(stack('observability', [base.stack, traffic.stack, security.stack]), inputs, base, traffic, security);
+  const apps = buildAppsLayer(stack('apps', [base.stack, traffic.stack, security.stack, data.stack, observability.stack]), inputs, base, traffic, security, data);
+  return { base, traffic, security, data, observability, apps };
 }

@@ -22,10 +22,10 @@ export interface BaseLayer {
 export const PLATFORM_CUSTOM_RESOURCE_KINDS = [PrometheusRule.GVK, ServiceMonitor.GVK];
 
 /**
- * The operators the traffic layer installs: every CRD of each goes in here, since an
+ * The operators the traffic and observability layers install: every CRD of each goes in here, since an
  * operator watches all the kinds of its API and one whose CRD is missing never starts.
  */
-export const PLATFORM_OPERATOR_CRD_SETS = ['cert-manager-1.19.6', 'gateway-api-1.6.1', 'metallb-0.16.1', 'traefik-helm-chart-41.3.0'] as const;
+export const PLATFORM_OPERATOR_CRD_SETS = ['cert-manager-1.19.6', 'gateway-api-1.6.1', 'metallb-0.16.1', 'prometheus-operator-0.93.0', 'traefik-helm-chart-41.3.0'] as const;
 
 /** The base layer of a site: the cluster baseline and the CRDs later layers use. */
 export function buildBaseLayer(stack: SiteStack, { environment, siteName, site }: SiteInputs): BaseLayer {

@@ -4,4 +4,5 @@ export * from './base';
 export * from './traffic';
 export * from './security';
 export * from './data';
+export * from './observability';
 export * from './apps';

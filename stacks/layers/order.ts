@@ -13,12 +13,14 @@ import type { SiteName } from '../../environments/schema';
  * - `security`: Vault, where every workload's secrets come from.
  * - `data`: MinIO, its buckets and the Vault snapshots into them (credentials from Vault);
  *   the cross-site wiring pass adds bucket replication and its heartbeat.
+ * - `observability`: metrics and alerting (Prometheus through its operator, Alertmanager,
+ *   Grafana); the cross-site pass adds the rules and dashboards built from every component.
  * - `apps`: the loan management workloads, which use what the earlier layers created.
  *
  * Vault's own configuration is not a layer: it talks to Vault, not to the API server, and is
  * applied once Vault is initialised and unsealed (see `vaultConfigStackName`).
  */
-export const LAYERS = ['base', 'traffic', 'security', 'data', 'apps'] as const;
+export const LAYERS = ['base', 'traffic', 'security', 'data', 'observability', 'apps'] as const;
 export type Layer = (typeof LAYERS)[number];
 
 /** `production-lusaka-base`: stable, because it names the stack's Terraform state. */

@@ -1,14 +1,15 @@
+import { PROMETHEUS_PORT, SCRAPE_SELECTOR_LABELS } from '../../constructs/monitoring-stack';
 import type { MetricsScraper, NetworkPeer } from '../../constructs/service-references';
 import type { BaseLayer } from './base';
 
 /**
- * Where the site's shared services answer that no layer builds yet: the observability layer
- * will expose its scraper as a typed output of its MonitoringStack; until then its pod labels
- * and port are stated here, once, for every consumer.
+ * The site's Prometheus as the layers built before the observability layer see it: its pods
+ * and port, and the labels it selects scrape targets by, from the MonitoringStack's own
+ * constants (a platform test checks it equals `MonitoringStack.scraper`).
  */
 export function platformPeers(base: BaseLayer, _siteName?: string) {
   const namespaces = base.cluster.namespaces;
   const peer = (namespace: string, name: string, port: number): NetworkPeer => ({ namespace, podLabels: { 'app.kubernetes.io/name': name }, port });
-  const metrics: MetricsScraper = { peer: peer(namespaces.observability, 'prometheus', 9090), serviceMonitorLabels: { 'lms.co.zm/scrape': 'true' } };
+  const metrics: MetricsScraper = { peer: peer(namespaces.observability, 'prometheus', PROMETHEUS_PORT), serviceMonitorLabels: SCRAPE_SELECTOR_LABELS };
   return { metrics };
 }

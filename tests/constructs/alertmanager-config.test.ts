@@ -25,12 +25,12 @@ describe('AlertmanagerConfig', () => {
     ]);
   });
 
-  test('receivers are webhooks whose URLs are files under /etc/alertmanager/secrets: no secret in the configuration', () => {
+  test('receivers are webhooks whose URLs are files under /vault/secrets: no secret in the configuration', () => {
     expect(config.config.receivers).toEqual([
-      { name: 'on-call-pager', webhook_configs: [{ url_file: '/etc/alertmanager/secrets/on-call-pager-url', send_resolved: true }] },
-      { name: 'tickets', webhook_configs: [{ url_file: '/etc/alertmanager/secrets/tickets-url', send_resolved: true }] },
+      { name: 'on-call-pager', webhook_configs: [{ url_file: '/vault/secrets/on-call-pager-url', send_resolved: true }] },
+      { name: 'tickets', webhook_configs: [{ url_file: '/vault/secrets/tickets-url', send_resolved: true }] },
     ]);
-    expect(config.secretFiles).toEqual(['/etc/alertmanager/secrets/on-call-pager-url', '/etc/alertmanager/secrets/tickets-url']);
+    expect(config.secretFiles).toEqual(['/vault/secrets/on-call-pager-url', '/vault/secrets/tickets-url']);
     expect(config.toYaml()).not.toMatch(/https?:/);
     expect(config.toYaml().split('\n').slice(0, 3)).toEqual(['route:', '  receiver: tickets', '  group_by:']);
   });
@@ -46,7 +46,7 @@ describe('AlertmanagerConfig', () => {
     [{ siteDownSymptoms: ['SiteDown'] }, 'AlertmanagerConfig: siteDownSymptoms: "SiteDown" is not allowed (allowed: CamelCase alert names other than "SiteDown", e.g. "SqlServerMetricsMissing")'],
     [{ siteDownSymptoms: ['A', 'A'] }, 'AlertmanagerConfig: siteDownSymptoms: "A" is not allowed (allowed: each alert name once)'],
     [{ pager: { name: 'Pager', urlFile: 'x' } }, 'AlertmanagerConfig: pager.name: "Pager" is not allowed (allowed: lower-case letters and digits in words joined by "-", e.g. "on-call-pager")'],
-    [{ ticket: { name: 'tickets', urlFile: '../url' } }, 'AlertmanagerConfig: ticket.urlFile: "../url" is not allowed (allowed: a file name in /etc/alertmanager/secrets/, e.g. "on-call-pager-url")'],
+    [{ ticket: { name: 'tickets', urlFile: '../url' } }, 'AlertmanagerConfig: ticket.urlFile: "../url" is not allowed (allowed: a file name in /vault/secrets/, e.g. "on-call-pager-url")'],
     [{ ticket: { name: 'on-call-pager', urlFile: 'x' } }, 'AlertmanagerConfig: ticket.name: "on-call-pager" is not allowed (allowed: a receiver name other than the pager\'s "on-call-pager")'],
     [{ groupBy: [] }, 'AlertmanagerConfig: groupBy: [] is not allowed (allowed: distinct label names, at least one, e.g. ["alertname", "site"])'],
     [{ groupWait: '30s' }, 'AlertmanagerConfig: groupWait: "30s" is not allowed (allowed: a Duration)'],

@@ -1,0 +1,45 @@
+import { AlertmanagerConfig } from '../../constructs/alertmanager-config';
+import { MonitoringStack } from '../../constructs/monitoring-stack';
+import { checkNamespaceBudget } from '../../constructs/namespace-budget';
+import { PLATFORM_ALERTS } from '../../constructs/platform-alerts';
+import type { SiteStack } from '../site-stack';
+import type { BaseLayer } from './base';
+import type { SecurityLayer } from './security';
+import type { SiteInputs } from './site-inputs';
+import { apiServerPeer, type TrafficLayer } from './traffic';
+
+/** What the observability layer holds. */
+export interface ObservabilityLayer {
+  readonly stack: SiteStack;
+  /** Prometheus, Alertmanager, Grafana, kube-state-metrics and node-exporter at the site. */
+  readonly monitoring: MonitoringStack;
+}
+
+/**
+ * How the platform's alerts reach people, the same at every site: pages to the on-call pager,
+ * tickets to the queue, and while a site is down its replication and metrics symptoms held back.
+ */
+export function platformAlertRouting(): AlertmanagerConfig {
+  return AlertmanagerConfig.define({ siteDownSymptoms: [PLATFORM_ALERTS.metricsMissing, PLATFORM_ALERTS.heartbeatMissing, PLATFORM_ALERTS.unreachable] });
+}
+
+/**
+ * The observability layer of a site: metrics and alerting (kube-prometheus-stack). The rules
+ * and dashboards are built in the cross-site pass, from every component's typed inputs.
+ */
+export function buildObservabilityLayer(stack: SiteStack, { environment, site }: SiteInputs, base: BaseLayer, traffic: TrafficLayer, security: SecurityLayer): ObservabilityLayer {
+  const monitoring = new MonitoringStack(stack, 'monitoring', {
+    cluster: base.cluster,
+    environmentName: environment.name,
+    registry: site.registry,
+    chartRepository: site.chartRepository,
+    issuers: traffic.certManager.issuers,
+    settings: environment.monitoring,
+    alerting: platformAlertRouting(),
+    vault: security.vault.endpoint,
+    apiServer: apiServerPeer(site),
+    nodeRanges: site.network.ranges,
+  });
+  checkNamespaceBudget(`observability layer ${stack.node.id}`, monitoring.namespace, site.sizing.namespaces.observability, monitoring.podBudgets);
+  return { stack, monitoring };
+}
