@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { LOAN_SERVICE_NAME } from '../charts-ts/loan-service-chart';
 import { ALERT_SEVERITIES } from './alert-rule';
 import type { ReplicationAlertInputs } from './bucket-replication';
 import { Duration } from './duration';
@@ -222,7 +223,7 @@ function loanService(inputs: PlatformDashboardsInputs): Dashboard {
   const budget = errorBudget(slo.objectivePercent);
   const burn = (window: (typeof BURN_RATE_CONDITIONS)[number]['long']) => `${errorRatioRecord(window)}${matchers({ slo: slo.name })} / ${budget}`;
   const quantile = (value: number) => target(`histogram_quantile(${value}, sum by (le) (${rate(`${LOAN_SERVICE_METRICS.requestDuration}_bucket`)}))`, `p${Math.round(value * 100)}`);
-  const pods = matchers({ container: 'loan-service', namespace: inputs.loanService.namespace });
+  const pods = matchers({ container: LOAN_SERVICE_NAME, namespace: inputs.loanService.namespace });
   const burnSteps = [...new Set(BURN_RATE_CONDITIONS.map((condition) => condition.factor))].sort((a, b) => a - b);
   const burnColors = ['yellow', 'orange', 'red', 'red'] as const;
   return Dashboard.define({
