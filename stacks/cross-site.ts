@@ -5,6 +5,7 @@ import { FailoverCapacity } from '../constructs/failover-capacity';
 import { memoryMiB } from '../constructs/quantities';
 import { SqlServerLogShipping } from '../constructs/sql-server-log-shipping';
 import { buildMonitoringRules } from './monitoring-rules';
+import { buildPlatformDashboards } from '../constructs/platform-dashboards';
 import { failoverMinutesUntilServed, runbookStepsOf } from './runbook';
 import type { Environment, SiteName } from '../environments/schema';
 import { platformPeers } from './layers/platform-peers';
@@ -92,6 +93,18 @@ export function wireSites(environment: Environment, sites: Readonly<Record<SiteN
 
   // Each site's alert and recording rules, for its role, from the components' typed alert inputs.
   for (const name of names) buildMonitoringRules(environment, name, sites[name], { replication, logShipping });
+  // Each site's dashboards, in its observability stack: every site gets all of them, since the
+  // roles swap after a failover (a panel of the other role shows no data).
+  for (const name of names) {
+    const site = sites[name];
+    buildPlatformDashboards(site.observability.stack, {
+      cluster: site.base.cluster,
+      replication: replication.alertInputs,
+      sqlServer: logShipping.alertInputs,
+      vaultSnapshots: site.data.vaultSnapshots,
+      loanService: { namespace: site.apps.loanService.namespace, objectivePercent: environment.objectives.availabilityPercent },
+    });
+  }
 
   // What may cross between the sites: the data components reach only the other site's
   // declared endpoints, which admit only the other site's ranges. Each site's rules live in

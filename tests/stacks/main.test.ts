@@ -97,7 +97,7 @@ describe('npm run synth', () => {
         count++;
       }
     }
-    // Per site: 33 baseline objects and 37 CRDs in base; in traffic, 8 NetworkPolicies
+    // Per site: 33 baseline objects and 45 CRDs (every prometheus-operator CRD among them) in base; in traffic, 8 NetworkPolicies
     // (cert-manager 3, Traefik 1, MetalLB 2, cross-site egress and ingress), 5 Certificates,
     // the root's bootstrap Issuer, the CA ClusterIssuer, the Gateway, its ServiceMonitor and 2
     // IPAddressPools, then an L2Advertisement in dev and staging, or in production the bank
@@ -108,8 +108,9 @@ describe('npm run synth', () => {
     // In data, MinIO's 13 objects (and a PodDisruptionBudget where a pool has more than one server), the
     // bucket reconcile's and the users job's 5 each, and replication's 11 at the primary and 6 at the DR site;
     // SQL Server's 7 at each site, and its log-shipping jobs' 13 at the primary and 12 at the DR site;
-    // in apps, 2 PrometheusRules (the platform's alerts, the loan-service's SLO).
-    expect(count).toBe(3 * 2 * 2 + 3 * 2 * (33 + 37) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4 + 4) + 3 * 2 * (7 + 5) + 2 * (13 + 5 + 5) + 2 * 2 * (14 + 5 + 5) + 3 * (11 + 6) + 3 * (2 * 7 + 13 + 12));
+    // in apps, 2 PrometheusRules (the platform's alerts, the loan-service's SLO); in observability,
+    // 6 NetworkPolicies around kube-prometheus-stack and 5 dashboard ConfigMaps.
+    expect(count).toBe(3 * 2 * (6 + 5) + 3 * 2 * 2 + 3 * 2 * (33 + 45) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4 + 4) + 3 * 2 * (7 + 5) + 2 * (13 + 5 + 5) + 2 * 2 * (14 + 5 + 5) + 3 * (11 + 6) + 3 * (2 * 7 + 13 + 12));
   });
 
   test('is byte-identical across runs and across checkouts in different directories', () => {
@@ -204,12 +205,14 @@ describe('npm run synth', () => {
       'dev-kitwe-apps',
       'dev-kitwe-base',
       'dev-kitwe-data',
+      'dev-kitwe-observability',
       'dev-kitwe-security',
       'dev-kitwe-traffic',
       'dev-kitwe-vault-config',
       'dev-lusaka-apps',
       'dev-lusaka-base',
       'dev-lusaka-data',
+      'dev-lusaka-observability',
       'dev-lusaka-security',
       'dev-lusaka-traffic',
       'dev-lusaka-vault-config',
@@ -223,12 +226,14 @@ describe('npm run synth', () => {
       'production-kitwe-apps',
       'production-kitwe-base',
       'production-kitwe-data',
+      'production-kitwe-observability',
       'production-kitwe-security',
       'production-kitwe-traffic',
       'production-kitwe-vault-config',
       'production-lusaka-apps',
       'production-lusaka-base',
       'production-lusaka-data',
+      'production-lusaka-observability',
       'production-lusaka-security',
       'production-lusaka-traffic',
       'production-lusaka-vault-config',
