@@ -2,7 +2,11 @@ import { dump } from 'js-yaml';
 import { Duration } from './duration';
 import { PlatformError, formatValue } from './platform-error';
 
-/** The alert a probe from the other site raises when a whole site stops answering: it inhibits that site's symptoms. */
+/**
+ * The alert a site raises when its probe of the other site fails (`SiteProbe`): labelled with
+ * its own `site` (where it is evaluated) and the lost `peer_site`. It holds back, at the same
+ * `site`, the alerts the other site's loss sets off there.
+ */
 export const SITE_DOWN_ALERT = 'SiteDown';
 /** Where Alertmanager's pod mounts the receivers' URL files (a Secret rendered by the Vault agent or mounted read-only). */
 export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
@@ -27,8 +31,9 @@ export interface AlertmanagerConfigProps {
    */
   readonly ticket?: WebhookReceiverProps;
   /**
-   * Alert names that are symptoms of a site being down: while `SiteDown` fires for a site,
-   * they are held back for that site (`site` label equal), so the on-call engineer gets one page.
+   * Alert names that are symptoms of the other site being down (`PEER_SITE_LOSS_SYMPTOMS`):
+   * while a site's `SiteDown` fires, they are held back at that site (`site` label equal: both
+   * are evaluated by the surviving site's Prometheus), so the on-call engineer gets one page.
    */
   readonly siteDownSymptoms: readonly string[];
   /**
@@ -88,8 +93,8 @@ const WHERE = 'AlertmanagerConfig';
 
 /**
  * The Alertmanager configuration, typed: pages to the on-call pager, tickets to the ticket
- * queue, grouped by alert name and site, and a site's symptoms held back while its
- * `SiteDown` fires. Receivers are webhooks whose URLs Alertmanager reads from files under
+ * queue, grouped by alert name and site, and the symptoms of the other site's loss held back
+ * at a site while its `SiteDown` fires. Receivers are webhooks whose URLs Alertmanager reads from files under
  * `/etc/alertmanager/secrets/` (`url_file`, Alertmanager 0.26 and later), so the configuration
  * holds no secret and can be rendered, reviewed and committed.
  *
