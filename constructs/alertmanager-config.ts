@@ -3,7 +3,11 @@ import { VAULT_SECRETS_DIR } from '../charts-ts/vault-agent-annotations';
 import { Duration } from './duration';
 import { PlatformError, formatValue } from './platform-error';
 
-/** The alert a probe from the other site raises when a whole site stops answering: it inhibits that site's symptoms. */
+/**
+ * The alert a site raises when its probe of the other site fails (`SiteProbe`): labelled with
+ * its own `site` (where it is evaluated) and the lost `peer_site`. It holds back, at the same
+ * `site`, the alerts the other site's loss sets off there.
+ */
 export const SITE_DOWN_ALERT = 'SiteDown';
 /** Where Alertmanager's pod reads the receivers' URL files: the Vault agent writes them there. */
 export const ALERTMANAGER_SECRETS_DIR = VAULT_SECRETS_DIR;
@@ -28,8 +32,9 @@ export interface AlertmanagerConfigProps {
    */
   readonly ticket?: WebhookReceiverProps;
   /**
-   * Alert names that are symptoms of a site being down: while `SiteDown` fires for a site,
-   * they are held back for that site (`site` label equal), so the on-call engineer gets one page.
+   * Alert names that are symptoms of the other site being down (`PEER_SITE_LOSS_SYMPTOMS`):
+   * while a site's `SiteDown` fires, they are held back at that site (`site` label equal: both
+   * are evaluated by the surviving site's Prometheus), so the on-call engineer gets one page.
    */
   readonly siteDownSymptoms: readonly string[];
   /**
@@ -89,8 +94,8 @@ const WHERE = 'AlertmanagerConfig';
 
 /**
  * The Alertmanager configuration, typed: pages to the on-call pager, tickets to the ticket
- * queue, grouped by alert name and site, and a site's symptoms held back while its
- * `SiteDown` fires. Receivers are webhooks whose URLs Alertmanager reads from files under
+ * queue, grouped by alert name and site, and the symptoms of the other site's loss held back
+ * at a site while its `SiteDown` fires. Receivers are webhooks whose URLs Alertmanager reads from files under
  * `/vault/secrets/`, written by the Vault agent (`url_file`, Alertmanager 0.26 and later), so the configuration
  * holds no secret and can be rendered, reviewed and committed.
  *

@@ -1,8 +1,10 @@
 import { AlertRule, RuleGroup, type AlertTestCase, type InputSeries } from './alert-rule';
+import { SITE_DOWN_ALERT } from './alertmanager-config';
 import type { ReplicationAlertInputs } from './bucket-replication';
 import type { CronSchedule } from './cron-schedule';
 import { Duration } from './duration';
 import { PlatformError } from './platform-error';
+import type { SiteProbeAlertInputs } from './site-probe';
 import type { SqlServerAlertInputs } from './sql-server-log-shipping';
 import type { CertificateMetrics } from './tls-certificate';
 import { VAULT_SNAPSHOT_NAME } from './vault-snapshots';
@@ -29,7 +31,17 @@ export const PLATFORM_ALERTS = {
   certificateNotReady: 'CertificateNotReady',
   vaultSnapshotStale: 'VaultSnapshotStale',
   vaultSealed: 'VaultSealed',
+  siteDown: SITE_DOWN_ALERT,
 } as const;
+
+/**
+ * The alerts the loss of the other site sets off at the site that survives (its
+ * `AlertmanagerConfig.siteDownSymptoms`): replication to a lost disaster-recovery site fails at
+ * the primary; at the disaster-recovery site, a lost primary's heartbeat ages past the lag
+ * budget and the standby database falls behind the recovery point. While `SiteDown` pages,
+ * they add nothing the on-call engineer can act on.
+ */
+export const PEER_SITE_LOSS_SYMPTOMS: readonly string[] = [PLATFORM_ALERTS.replicationFailing, PLATFORM_ALERTS.replicationLagging, PLATFORM_ALERTS.standbyBehind];
 
 /** What the Vault snapshot alert needs of `VaultSnapshots`: its namespace and schedule. */
 export interface VaultSnapshotAlertInputs {
@@ -52,11 +64,13 @@ export interface PlatformAlertsProps {
   readonly certificates: readonly CertificateMetrics[];
   /** The site's `VaultSnapshots`. */
   readonly vaultSnapshots: VaultSnapshotAlertInputs;
+  /** `SiteProbe.alertInputs`: this site's probe of the other site. */
+  readonly siteProbe: SiteProbeAlertInputs;
 }
 
 /**
  * The platform's alerts at one site, from the typed inputs its components expose: bucket
- * replication, SQL Server log shipping, certificates and Vault. Every paging alert carries
+ * replication, SQL Server log shipping, certificates, Vault and the probe of the other site. Every paging alert carries
  * a case that pages and one that must not; the others a case each way too.
  * @throws PlatformError naming the input, the bad value and what is allowed
  */
@@ -78,6 +92,7 @@ export function platformAlertGroups(props: PlatformAlertsProps): readonly RuleGr
     }),
     RuleGroup.define({ name: 'certificates', rules: certificateAlerts(props.certificates) }),
     RuleGroup.define({ name: 'vault', rules: [vaultSnapshotStale(props.vaultSnapshots), vaultSealed()] }),
+    RuleGroup.define({ name: 'sites', rules: [siteDown(props.siteProbe, primary)] }),
   ];
 }
 
@@ -379,5 +394,31 @@ function vaultSealed(): AlertRule {
     summary: 'Vault server {{ $labels.pod }} is sealed',
     description: 'A sealed Vault server serves no secret: pods that start now get no credentials. Unseal it (see "Bringing up a site\'s Vault" in the README) and find why it restarted sealed.',
     tests: [oneSeries('a sealed server pages', series, '1+0x5 0+0x20', minutes(15), true), oneSeries('an unsealed server stays silent', series, '1+0x20', minutes(15), false)],
+  });
+}
+
+function siteDown(inputs: SiteProbeAlertInputs, primary: boolean): AlertRule {
+  const { series } = inputs.up;
+  const { labels } = parseSeries(series);
+  // One alert whether the probe fails or is not scraped at all: both sides keep only the selector's labels (job, peer_site).
+  const expr = `max by (${Object.keys(labels).sort().join(', ')}) (${series}) == 0\nor\nabsent(${series})`;
+  const scraped = seriesWith(series, { instance: inputs.instance });
+  const whatNow = primary
+    ? `This site keeps serving, but bucket replication and log shipping to {{ $labels.peer_site }} stop, so there is no site to fail over to until it is back: find out whether {{ $labels.peer_site }} or only the link is down (the other site pages the same way if only the link is). Do not fail over.`
+    : `If {{ $labels.peer_site }} cannot serve, fail over to this site with the failover runbook (\`${inputs.failoverCommand}\`), starting with its assessment; if only the link is down, {{ $labels.peer_site }} pages the same way and keeps serving.`;
+  return AlertRule.define({
+    name: PLATFORM_ALERTS.siteDown,
+    expr,
+    for: minutes(5),
+    severity: 'page',
+    summary: 'Site {{ $labels.peer_site }} does not answer this site\'s probe',
+    description: `This site's Prometheus has not reached the object store of {{ $labels.peer_site }} (its cross-site endpoint's health check, with write quorum) for 5 minutes: the site, its object store or the link between the sites is down. ${whatNow} While this fires, the alerts the loss of {{ $labels.peer_site }} sets off here are held back.`,
+    runbookStep: 'platform.declare',
+    tests: [
+      { name: 'a probe failing for 5 minutes pages', series: [{ series: scraped, values: '1+0x5 0+0x20' }], evalTime: minutes(15), fires: true, alerts: [{ labels }] },
+      { name: 'a probe no longer scraped pages', series: [{ series: scraped, values: '1+0x5 _x30' }], evalTime: minutes(25), fires: true, alerts: [{ labels }] },
+      oneSeries('a probe that answers stays silent', scraped, '1+0x30', minutes(15), false),
+      oneSeries('a probe failing for 3 minutes stays silent', scraped, '1+0x5 0+0x3 1+0x20', minutes(9), false),
+    ],
   });
 }

@@ -3,6 +3,7 @@ import { checkNamespaceBudget } from '../constructs/namespace-budget';
 import { CrossSiteEgress, crossSiteEgressProps } from '../constructs/cross-site-egress';
 import { FailoverCapacity } from '../constructs/failover-capacity';
 import { memoryMiB } from '../constructs/quantities';
+import { SiteProbe } from '../constructs/site-probe';
 import { SqlServerLogShipping } from '../constructs/sql-server-log-shipping';
 import { buildMonitoringRules } from './monitoring-rules';
 import { buildPlatformDashboards } from '../constructs/platform-dashboards';
@@ -11,6 +12,9 @@ import type { Environment, SiteName } from '../environments/schema';
 import { platformPeers } from './layers/platform-peers';
 import { LAYERS } from './layers/order';
 import type { SiteLayers } from './platform';
+
+/** The name of each site's probe of the other site (in its apps stack). */
+export const SITE_PROBE_ID = 'site-probe';
 
 /**
  * The cross-site wiring pass of one environment: connects the primary's components with the
@@ -91,8 +95,26 @@ export function wireSites(environment: Environment, sites: Readonly<Record<SiteN
     checkNamespaceBudget(`data layer ${data.stack.node.id}`, data.minio.namespace, environment.sites[name].sizing.namespaces.data, [data.minio.podBudget, data.buckets.podBudget, data.users.podBudget, data.sqlServer.podBudget, ...extra]);
   }
 
+  // Each site probes the other through the other's object-storage endpoint, in its own apps
+  // stack beside its rules, so the surviving site pages (SiteDown) when the other is lost.
+  const other = (name: SiteName) => names.find((candidate) => candidate !== name)!;
+  const siteProbes = new Map(
+    names.map((name) => [
+      name,
+      new SiteProbe(sites[name].apps.stack, SITE_PROBE_ID, {
+        cluster: sites[name].base.cluster,
+        environmentName: environment.name,
+        siteDnsDomain: environment.sites[name].dnsDomain,
+        issuers: sites[name].traffic.certManager.issuers,
+        metrics: platformPeers(sites[name].base, name).metrics,
+        remoteStore: sites[other(name)].data.minio,
+        remoteEndpoints: environment.sites[other(name)].network.crossSiteEndpoints,
+      }),
+    ]),
+  );
+
   // Each site's alert and recording rules, for its role, from the components' typed alert inputs.
-  for (const name of names) buildMonitoringRules(environment, name, sites[name], { replication, logShipping });
+  for (const name of names) buildMonitoringRules(environment, name, sites[name], { replication, logShipping, siteProbe: siteProbes.get(name)! });
   // Each site's dashboards, in its observability stack: every site gets all of them, since the
   // roles swap after a failover (a panel of the other role shows no data).
   for (const name of names) {

@@ -1,6 +1,7 @@
 import type { BucketReplication } from '../constructs/bucket-replication';
 import { MonitoringRules } from '../constructs/monitoring-rules';
 import { platformAlertGroups } from '../constructs/platform-alerts';
+import type { SiteProbe } from '../constructs/site-probe';
 import { availabilitySloGroups, loanServiceAvailabilitySlo } from '../constructs/slo-alerts';
 import type { SqlServerLogShipping } from '../constructs/sql-server-log-shipping';
 import type { CertificateMetrics } from '../constructs/tls-certificate';
@@ -11,7 +12,7 @@ import type { SiteLayers } from './platform';
 export const MONITORING_RULES_ID = 'monitoring-rules';
 
 /** The certificates of a site whose expiry and readiness are alerted on. */
-export function alertedCertificates(site: SiteLayers): CertificateMetrics[] {
+export function alertedCertificates(site: SiteLayers, siteProbe?: SiteProbe): CertificateMetrics[] {
   return [
     site.traffic.certManager.root.metrics,
     ...[...site.traffic.gatewayCertificates.certificates.values()].map((certificate) => certificate.metrics),
@@ -19,6 +20,7 @@ export function alertedCertificates(site: SiteLayers): CertificateMetrics[] {
     site.data.minio.certificate.metrics,
     site.data.minio.replicationCertificate.metrics,
     site.data.sqlServer.certificate.metrics,
+    ...(siteProbe?.trustCertificate === undefined ? [] : [siteProbe.trustCertificate.metrics]),
   ];
 }
 
@@ -26,9 +28,15 @@ export function alertedCertificates(site: SiteLayers): CertificateMetrics[] {
  * A site's alert and recording rules, from the typed alert inputs of its components and the
  * cross-site links (built in the cross-site pass, in the site's apps stack): the platform's
  * alerts for the site's role (backups and replication source at the primary, restores and the
- * replication heartbeat at the disaster-recovery site) and the loan-service's availability SLO.
+ * replication heartbeat at the disaster-recovery site, the probe of the other site at both) and
+ * the loan-service's availability SLO.
  */
-export function buildMonitoringRules(environment: Environment, siteName: SiteName, site: SiteLayers, links: { readonly replication: BucketReplication; readonly logShipping: SqlServerLogShipping }): MonitoringRules {
+export function buildMonitoringRules(
+  environment: Environment,
+  siteName: SiteName,
+  site: SiteLayers,
+  links: { readonly replication: BucketReplication; readonly logShipping: SqlServerLogShipping; readonly siteProbe: SiteProbe },
+): MonitoringRules {
   return new MonitoringRules(site.apps.stack, MONITORING_RULES_ID, {
     cluster: site.base.cluster,
     ruleSets: [
@@ -38,8 +46,9 @@ export function buildMonitoringRules(environment: Environment, siteName: SiteNam
           siteRole: environment.sites[siteName].role,
           replication: links.replication.alertInputs,
           sqlServer: links.logShipping.alertInputs,
-          certificates: alertedCertificates(site),
+          certificates: alertedCertificates(site, links.siteProbe),
           vaultSnapshots: site.data.vaultSnapshots,
+          siteProbe: links.siteProbe.alertInputs,
         }),
       },
       { name: 'loan-service-slo', groups: availabilitySloGroups(loanServiceAvailabilitySlo({ namespace: site.apps.loanService.namespace, objectivePercent: environment.objectives.availabilityPercent })) },

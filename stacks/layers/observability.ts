@@ -1,7 +1,7 @@
 import { AlertmanagerConfig } from '../../constructs/alertmanager-config';
 import { MonitoringStack } from '../../constructs/monitoring-stack';
 import { checkNamespaceBudget } from '../../constructs/namespace-budget';
-import { PLATFORM_ALERTS } from '../../constructs/platform-alerts';
+import { PEER_SITE_LOSS_SYMPTOMS } from '../../constructs/platform-alerts';
 import type { SiteStack } from '../site-stack';
 import type { BaseLayer } from './base';
 import type { SecurityLayer } from './security';
@@ -17,10 +17,11 @@ export interface ObservabilityLayer {
 
 /**
  * How the platform's alerts reach people, the same at every site: pages to the on-call pager,
- * tickets to the queue, and while a site is down its replication and metrics symptoms held back.
+ * tickets to the queue, and while a site's probe of the other fails (`SiteDown`) the alerts the
+ * other site's loss sets off there held back.
  */
 export function platformAlertRouting(): AlertmanagerConfig {
-  return AlertmanagerConfig.define({ siteDownSymptoms: [PLATFORM_ALERTS.metricsMissing, PLATFORM_ALERTS.heartbeatMissing, PLATFORM_ALERTS.unreachable] });
+  return AlertmanagerConfig.define({ siteDownSymptoms: PEER_SITE_LOSS_SYMPTOMS });
 }
 
 /**

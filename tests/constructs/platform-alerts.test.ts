@@ -2,7 +2,7 @@ import type { AlertingRuleObject } from '../../constructs/alert-rule';
 import { ruleFile } from '../../constructs/alert-rule';
 import { CronSchedule } from '../../constructs/cron-schedule';
 import { Duration } from '../../constructs/duration';
-import { PLATFORM_ALERTS, parseSeries, platformAlertGroups, seriesWith, type PlatformAlertsProps } from '../../constructs/platform-alerts';
+import { PEER_SITE_LOSS_SYMPTOMS, PLATFORM_ALERTS, parseSeries, platformAlertGroups, seriesWith, type PlatformAlertsProps } from '../../constructs/platform-alerts';
 import { certificateMetrics } from '../../constructs/tls-certificate';
 
 const inputs: PlatformAlertsProps = {
@@ -22,6 +22,7 @@ const inputs: PlatformAlertsProps = {
   },
   certificates: [certificateMetrics('vault', 'lms-security', Duration.days(30)), certificateMetrics('minio', 'lms-data', Duration.days(10))],
   vaultSnapshots: { namespace: 'lms-security', schedule: CronSchedule.parse('0 */6 * * *', 'schedule') },
+  siteProbe: { peerSite: 'kitwe', up: { series: 'up{job="peer-site-kitwe",peer_site="kitwe"}' }, instance: '10.20.240.8:9000', failoverCommand: 'npm run dr -- --env production --promote lusaka' },
 };
 const alertsOf = (props: PlatformAlertsProps) =>
   ruleFile(platformAlertGroups(props)).groups.flatMap((group) => group.rules.map((rule) => [group.name, rule as AlertingRuleObject] as const));
@@ -43,6 +44,7 @@ describe('platformAlertGroups', () => {
       'certificates/CertificateNotReady/ticket',
       'vault/VaultSnapshotStale/ticket',
       'vault/VaultSealed/page',
+      'sites/SiteDown/page',
     ]);
     expect(summary(disasterRecovery).slice(0, 5)).toEqual([
       'object-store-replication/ObjectStoreReplicationLagging/page',
@@ -77,6 +79,23 @@ describe('platformAlertGroups', () => {
         expect([alert.name, alert.tests.some((c) => c.fires), alert.tests.some((c) => !c.fires)]).toEqual([alert.name, true, true]);
       }
     }
+  });
+
+  test('SiteDown pages at both sites on a probe of the other site that fails or is not scraped, labelled with the probed site, and says what to do by role', () => {
+    const [primaryGroup, primaryRule] = alertsOf(inputs).find(([, rule]) => rule.alert === PLATFORM_ALERTS.siteDown)!;
+    expect(primaryGroup).toBe('sites');
+    expect(primaryRule).toMatchObject({
+      alert: 'SiteDown',
+      expr: 'max by (job, peer_site) (up{job="peer-site-kitwe",peer_site="kitwe"}) == 0\nor\nabsent(up{job="peer-site-kitwe",peer_site="kitwe"})',
+      for: '5m',
+      labels: { severity: 'page' },
+      annotations: { summary: "Site {{ $labels.peer_site }} does not answer this site's probe", runbook_step: 'platform.declare' },
+    });
+    expect(primaryRule.annotations.description).toContain('Do not fail over.');
+    const standbyRule = find(disasterRecovery, PLATFORM_ALERTS.siteDown);
+    expect(standbyRule.annotations.description).toContain('with the failover runbook (`npm run dr -- --env production --promote lusaka`)');
+    expect(standbyRule.annotations.description).not.toContain('Do not fail over.');
+    expect(PEER_SITE_LOSS_SYMPTOMS).toEqual(['ObjectStoreReplicationFailing', 'ObjectStoreReplicationLagging', 'SqlServerStandbyBehindRecoveryPoint']);
   });
 
   test('series helpers: labels of an equality selector, and more matchers added in order', () => {

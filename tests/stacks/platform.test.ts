@@ -77,14 +77,16 @@ describe('buildPlatform', () => {
         // What Terraform connects to: the site's API server and its state store.
         const connections = [parsed.provider.kubernetes[0].host, parsed.provider.helm[0].kubernetes.host, parsed.terraform.backend.s3.endpoints.s3];
         expect(connections.map((url: string) => new URL(url).hostname.endsWith(`.${production.sites[site].dnsDomain}`))).toEqual([true, true, true]);
-        // Any in-country host named anywhere else belongs to the site too, but for one: the
-        // primary's bucket replication names the other site's MinIO, the target it copies to
-        // (a name in a Job's script, never a connection of the plan).
+        // Any in-country host named anywhere else belongs to the site too, but for the other
+        // site's MinIO: the primary's bucket replication names it as the target it copies to (a
+        // name in a Job's script), and each site's probe of the other verifies its certificate by
+        // that name (the ServiceMonitor's TLS server name); neither is a connection of the plan.
         const replicationTarget = site === 'lusaka' && layer === 'data' ? `minio.${production.sites[other].dnsDomain}` : undefined;
+        const probedName = layer === 'apps' ? `minio.${production.sites[other].dnsDomain}` : undefined;
         const hosts = [...text.matchAll(/https:\/\/([a-z0-9.-]+\.lms\.co\.zm)/g)].map((match) => match[1]);
         expect(hosts.filter((host) => !host.endsWith(`.${production.sites[site].dnsDomain}`) && host !== replicationTarget)).toEqual([]);
         const otherNames = [...text.matchAll(new RegExp(`[a-z0-9.-]*${production.sites[other].dnsDomain.replace(/\./g, '\\.')}`, 'g'))].map((match) => match[0]);
-        expect([...new Set(otherNames)]).toEqual(replicationTarget ? [replicationTarget] : []);
+        expect([...new Set(otherNames)]).toEqual([replicationTarget ?? probedName].filter((name) => name !== undefined));
       }
     }
   });

@@ -4,8 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdktf';
 import { dump } from 'js-yaml';
-import { AlertmanagerConfig } from '../../constructs/alertmanager-config';
 import { MonitoringRules } from '../../constructs/monitoring-rules';
+import { platformAlertRouting } from '../../stacks/layers/observability';
 import { PLATFORM_ALERTS } from '../../constructs/platform-alerts';
 import { buildPlatform } from '../../stacks/platform';
 import { MONITORING_RULES_ID } from '../../stacks/monitoring-rules';
@@ -54,6 +54,7 @@ describeWithTools('alert rules under the real promtool', ['promtool'], (tools) =
       PLATFORM_ALERTS.restoreGap,
       PLATFORM_ALERTS.certificateExpiring,
       PLATFORM_ALERTS.vaultSealed,
+      PLATFORM_ALERTS.siteDown,
       'LoanServiceErrorBudgetBurnFast',
     ]);
   });
@@ -91,13 +92,27 @@ describeWithTools('alert rules under the real promtool', ['promtool'], (tools) =
     expect(result.status).toBe(1);
     expect(result.output).toContain('name: object-store-replication ObjectStoreReplicationLagging: a heartbeat within the budget stays silent,');
   });
+
+  test('a SiteDown that pages after 1 minute makes `promtool test rules` fail on the short blip: its silent case can fail', () => {
+    const folder = path.join(scratch, 'production-lusaka');
+    const rules = fs.readFileSync(path.join(folder, 'rules.yaml'), 'utf8');
+    const hasty = rules.replace(/(- alert: SiteDown\n(?: {8}.*\n)*? {8}for: )5m$/m, '$11m');
+    expect(hasty).not.toBe(rules);
+    fs.writeFileSync(path.join(folder, 'hasty.yaml'), hasty);
+    const unitTests = sites.find(({ site }) => site === 'production-lusaka')!.rules.promtoolTests('hasty.yaml');
+    fs.writeFileSync(path.join(folder, 'hasty-tests.yaml'), yaml({ ...unitTests, tests: unitTests.tests.filter((group) => group.name.includes(PLATFORM_ALERTS.siteDown)) }));
+    const result = run(tools.promtool, ['test', 'rules', 'hasty-tests.yaml'], folder);
+    expect(result.status).toBe(1);
+    expect(result.output).toContain('name: sites SiteDown: a probe failing for 3 minutes stays silent,');
+    expect(result.output).not.toContain('name: sites SiteDown: a probe failing for 5 minutes pages,');
+  });
 });
 
 describeWithTools('the Alertmanager configuration under the real amtool', ['amtool'], (tools) => {
   let scratch: string;
   beforeAll(() => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'lms-amtool-'));
-    const config = AlertmanagerConfig.define({ siteDownSymptoms: [PLATFORM_ALERTS.metricsMissing, PLATFORM_ALERTS.heartbeatMissing, PLATFORM_ALERTS.unreachable] });
+    const config = platformAlertRouting();
     fs.writeFileSync(path.join(scratch, 'alertmanager.yaml'), config.toYaml());
   });
   afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -109,6 +124,7 @@ describeWithTools('the Alertmanager configuration under the real amtool', ['amto
 
   test.each([
     [['severity=page', 'alertname=VaultSealed', 'site=lusaka'], 'on-call-pager'],
+    [['severity=page', 'alertname=SiteDown', 'site=kitwe', 'peer_site=lusaka', 'job=peer-site-lusaka'], 'on-call-pager'],
     [['severity=ticket', 'alertname=SqlServerJobFailing', 'site=kitwe'], 'tickets'],
     [['alertname=Unlabelled'], 'tickets'],
   ])('routes %j to %s', (labels, receiver) => {
