@@ -108,8 +108,9 @@ describe('npm run synth', () => {
     // In data, MinIO's 13 objects (and a PodDisruptionBudget where a pool has more than one server), the
     // bucket reconcile's and the users job's 5 each, and replication's 11 at the primary and 6 at the DR site;
     // SQL Server's 7 at each site, and its log-shipping jobs' 13 at the primary and 12 at the DR site;
-    // in apps, 2 PrometheusRules (the platform's alerts, the loan-service's SLO).
-    expect(count).toBe(3 * 2 * 2 + 3 * 2 * (33 + 37) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4 + 4) + 3 * 2 * (7 + 5) + 2 * (13 + 5 + 5) + 2 * 2 * (14 + 5 + 5) + 3 * (11 + 6) + 3 * (2 * 7 + 13 + 12));
+    // in apps, 2 PrometheusRules (the platform's alerts, the loan-service's SLO). Per site, cert-manager's
+    // PodMonitor (traffic) and Vault's ServiceMonitor (security).
+    expect(count).toBe(3 * 2 * 2 + 3 * 2 * 2 + 3 * 2 * (33 + 37) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4 + 4) + 3 * 2 * (7 + 5) + 2 * (13 + 5 + 5) + 2 * 2 * (14 + 5 + 5) + 3 * (11 + 6) + 3 * (2 * 7 + 13 + 12));
   });
 
   test('is byte-identical across runs and across checkouts in different directories', () => {
