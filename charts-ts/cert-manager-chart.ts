@@ -9,6 +9,7 @@ import {
 } from './imports/certificate-cert-manager.io';
 import { ClusterIssuer } from './imports/clusterissuer-cert-manager.io';
 import { Issuer } from './imports/issuer-cert-manager.io';
+import { PodMonitor } from './imports/podmonitor-monitoring.coreos.com';
 
 /** Who a rule lets in or out: pods by namespace and labels, or address blocks (the API server). */
 export type CertManagerPeer =
@@ -31,6 +32,18 @@ export interface CertManagerPodPolicy {
   readonly egress: readonly CertManagerConnection[];
 }
 
+/** The PodMonitor of every cert-manager pod's `/metrics`. */
+export interface CertManagerPodMonitor {
+  /** Labels the site's Prometheus selects PodMonitors by. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The release's `app.kubernetes.io/instance` label on every pod it runs. */
+  readonly instance: string;
+  /** The `app.kubernetes.io/component` of each scraped workload (`controller`, `webhook`, `cainjector`). */
+  readonly components: readonly string[];
+  /** The name the chart gives the metrics container port (`http-metrics`, 9402). */
+  readonly portName: string;
+}
+
 /** The environment's self-signed root CA at one site. */
 export interface RootCaSpec {
   /** Name of the Certificate and of its Secret (`tls.crt`, `tls.key`, `ca.crt`). */
@@ -50,6 +63,8 @@ export interface CertManagerChartProps {
   /** Labels on every object. */
   readonly labels: Readonly<Record<string, string>>;
   readonly podPolicies: readonly CertManagerPodPolicy[];
+  /** What the site's Prometheus scrapes. */
+  readonly podMonitor: CertManagerPodMonitor;
   /** The namespaced self-signed Issuer that signs only the root. */
   readonly bootstrapIssuerName: string;
   readonly root: RootCaSpec;
@@ -69,7 +84,7 @@ const DNS_PORTS = [
 
 /**
  * What the platform adds around the cert-manager Helm release: a NetworkPolicy for each of
- * its workloads (the namespace denies everything else), the bootstrap Issuer, the site's
+ * its workloads (the namespace denies everything else), the PodMonitor of their metrics, the bootstrap Issuer, the site's
  * root CA Certificate and the ClusterIssuers every platform certificate comes from.
  */
 export class CertManagerChart extends Chart {
@@ -95,6 +110,20 @@ export class CertManagerChart extends Chart {
         },
       });
     }
+
+    // The controller exports the certificate series the alerts read (expiry, readiness); the
+    // webhook and cainjector their own health. Pods, not a Service: only the leader-elected
+    // controller works, and each replica is a target of its own.
+    new PodMonitor(this, 'pod-monitor', {
+      metadata: { name: 'cert-manager', namespace, labels: { ...props.podMonitor.labels } },
+      spec: {
+        selector: {
+          matchLabels: { 'app.kubernetes.io/instance': props.podMonitor.instance },
+          matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: [...props.podMonitor.components] }],
+        },
+        podMetricsEndpoints: [{ port: props.podMonitor.portName, path: '/metrics', interval: '60s' }],
+      },
+    });
 
     // Namespaced, so no other namespace can mint self-signed certificates with it.
     new Issuer(this, 'bootstrap-issuer', {

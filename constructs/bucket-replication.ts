@@ -91,7 +91,7 @@ export const HEARTBEAT_METRICS_PORT = 9102;
 export const REPLICATION_METRICS = {
   heartbeatAge: 'lms_object_store_replication_heartbeat_age_seconds',
   heartbeatErrors: 'lms_object_store_heartbeat_errors_total',
-  failedReplications: 'minio_bucket_replication_failed_count',
+  failedReplications: 'minio_bucket_replication_total_failed_count',
   bucketSize: 'minio_bucket_usage_total_bytes',
 } as const;
 /** The replication modes every rule has: deletes and delete markers follow, objects written before the rule too. */

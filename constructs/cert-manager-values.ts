@@ -26,7 +26,7 @@ export interface CertManagerValues {
   readonly image: ImageValues;
   readonly resources: ResourceValues;
   readonly topologySpreadConstraints: readonly TopologySpreadValue[];
-  /** Metrics on `:9402/metrics` of every pod; the metrics work scrapes them, so no ServiceMonitor here. */
+  /** Metrics on `:9402/metrics` of every pod; the component's own PodMonitor scrapes them, so none from the chart. */
   readonly prometheus: { readonly enabled: true; readonly servicemonitor: { readonly enabled: false }; readonly podmonitor: { readonly enabled: false } };
   readonly webhook: WorkloadValues & {
     /** The chart's own NetworkPolicies allow 0.0.0.0/0: the component renders narrower ones. */

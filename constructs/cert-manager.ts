@@ -79,6 +79,8 @@ export const DEFAULT_CERT_MANAGER_RESOURCES: Readonly<Record<CertManagerWorkload
 export const CERT_MANAGER_RELEASE = 'cert-manager';
 /** Port of every cert-manager pod's `/metrics`. */
 export const CERT_MANAGER_METRICS_PORT = 9402;
+/** The name the chart gives that port on every pod. */
+export const CERT_MANAGER_METRICS_PORT_NAME = 'http-metrics';
 /** Port the webhook serves the API server on (the chart's `webhook.securePort`). */
 export const CERT_MANAGER_WEBHOOK_PORT = 10250;
 
@@ -250,6 +252,7 @@ export class CertManager extends PlatformComponent {
       namespace: this.namespace,
       labels: props.cluster.labels,
       podPolicies,
+      podMonitor: { labels: props.metrics.serviceMonitorLabels, instance: CERT_MANAGER_RELEASE, components: [...CERT_MANAGER_WORKLOADS], portName: CERT_MANAGER_METRICS_PORT_NAME },
       bootstrapIssuerName: `lms-${env}-root-bootstrap`,
       root: {
         name: rootName,

@@ -7,6 +7,7 @@ import { PlatformError } from './platform-error';
 import type { SiteProbeAlertInputs } from './site-probe';
 import type { SqlServerAlertInputs } from './sql-server-log-shipping';
 import type { CertificateMetrics } from './tls-certificate';
+import { VAULT_METRICS_SERVICE } from './vault-cluster';
 import { VAULT_SNAPSHOT_NAME } from './vault-snapshots';
 
 /** kube-state-metrics' series of a CronJob's last successful run, in Unix seconds. */
@@ -384,16 +385,51 @@ function vaultSnapshotStale(inputs: VaultSnapshotAlertInputs): AlertRule {
   });
 }
 
+/**
+ * A server that answers its scrape without reporting itself unsealed. Vault sets
+ * `vault_core_unsealed` 0 once when it starts and refreshes the gauge only from the metrics
+ * loop it runs once unsealed (active and standby alike); the Prometheus sink drops a gauge
+ * not refreshed within `prometheus_retention_time` (30 s). So a server that restarts sealed,
+ * or is sealed while running, reports 0 for at most that long and then no series at all,
+ * while its scrape (`up`) keeps succeeding: every server is a target (the ServiceMonitor
+ * reads the headless Service, which lists not-ready pods too).
+ */
 function vaultSealed(): AlertRule {
-  const series = `${VAULT_UNSEALED_METRIC}{namespace="lms-security",pod="vault-0"}`;
+  const up = `up{job=${JSON.stringify(VAULT_METRICS_SERVICE)}}`;
+  const target = { job: VAULT_METRICS_SERVICE, namespace: 'lms-security', pod: 'vault-0' };
+  const upSeries = seriesWith('up', target);
+  const unsealedSeries = seriesWith(VAULT_UNSEALED_METRIC, target);
+  const fires = (name: string, unsealed: string): AlertTestCase => ({
+    name,
+    series: [
+      { series: upSeries, values: '1+0x20' },
+      { series: unsealedSeries, values: unsealed },
+    ],
+    evalTime: minutes(15),
+    fires: true,
+    alerts: [{ labels: target }],
+  });
   return AlertRule.define({
     name: PLATFORM_ALERTS.vaultSealed,
-    expr: `${VAULT_UNSEALED_METRIC} == 0`,
+    expr: `${up} == 1 unless on (namespace, pod) ${VAULT_UNSEALED_METRIC} == 1`,
     for: minutes(2),
     severity: 'page',
     summary: 'Vault server {{ $labels.pod }} is sealed',
-    description: 'A sealed Vault server serves no secret: pods that start now get no credentials. Unseal it (see "Bringing up a site\'s Vault" in the README) and find why it restarted sealed.',
-    tests: [oneSeries('a sealed server pages', series, '1+0x5 0+0x20', minutes(15), true), oneSeries('an unsealed server stays silent', series, '1+0x20', minutes(15), false)],
+    description: 'The server answers but does not report itself unsealed: a sealed Vault server serves no secret, and pods that start now get no credentials. Unseal it (see "Bringing up a site\'s Vault" in the README) and find why it restarted sealed.',
+    tests: [
+      fires('a server that reports itself sealed pages', '1+0x5 0+0x15'),
+      fires('a server whose unsealed gauge is gone while its scrape succeeds (restarted sealed) pages', '1+0x5 _x15'),
+      {
+        name: 'an unsealed server stays silent',
+        series: [
+          { series: upSeries, values: '1+0x20' },
+          { series: unsealedSeries, values: '1+0x20' },
+        ],
+        evalTime: minutes(15),
+        fires: false,
+      },
+      { name: 'a server that does not answer is not called sealed', series: [{ series: upSeries, values: '0+0x20' }], evalTime: minutes(15), fires: false },
+    ],
   });
 }
 

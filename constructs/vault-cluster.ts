@@ -61,6 +61,11 @@ export const VAULT_RELEASE = 'vault';
 export const VAULT_API_PORT = 8200;
 /** Raft and request forwarding between the servers (Vault's own TLS). */
 export const VAULT_CLUSTER_PORT = 8201;
+/**
+ * The chart's headless Service over every server, ready or not: the servers' ServiceMonitor
+ * selects it, so Prometheus names their scrape job after it.
+ */
+export const VAULT_METRICS_SERVICE = `${VAULT_RELEASE}-internal`;
 /** The injector's webhook and metrics port. */
 export const VAULT_INJECTOR_PORT = 8080;
 /** Where each server mounts its certificate's Secret. */
@@ -321,7 +326,14 @@ export class VaultCluster extends PlatformComponent {
       },
     ];
     // The certificate is built outside cdk8s (requestCertificate); the pods mount its Secret.
-    const serverObjects = [requested.object, ...(VaultChart.render({ namespace: ns, labels: props.cluster.labels, podPolicies }, new Cdk8sApp(), 'vault') as unknown as KubeObject[])];
+    const serverMonitor = {
+      labels: props.metrics.serviceMonitorLabels,
+      serviceLabels: { 'app.kubernetes.io/name': 'vault', 'app.kubernetes.io/instance': VAULT_RELEASE, [VAULT_METRICS_SERVICE]: 'true' },
+      portName: 'https',
+      caSecretName: requested.reference.secretName,
+      serverName: `vault.${ns}.svc`,
+    };
+    const serverObjects = [requested.object, ...(VaultChart.render({ namespace: ns, labels: props.cluster.labels, podPolicies, serverMonitor }, new Cdk8sApp(), 'vault') as unknown as KubeObject[])];
     this.objects = [...serverObjects, ...agentTrust];
 
     // The servers mount the certificate's Secret and the pods need their NetworkPolicies to
@@ -332,7 +344,7 @@ export class VaultCluster extends PlatformComponent {
         namespace: ns,
         chart: chartSource(props.chartRepository, 'vault'),
         values: this.values as unknown as Readonly<Record<string, unknown>>,
-        after: serverObjects.map(objectKey),
+        after: serverObjects.filter((object) => object.kind !== 'ServiceMonitor').map(objectKey),
         policySuppressions: [
           {
             ruleId: 'LMS-K8S-009',

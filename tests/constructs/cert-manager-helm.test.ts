@@ -1,4 +1,5 @@
-import { CERT_MANAGER_METRICS_PORT, CERT_MANAGER_WEBHOOK_PORT, type CertManager } from '../../constructs/cert-manager';
+import { CERT_MANAGER_METRICS_PORT, CERT_MANAGER_METRICS_PORT_NAME, CERT_MANAGER_WEBHOOK_PORT, type CertManager } from '../../constructs/cert-manager';
+import { selectsLabels } from '../support/label-selector';
 import type { KubeObject } from '../../constructs/platform-component';
 import { VERSIONS } from '../../constructs/versions';
 import { checkPolicies } from '../../policy';
@@ -107,6 +108,18 @@ describeWithTools('cert-manager release as helm renders it', ['helm', 'chartDir'
       expect(webhookPorts).toContain(`https:${CERT_MANAGER_WEBHOOK_PORT}`);
       const service = rendered.find((object) => object.kind === 'Service' && object.metadata.name === 'cert-manager-webhook') as any;
       expect(service.spec.ports.find((port: any) => port.name === 'https').targetPort).toBe('https');
+    });
+    test('the PodMonitor selects the pods of all three workloads, on the port the chart names, and nothing else', () => {
+      const monitor = manager.objects.find((object) => object.kind === 'PodMonitor') as any;
+      expect(monitor.metadata.labels).toMatchObject({ 'lms.co.zm/scrape': 'true' });
+      expect(monitor.metadata.namespace).toBe('lms-platform');
+      const selected = deployments().filter((object) => selectsLabels(monitor.spec.selector, object.spec.template.metadata.labels));
+      expect(selected.map((object) => object.metadata.name).sort()).toEqual(['cert-manager', 'cert-manager-cainjector', 'cert-manager-webhook']);
+      for (const object of selected) {
+        const ports = object.spec.template.spec.containers[0].ports.map((port: any) => `${port.name}:${port.containerPort}`);
+        expect([object.metadata.name, ports]).toEqual([object.metadata.name, expect.arrayContaining([`${CERT_MANAGER_METRICS_PORT_NAME}:${CERT_MANAGER_METRICS_PORT}`])]);
+      }
+      expect(monitor.spec.podMetricsEndpoints.map((endpoint: any) => endpoint.port)).toEqual([CERT_MANAGER_METRICS_PORT_NAME]);
     });
   });
 });

@@ -131,6 +131,7 @@ describe('CertManager', () => {
       'NetworkPolicy/lms-platform/cert-manager-controller',
       'NetworkPolicy/lms-platform/cert-manager-webhook',
       'NetworkPolicy/lms-platform/cert-manager-cainjector',
+      'PodMonitor/lms-platform/cert-manager',
       'Issuer/lms-platform/lms-test-root-bootstrap',
       'Certificate/lms-platform/lms-test-root-ca',
       'ClusterIssuer//lms-test-ca',

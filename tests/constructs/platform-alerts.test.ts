@@ -67,7 +67,7 @@ describe('platformAlertGroups', () => {
       '(certmanager_certificate_expiration_timestamp_seconds{name="vault",namespace="lms-security"} - time() < 1296000)\nor\n(certmanager_certificate_expiration_timestamp_seconds{name="minio",namespace="lms-data"} - time() < 432000)',
     );
     expect(find(inputs, PLATFORM_ALERTS.vaultSnapshotStale).expr).toBe('time() - kube_cronjob_status_last_successful_time{cronjob="vault-snapshot",namespace="lms-security"} > 43200');
-    expect(find(inputs, PLATFORM_ALERTS.vaultSealed).expr).toBe('vault_core_unsealed == 0');
+    expect(find(inputs, PLATFORM_ALERTS.vaultSealed).expr).toBe('up{job="vault-internal"} == 1 unless on (namespace, pod) vault_core_unsealed == 1');
     expect(find(inputs, PLATFORM_ALERTS.jobFailing).expr).toBe(
       'lms_sql_job_last_run_timestamp_seconds{outcome="failure"} unless ignoring(outcome) (lms_sql_job_last_run_timestamp_seconds{outcome="success"} >= ignoring(outcome) lms_sql_job_last_run_timestamp_seconds{outcome="failure"})',
     );

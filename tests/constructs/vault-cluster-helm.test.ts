@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../constructs/platform-component';
-import { VAULT_API_PORT, VAULT_CLUSTER_PORT, VAULT_INJECTOR_PORT, type VaultCluster } from '../../constructs/vault-cluster';
+import { VAULT_API_PORT, VAULT_CLUSTER_PORT, VAULT_INJECTOR_PORT, VAULT_METRICS_SERVICE, type VaultCluster } from '../../constructs/vault-cluster';
+import { selectsLabels } from '../support/label-selector';
 import { VERSIONS } from '../../constructs/versions';
 import { checkPolicies } from '../../policy';
 import { helmTemplate, imagesOf } from '../support/helm';
@@ -140,6 +141,24 @@ describeWithTools('Vault release as helm renders it', ['helm', 'chartDir'], (too
       const injectorService = named('Service', 'vault-agent-injector-svc');
       expect(injectorService.spec.ports).toEqual([{ name: 'https', port: 443, targetPort: VAULT_INJECTOR_PORT }]);
       expect(named('Service', 'vault').spec.ports.find((port: any) => port.name === 'https').targetPort).toBe(VAULT_API_PORT);
+    });
+    test('the ServiceMonitor selects only the headless Service over every server, sealed ones included, on its API port, verified by the servers\' certificate', () => {
+      const monitor = vault.objects.find((object) => object.kind === 'ServiceMonitor') as any;
+      expect(monitor.metadata).toMatchObject({ name: 'vault', namespace: 'lms-security', labels: { 'lms.co.zm/scrape': 'true' } });
+      const services = rendered.filter((object) => object.kind === 'Service' && selectsLabels(monitor.spec.selector, object.metadata.labels as Record<string, string>)) as any[];
+      expect(services.map((service) => service.metadata.name)).toEqual([VAULT_METRICS_SERVICE]);
+      const [service] = services;
+      expect(service.spec.publishNotReadyAddresses).toBe(true);
+      expect(service.spec.selector).toEqual(vault.podLabels.server);
+      const [endpoint] = monitor.spec.endpoints;
+      expect(service.spec.ports.find((port: any) => port.name === endpoint.port)?.targetPort).toBe(VAULT_API_PORT);
+      expect(endpoint).toMatchObject({ scheme: 'https', path: '/v1/sys/metrics', params: { format: ['prometheus'] } });
+      expect(endpoint.tlsConfig).toEqual({ serverName: 'vault.lms-security.svc', ca: { secret: { name: vault.certificate.secretName, key: 'ca.crt' } } });
+      const certificate = vault.objects.find((object) => object.kind === 'Certificate' && object.metadata.namespace === 'lms-security') as any;
+      expect(certificate.spec.secretName).toBe(vault.certificate.secretName);
+      expect(certificate.spec.dnsNames).toContain(endpoint.tlsConfig.serverName);
+      // Each server answers for itself only with unauthenticated metrics on its listener.
+      expect(vault.serverConfig).toContain('unauthenticated_metrics_access = true');
     });
   });
 });

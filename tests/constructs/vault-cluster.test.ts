@@ -48,6 +48,7 @@ describe('VaultCluster', () => {
       'Certificate/lms-security/vault-server',
       'NetworkPolicy/lms-security/vault-server',
       'NetworkPolicy/lms-security/vault-agent-injector',
+      'ServiceMonitor/lms-security/vault',
       'Certificate/lms-apps/vault-agent-trust',
       'Certificate/lms-data/vault-agent-trust',
       'Certificate/lms-observability/vault-agent-trust',
