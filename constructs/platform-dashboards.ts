@@ -11,6 +11,7 @@ import { parseSeries, seriesWith, type VaultSnapshotAlertInputs } from './platfo
 import { CADVISOR_METRICS, KUBELET_METRICS, KUBE_STATE_METRICS, LOAN_SERVICE_METRICS, MINIO_METRICS, NODE_EXPORTER_METRICS, PROMETHEUS_METRICS, VAULT_METRICS } from './platform-metrics';
 import { BURN_RATE_CONDITIONS, errorBudget, errorRatioRecord, loanServiceAvailabilitySlo } from './slo-alerts';
 import type { SqlServerAlertInputs } from './sql-server-log-shipping';
+import { VAULT_METRICS_SERVICE } from './vault-cluster';
 import { VAULT_SNAPSHOT_NAME } from './vault-snapshots';
 
 /** What the platform's dashboards are built from: the same typed inputs as the site's alerts. */
@@ -197,7 +198,14 @@ function vault(inputs: PlatformDashboardsInputs): Dashboard {
       {
         title: 'Servers',
         panels: [
-          Panel.stat({ title: 'Sealed servers', targets: [target(`count(${series(VAULT_METRICS.unsealed)} == 0) or vector(0)`)], thresholds: [{ value: 1, color: 'red' }] }),
+          // As the VaultSealed alert counts them: a sealed server answers the scrape but stops
+          // refreshing its unsealed gauge, which then disappears.
+          Panel.stat({
+            title: 'Sealed servers',
+            description: 'Servers that answer the metrics scrape without reporting themselves unsealed (the VaultSealed alert).',
+            targets: [target(`count((${PROMETHEUS_METRICS.up}${matchers({ ...security, job: VAULT_METRICS_SERVICE })} == 1) unless on (namespace, pod) (${series(VAULT_METRICS.unsealed)} == 1)) or vector(0)`)],
+            thresholds: [{ value: 1, color: 'red' }],
+          }),
           Panel.stat({ title: 'Active servers (leader)', description: 'Exactly one server of the cluster is active; the others forward to it.', targets: [target(`sum(${series(VAULT_METRICS.active)})`)], baseColor: 'red', thresholds: [{ value: 1, color: 'green' }, { value: 2, color: 'red' }] }),
           Panel.stat({ title: 'Last snapshot age', description: `Red at twice the longest gap of the snapshot schedule "${inputs.vaultSnapshots.schedule}" (the alert).`, unit: 's', targets: [target(`time() - max(${snapshot})`)], thresholds: [{ value: snapshotMaxAge, color: 'red' }] }),
           Panel.timeseries({ title: 'Leader by server', targets: [target(`max by (pod) (${series(VAULT_METRICS.active)})`, '{{pod}}')] }),

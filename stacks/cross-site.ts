@@ -13,7 +13,7 @@ import { platformPeers } from './layers/platform-peers';
 import { LAYERS } from './layers/order';
 import type { SiteLayers } from './platform';
 
-/** The name of each site's probe of the other site (in its apps stack). */
+/** The name of each site's probe of the other site (in its observability stack). */
 export const SITE_PROBE_ID = 'site-probe';
 
 /**
@@ -95,13 +95,13 @@ export function wireSites(environment: Environment, sites: Readonly<Record<SiteN
     checkNamespaceBudget(`data layer ${data.stack.node.id}`, data.minio.namespace, environment.sites[name].sizing.namespaces.data, [data.minio.podBudget, data.buckets.podBudget, data.users.podBudget, data.sqlServer.podBudget, ...extra]);
   }
 
-  // Each site probes the other through the other's object-storage endpoint, in its own apps
+  // Each site probes the other through the other's object-storage endpoint, in its own observability
   // stack beside its rules, so the surviving site pages (SiteDown) when the other is lost.
   const other = (name: SiteName) => names.find((candidate) => candidate !== name)!;
   const siteProbes = new Map(
     names.map((name) => [
       name,
-      new SiteProbe(sites[name].apps.stack, SITE_PROBE_ID, {
+      new SiteProbe(sites[name].observability.stack, SITE_PROBE_ID, {
         cluster: sites[name].base.cluster,
         environmentName: environment.name,
         siteDnsDomain: environment.sites[name].dnsDomain,

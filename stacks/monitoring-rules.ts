@@ -8,7 +8,7 @@ import type { CertificateMetrics } from '../constructs/tls-certificate';
 import type { Environment, SiteName } from '../environments/schema';
 import type { SiteLayers } from './platform';
 
-/** The name of each site's rules component (in its apps stack). */
+/** The name of each site's rules component (in its observability stack). */
 export const MONITORING_RULES_ID = 'monitoring-rules';
 
 /** The certificates of a site whose expiry and readiness are alerted on. */
@@ -26,7 +26,7 @@ export function alertedCertificates(site: SiteLayers, siteProbe?: SiteProbe): Ce
 
 /**
  * A site's alert and recording rules, from the typed alert inputs of its components and the
- * cross-site links (built in the cross-site pass, in the site's apps stack): the platform's
+ * cross-site links (built in the cross-site pass, in the site's observability stack): the platform's
  * alerts for the site's role (backups and replication source at the primary, restores and the
  * replication heartbeat at the disaster-recovery site, the probe of the other site at both) and
  * the loan-service's availability SLO.
@@ -37,7 +37,7 @@ export function buildMonitoringRules(
   site: SiteLayers,
   links: { readonly replication: BucketReplication; readonly logShipping: SqlServerLogShipping; readonly siteProbe: SiteProbe },
 ): MonitoringRules {
-  return new MonitoringRules(site.apps.stack, MONITORING_RULES_ID, {
+  return new MonitoringRules(site.observability.stack, MONITORING_RULES_ID, {
     cluster: site.base.cluster,
     ruleSets: [
       {

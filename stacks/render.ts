@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
-import { Yaml } from 'cdk8s';
+import { Document, visit } from 'yaml';
 import { apiServerNormalForm } from '../constructs/api-server-normal-form';
 import { PROJECT_ROOT, runEntry, selectedEnvironments } from './entry';
 import { buildPlatform } from './platform';
@@ -32,13 +32,33 @@ runEntry('render', () => {
     for (const stack of app.node.children.filter((child): child is SiteStack => child instanceof SiteStack)) {
       // The objects exactly as the stack applies them (API server normal form).
       const objects = stack.components.flatMap((component) => component.objects.map(apiServerNormalForm));
-      if (objects.length > 0) fs.writeFileSync(path.join(directory, `${stack.node.id}.k8s.yaml`), `---\n${Yaml.stringify(...objects)}`);
+      if (objects.length > 0) fs.writeFileSync(path.join(directory, `${stack.node.id}.k8s.yaml`), `---\n${stringifyObjects(objects)}`);
       // The Helm releases as the stack installs them: chart, version, repository and values.
       const releases = stack.components.flatMap((component) => component.helmReleases);
       if (releases.length > 0) fs.writeFileSync(path.join(directory, `${stack.node.id}.helm-releases.yaml`), renderReleases(releases));
     }
   });
 });
+
+/**
+ * One YAML document per object, as cdk8s writes them (YAML 1.1 scalars, no line folding), but
+ * with a lone `=` quoted: YAML 1.1 reads a plain `=` as its "value" type, not a string, and
+ * readers that follow 1.1 (PyYAML, and so checkov) fail on the whole file. Upstream
+ * prometheus-operator CRDs hold `=` as an enum value (AlertmanagerConfig's matchers).
+ */
+export function stringifyObjects(objects: readonly unknown[]): string {
+  return objects
+    .map((object) => {
+      const document = new Document(object, { version: '1.1', keepUndefined: true });
+      visit(document, {
+        Scalar(_key, node) {
+          if (node.value === '=') node.type = 'QUOTE_DOUBLE';
+        },
+      });
+      return document.toString({ lineWidth: 0 });
+    })
+    .join('---\n');
+}
 
 /** One YAML document per release, values exactly as the stack installs them. */
 function renderReleases(releases: readonly HelmReleaseSpec[]): string {

@@ -11,7 +11,7 @@ import type { SiteProbe } from '../../constructs/site-probe';
 import { PROJECT_ROOT, environmentNamed } from '../support/environments';
 
 const sites = buildPlatform(Testing.app(), [environmentNamed('production')]);
-const rules = (site: string) => sites.get(site)!.apps.stack.node.findChild(MONITORING_RULES_ID) as MonitoringRules;
+const rules = (site: string) => sites.get(site)!.observability.stack.node.findChild(MONITORING_RULES_ID) as MonitoringRules;
 
 describe('each site\'s rules, built in the cross-site pass', () => {
   test('the primary alerts on backups, the disaster-recovery site on restores; both on certificates and Vault', () => {
@@ -35,7 +35,7 @@ describe('each site\'s rules, built in the cross-site pass', () => {
       ['production-lusaka', 'lusaka', 'kitwe'],
       ['production-kitwe', 'kitwe', 'lusaka'],
     ] as const) {
-      const probe = sites.get(site)!.apps.stack.node.findChild(SITE_PROBE_ID) as SiteProbe;
+      const probe = sites.get(site)!.observability.stack.node.findChild(SITE_PROBE_ID) as SiteProbe;
       const siteDown = rules(site).alerts.find((alert) => alert.name === 'SiteDown')!;
       expect([site, siteDown.labels, probe.targetLabels, siteDown.expr]).toEqual([
         site,

@@ -32,7 +32,8 @@ describe('buildPlatform', () => {
       expect(site.traffic.stack.dependencies).toEqual([site.base.stack]);
       expect(site.security.stack.dependencies).toEqual([site.base.stack, site.traffic.stack]);
       expect(site.data.stack.dependencies).toEqual([site.base.stack, site.traffic.stack, site.security.stack]);
-      expect(site.apps.stack.dependencies).toEqual([site.base.stack, site.traffic.stack, site.security.stack, site.data.stack]);
+      expect(site.observability.stack.dependencies).toEqual([site.base.stack, site.traffic.stack, site.security.stack]);
+      expect(site.apps.stack.dependencies).toEqual([site.base.stack, site.traffic.stack, site.security.stack, site.data.stack, site.observability.stack]);
       expect(site.vaultConfig.dependencies).toEqual([site.security.stack]);
     }
   });
@@ -82,7 +83,7 @@ describe('buildPlatform', () => {
         // name in a Job's script), and each site's probe of the other verifies its certificate by
         // that name (the ServiceMonitor's TLS server name); neither is a connection of the plan.
         const replicationTarget = site === 'lusaka' && layer === 'data' ? `minio.${production.sites[other].dnsDomain}` : undefined;
-        const probedName = layer === 'apps' ? `minio.${production.sites[other].dnsDomain}` : undefined;
+        const probedName = layer === 'observability' ? `minio.${production.sites[other].dnsDomain}` : undefined;
         const hosts = [...text.matchAll(/https:\/\/([a-z0-9.-]+\.lms\.co\.zm)/g)].map((match) => match[1]);
         expect(hosts.filter((host) => !host.endsWith(`.${production.sites[site].dnsDomain}`) && host !== replicationTarget)).toEqual([]);
         const otherNames = [...text.matchAll(new RegExp(`[a-z0-9.-]*${production.sites[other].dnsDomain.replace(/\./g, '\\.')}`, 'g'))].map((match) => match[0]);

@@ -21,9 +21,11 @@ const COMMON = [
   'ServiceMonitor/lms-apps/loan-service',
 ];
 const BY_ROLE = {
-  primary: [...COMMON, 'ServiceMonitor/lms-data/replication-heartbeat-writer'].sort(),
-  'disaster-recovery': [...COMMON, 'ServiceMonitor/lms-data/replication-heartbeat-reader'].sort(),
+  primary: [...COMMON, 'ServiceMonitor/lms-data/replication-heartbeat-writer'],
+  'disaster-recovery': [...COMMON, 'ServiceMonitor/lms-data/replication-heartbeat-reader'],
 };
+/** Each site's probe of the other: a Service without a selector whose Endpoints name the other site's MinIO. */
+const probeOf = (site: string) => `ServiceMonitor/lms-observability/peer-site-${site.endsWith('lusaka') ? 'kitwe' : 'lusaka'}`;
 
 /**
  * Monitors whose pods and Services a Helm release renders: the release's helm-template test
@@ -42,7 +44,7 @@ describe.each(SITES)('%s (%s)', (site, role) => {
   const monitors = objects.filter(isMonitor);
 
   test('the ServiceMonitors and PodMonitors, by namespace', () => {
-    expect(monitors.map(key).sort()).toEqual(BY_ROLE[role]);
+    expect(monitors.map(key).sort()).toEqual([...BY_ROLE[role], probeOf(site)].sort());
   });
 
   test('every one carries the labels the site\'s Prometheus selects by', () => {
@@ -51,7 +53,7 @@ describe.each(SITES)('%s (%s)', (site, role) => {
 
   test('each monitor of the platform\'s own workloads selects a Service over pods a Deployment or StatefulSet of the platform runs, on a port that Service names', () => {
     const workloads = objects.filter((object) => object.kind === 'Deployment' || object.kind === 'StatefulSet');
-    const own = monitors.filter((monitor) => HELM_TARGETS[key(monitor)] === undefined);
+    const own = monitors.filter((monitor) => HELM_TARGETS[key(monitor)] === undefined && key(monitor) !== probeOf(site));
     expect(own.length).toBeGreaterThan(0);
     for (const monitor of own) {
       expect([key(monitor), monitor.kind]).toEqual([key(monitor), 'ServiceMonitor']);
@@ -67,6 +69,16 @@ describe.each(SITES)('%s (%s)', (site, role) => {
       );
       expect([key(monitor), backing.length]).toEqual([key(monitor), 1]);
     }
+  });
+
+  test('the probe of the other site selects its Service, which has no selector: its Endpoints name the other site\'s MinIO on the port the monitor scrapes', () => {
+    const probe = monitors.find((monitor) => key(monitor) === probeOf(site))!;
+    const services = objects.filter((object) => object.kind === 'Service' && object.metadata.namespace === probe.metadata.namespace && selectsLabels(spec(probe).selector as LabelSelector, object.metadata.labels as Record<string, string>));
+    expect(services.map((service) => [service.metadata.name, spec(service).selector])).toEqual([[probe.metadata.name, undefined]]);
+    const endpoints = objects.filter((object) => object.kind === 'Endpoints' && object.metadata.namespace === probe.metadata.namespace && object.metadata.name === probe.metadata.name) as any[];
+    expect(endpoints).toHaveLength(1);
+    const portName = (spec(probe).endpoints as { port: string }[])[0]!.port;
+    expect(endpoints[0].subsets[0].ports.map((port: { name: string; port: number }) => [port.name, port.port])).toEqual([[portName, 9000]]);
   });
 
   test('each monitor of a Helm release\'s pods selects nothing the platform renders itself (the release renders its targets)', () => {

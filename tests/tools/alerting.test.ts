@@ -17,7 +17,7 @@ const yaml = (value: unknown) => dump(value, { lineWidth: -1, noRefs: true });
 /** Every site of every environment, with the rules the platform builds for it. */
 function siteRules(): { readonly site: string; readonly rules: MonitoringRules }[] {
   const sites = buildPlatform(Testing.app(), ENVIRONMENTS);
-  return [...sites.entries()].map(([site, built]) => ({ site, rules: built.apps.stack.node.findChild(MONITORING_RULES_ID) as MonitoringRules }));
+  return [...sites.entries()].map(([site, built]) => ({ site, rules: built.observability.stack.node.findChild(MONITORING_RULES_ID) as MonitoringRules }));
 }
 
 function run(tool: string, args: readonly string[], cwd: string) {
