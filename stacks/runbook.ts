@@ -184,7 +184,7 @@ function ownSteps(environment: Environment, kind: RunbookProcedure, from: SiteNa
       body: [
         `1. In \`${file}\`, swap the roles: \`sites.${to}.role: 'primary'\` and \`sites.${from}.role: 'disaster-recovery'\`.`,
         `2. Run \`npm run synth\`. It checks that ${title(to)}, once promoted, runs at least ${title(from)}'s loan-service replica count (FailoverCapacity) and that its apps quota holds them; if the synth fails there, ${title(to)} cannot carry the load: stop and escalate.`,
-        `3. Deploy ${title(to)}'s stacks, with ${deployCredentials(to, target)} in the environment. Their state is kept ${state}, so they plan and apply ${failover ? `with ${title(from)} gone` : `without touching ${title(from)}`}; the apps stack changes (the loan-service's replica count) and the data stack (bucket replication and its heartbeat now run from ${title(to)} to ${title(from)}${failover ? `; the replication Job retries until ${title(from)} answers` : ''}):`,
+        `3. Deploy ${title(to)}'s stacks, with ${deployCredentials(to, target)} in the environment. Their state is kept ${state}, so they plan and apply ${failover ? `with ${title(from)} gone` : `without touching ${title(from)}`}; the apps stack changes (the loan-service's replica count), the data stack (bucket replication and its heartbeat now run from ${title(to)} to ${title(from)}${failover ? `; the replication Job retries until ${title(from)} answers` : ''}) and the observability stack (the alert rules of its new role):`,
         '',
         '   ```sh',
         `   npx cdktf deploy ${stacks.join(' ')}`,

@@ -81,6 +81,9 @@ describeWithTools('kube-prometheus-stack release as helm renders it', ['helm', '
     expect(Object.keys(env)).not.toContain('GF_SECURITY_ADMIN_PASSWORD');
     expect(rendered.filter((object) => object.kind === 'Secret').map(key)).toEqual(['Secret/lms-observability/alertmanager-monitoring-alertmanager']);
     expect(pod.metadata.annotations['vault.hashicorp.com/role']).toBe('grafana');
+    // The Vault roles are bound to the service accounts the chart runs these pods as.
+    expect(pod.spec.serviceAccountName).toBe(monitoring.vaultConsumers.find((consumer) => consumer.role === 'grafana')!.serviceAccount);
+    expect(named('Alertmanager', 'monitoring-alertmanager').spec.serviceAccountName).toBe(monitoring.vaultConsumers.find((consumer) => consumer.role === 'alertmanager')!.serviceAccount);
     expect(pod.metadata.annotations['vault.hashicorp.com/agent-inject-template-grafana-admin-password']).toBe('{{- with secret "kv/data/test/grafana-admin" -}}{{ .Data.data.password }}{{- end -}}');
     expect(pod.spec.volumes).toEqual(expect.arrayContaining([{ name: 'vault-token', projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3600 } }] } }]));
     const sidecar = pod.spec.containers.find((container: any) => container.name === 'grafana-sc-dashboard');

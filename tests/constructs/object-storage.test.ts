@@ -111,7 +111,7 @@ describe('BucketReplication: Lusaka to Kitwe, built in the cross-site pass', () 
     expect(replication.targetUrl).toBe('https://minio.prod.kitwe.lms.co.zm:9000');
     expect(replication.alertInputs).toEqual({
       heartbeatAge: { series: `${REPLICATION_METRICS.heartbeatAge}{source_site="lusaka"}`, thresholdSeconds: 300 },
-      failedReplications: { series: 'minio_bucket_replication_failed_count' },
+      failedReplications: { series: 'minio_bucket_replication_total_failed_count' },
       bucketSize: { series: 'minio_bucket_usage_total_bytes' },
     });
   });

@@ -45,7 +45,7 @@ describe('buildPlatform', () => {
     expect(parsed.provider.kubernetes).toEqual([expect.objectContaining({ alias: site })]);
     expect(parsed.provider.helm).toEqual([expect.objectContaining({ alias: site })]);
     const providers = new Set(Object.values(parsed.resource as Record<string, Record<string, { provider: string }>>).flatMap((resources) => Object.values(resources).map((r) => r.provider)));
-    expect([...providers].sort()).toEqual(layer === 'traffic' || layer === 'security' ? [`helm.${site}`, `kubernetes.${site}`] : [`kubernetes.${site}`]);
+    expect([...providers].sort()).toEqual(layer === 'traffic' || layer === 'security' || layer === 'observability' ? [`helm.${site}`, `kubernetes.${site}`] : [`kubernetes.${site}`]);
     const state = env.sites[site].state;
     const expected =
       state.kind === 's3'

@@ -268,10 +268,10 @@ _promote, about 20 min_ (\`platform.promote\`)
 
 1. In \`environments/drill.ts\`, swap the roles: \`sites.kitwe.role: 'primary'\` and \`sites.lusaka.role: 'disaster-recovery'\`.
 2. Run \`npm run synth\`. It checks that Kitwe, once promoted, runs at least Lusaka's loan-service replica count (FailoverCapacity) and that its apps quota holds them; if the synth fails there, Kitwe cannot carry the load: stop and escalate.
-3. Deploy Kitwe's stacks, with Kitwe's \`KUBE_TOKEN\` and \`KUBE_CLUSTER_CA_CERT_DATA\`, and \`AWS_ACCESS_KEY_ID\`, \`AWS_SECRET_ACCESS_KEY\` of its state store in the environment. Their state is kept at Kitwe (\`https://state.drill.kitwe.lms.co.zm\`, bucket \`drill-state-kitwe\`), so they plan and apply with Lusaka gone; the apps stack changes (the loan-service's replica count) and the data stack (bucket replication and its heartbeat now run from Kitwe to Lusaka; the replication Job retries until Lusaka answers):
+3. Deploy Kitwe's stacks, with Kitwe's \`KUBE_TOKEN\` and \`KUBE_CLUSTER_CA_CERT_DATA\`, and \`AWS_ACCESS_KEY_ID\`, \`AWS_SECRET_ACCESS_KEY\` of its state store in the environment. Their state is kept at Kitwe (\`https://state.drill.kitwe.lms.co.zm\`, bucket \`drill-state-kitwe\`), so they plan and apply with Lusaka gone; the apps stack changes (the loan-service's replica count), the data stack (bucket replication and its heartbeat now run from Kitwe to Lusaka; the replication Job retries until Lusaka answers) and the observability stack (the alert rules of its new role):
 
    \`\`\`sh
-   npx cdktf deploy drill-kitwe-base drill-kitwe-traffic drill-kitwe-security drill-kitwe-data drill-kitwe-apps
+   npx cdktf deploy drill-kitwe-base drill-kitwe-traffic drill-kitwe-security drill-kitwe-data drill-kitwe-observability drill-kitwe-apps
    \`\`\`
 
 4. Wait until the loan-service runs 2 ready replicas at Kitwe:
@@ -320,7 +320,7 @@ _verify, about 10 min_ (\`platform.verify\`)
 
 _finish, about 10 min_ (\`platform.record-roles\`)
 
-Merge the role change in \`environments/drill.ts\` to the main branch under the change, so every later deploy, Lusaka's included when it returns, uses the new roles: Lusaka's stacks then make it the disaster-recovery site (\`drill-lusaka-base\`, \`drill-lusaka-traffic\`, \`drill-lusaka-security\`, \`drill-lusaka-data\`, \`drill-lusaka-apps\`). Never deploy Lusaka from a checkout made before the failover.
+Merge the role change in \`environments/drill.ts\` to the main branch under the change, so every later deploy, Lusaka's included when it returns, uses the new roles: Lusaka's stacks then make it the disaster-recovery site (\`drill-lusaka-base\`, \`drill-lusaka-traffic\`, \`drill-lusaka-security\`, \`drill-lusaka-data\`, \`drill-lusaka-observability\`, \`drill-lusaka-apps\`). Never deploy Lusaka from a checkout made before the failover.
 
 ### Expected time
 
@@ -356,10 +356,10 @@ _promote, about 20 min_ (\`platform.promote\`)
 
 1. In \`environments/drill.ts\`, swap the roles: \`sites.lusaka.role: 'primary'\` and \`sites.kitwe.role: 'disaster-recovery'\`.
 2. Run \`npm run synth\`. It checks that Lusaka, once promoted, runs at least Kitwe's loan-service replica count (FailoverCapacity) and that its apps quota holds them; if the synth fails there, Lusaka cannot carry the load: stop and escalate.
-3. Deploy Lusaka's stacks, with \`KUBE_CONFIG_PATH\` naming a kubeconfig with context \`drill-lusaka\` in the environment. Their state is kept in \`.terraform-state\`, so they plan and apply without touching Kitwe; the apps stack changes (the loan-service's replica count) and the data stack (bucket replication and its heartbeat now run from Lusaka to Kitwe):
+3. Deploy Lusaka's stacks, with \`KUBE_CONFIG_PATH\` naming a kubeconfig with context \`drill-lusaka\` in the environment. Their state is kept in \`.terraform-state\`, so they plan and apply without touching Kitwe; the apps stack changes (the loan-service's replica count), the data stack (bucket replication and its heartbeat now run from Lusaka to Kitwe) and the observability stack (the alert rules of its new role):
 
    \`\`\`sh
-   npx cdktf deploy drill-lusaka-base drill-lusaka-traffic drill-lusaka-security drill-lusaka-data drill-lusaka-apps
+   npx cdktf deploy drill-lusaka-base drill-lusaka-traffic drill-lusaka-security drill-lusaka-data drill-lusaka-observability drill-lusaka-apps
    \`\`\`
 
 4. Wait until the loan-service runs 2 ready replicas at Lusaka:
@@ -411,7 +411,7 @@ _finish, about 15 min_ (\`platform.return-to-standby\`)
 After the TTL has passed and Kitwe's Gateway no longer receives requests, deploy Kitwe's stacks (with Kitwe's \`KUBE_TOKEN\` and \`KUBE_CLUSTER_CA_CERT_DATA\`, and \`AWS_ACCESS_KEY_ID\`, \`AWS_SECRET_ACCESS_KEY\` of its state store in the environment); its loan-service goes back to the standby replica count (1):
 
 \`\`\`sh
-npx cdktf deploy drill-kitwe-base drill-kitwe-traffic drill-kitwe-security drill-kitwe-data drill-kitwe-apps
+npx cdktf deploy drill-kitwe-base drill-kitwe-traffic drill-kitwe-security drill-kitwe-data drill-kitwe-observability drill-kitwe-apps
 \`\`\`
 
 Merge the role change in \`environments/drill.ts\` to the main branch under the change.

@@ -48,17 +48,39 @@ function policyPaths(hcl: string): Record<string, string[]> {
  * policy grants exactly the paths its annotations name (and their metadata), and nothing is
  * granted that no pod names.
  */
+/**
+ * Pods a Helm release renders, whose annotations the platform sets through the chart's values
+ * (the release's helm-template test checks they reach the pods, and their service accounts).
+ */
+function releasePods(site: ReturnType<typeof buildPlatform> extends Map<string, infer S> ? S : never): InjectedPod[] {
+  const monitoring = site.observability.monitoring;
+  const values = monitoring.values as any;
+  const pod = (owner: string, serviceAccount: string, annotations: Record<string, string>): InjectedPod => ({
+    owner,
+    namespace: monitoring.namespace,
+    serviceAccount,
+    role: annotations['vault.hashicorp.com/role'],
+    paths: [...new Set(Object.entries(annotations).filter(([key]) => key.startsWith('vault.hashicorp.com/agent-inject-secret-')).map(([, value]) => value))].sort(),
+  });
+  return [
+    pod(`Deployment/${monitoring.namespace}/monitoring-grafana`, 'monitoring-grafana', values.grafana.podAnnotations),
+    pod(`Alertmanager/${monitoring.namespace}/monitoring-alertmanager`, 'monitoring-alertmanager', values.alertmanager.alertmanagerSpec.podMetadata.annotations),
+  ];
+}
+
 describe.each(ENVIRONMENTS.map((environment) => [environment.name, environment] as const))('Vault paths of %s', (_name, environment) => {
   const sites = buildPlatform(Testing.app(), [environment]);
 
   test.each([...sites.entries()])('%s: each pod\'s role grants exactly the paths it names, and every role serves a pod', (_site, site) => {
-    const pods = injectedPods(layerStacks(site).flatMap((stack) => stack.components.flatMap((component) => component.objects)));
+    const pods = [...injectedPods(layerStacks(site).flatMap((stack) => stack.components.flatMap((component) => component.objects))), ...releasePods(site)];
     const buckets = site.data.buckets.jobName;
     const primary = environment.sites[site.data.minio.siteName as 'lusaka' | 'kitwe'].role === 'primary';
     const replication = primary ? (site.data.stack.node.findChild('bucket-replication') as unknown as { setupJobName: string }).setupJobName : undefined;
     expect(pods.map((pod) => pod.owner).sort()).toEqual(
       [
         'CronJob/lms-security/vault-snapshot',
+        'Deployment/lms-observability/monitoring-grafana',
+        'Alertmanager/lms-observability/monitoring-alertmanager',
         'Deployment/lms-apps/loan-service',
         'StatefulSet/lms-data/minio-pool-0',
         'CronJob/lms-data/object-store-buckets',
