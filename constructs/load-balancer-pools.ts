@@ -260,12 +260,22 @@ export class LoadBalancerPools extends PlatformComponent {
       frrk8s: { enabled: false, external: false },
       networkpolicies: { enabled: false },
       rbac: { create: true },
+      // The chart's ServiceMonitors, labelled for the site's Prometheus: the controller and the
+      // speakers serve `/metrics` over HTTPS on 9120 and admit only a caller whose token may
+      // `get /metrics` (TokenReview and SubjectAccessReview), so each monitor sends Prometheus's
+      // own service-account token. Their certificates are the ones MetalLB generates at start,
+      // signed by nobody Prometheus could trust, so the scrape skips verifying them (the token,
+      // not the certificate, is what guards the endpoint; a speaker answers on its node's address).
       prometheus: {
         metricsPort: METALLB_PORTS.metrics,
         scrapeAnnotations: false,
         rbacPrometheus: false,
         podMonitor: { enabled: false },
-        serviceMonitor: { enabled: false },
+        serviceMonitor: {
+          enabled: true,
+          speaker: { additionalLabels: { ...props.metrics.serviceMonitorLabels }, tlsConfig: { insecureSkipVerify: true } },
+          controller: { additionalLabels: { ...props.metrics.serviceMonitorLabels }, tlsConfig: { insecureSkipVerify: true } },
+        },
         prometheusRule: { enabled: false },
       },
       controller: {

@@ -29,8 +29,10 @@ export const GRAFANA_PORT = 3000;
 export const OPERATOR_PORT = 10250;
 /** kube-state-metrics: the objects' metrics, and its own. */
 export const KUBE_STATE_METRICS_PORTS = [8080, 8081] as const;
-/** Ports Prometheus scrapes on the nodes themselves: the kubelet (and cAdvisor) and node-exporter. */
-export const NODE_SCRAPE_PORTS = [10250, 9100] as const;
+/** Ports Prometheus scrapes on the nodes themselves: the kubelet (and cAdvisor), node-exporter and the MetalLB speakers. */
+export const NODE_SCRAPE_PORTS = [10250, 9100, 9120] as const;
+/** node-exporter's port, on each node's address (host network). */
+export const NODE_EXPORTER_PORT = 9100;
 /** The labels a ServiceMonitor, PodMonitor, Probe or ScrapeConfig carries for the site's Prometheus to select it. */
 export const SCRAPE_SELECTOR_LABELS: Readonly<Record<string, string>> = { 'lms.co.zm/scrape': 'true' };
 /** The labels node-exporter's chart gives its pods. */
@@ -297,7 +299,7 @@ export class MonitoringStack extends PlatformComponent {
       {
         namespace: this.nodeExporterNamespace,
         labels: props.cluster.labels,
-        podPolicies: [{ name: `${MONITORING_RELEASE}-node-exporter`, podLabels: NODE_EXPORTER_POD_LABELS, ingress: [{ peer: prometheus, ports: [NODE_SCRAPE_PORTS[1]] }], egress: [] }],
+        podPolicies: [{ name: `${MONITORING_RELEASE}-node-exporter`, podLabels: NODE_EXPORTER_POD_LABELS, ingress: [{ peer: prometheus, ports: [NODE_EXPORTER_PORT] }], egress: [] }],
       },
       new Cdk8sApp(),
       'node-exporter',

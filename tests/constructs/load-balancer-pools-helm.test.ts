@@ -27,7 +27,7 @@ function component(mode: 'bgp' | 'l2'): LoadBalancerPools {
     registry: 'registry.lms.co.zm',
     chartRepository: 'https://charts.lusaka.lms.co.zm',
     sizing: { nodeCount: 3, namespaceQuota: QUOTA_FIXTURE },
-    metrics: { peer: { namespace: 'lms-observability', podLabels: { 'app.kubernetes.io/name': 'prometheus' }, port: 9090 }, serviceMonitorLabels: {} },
+    metrics: { peer: { namespace: 'lms-observability', podLabels: { 'app.kubernetes.io/name': 'prometheus' }, port: 9090 }, serviceMonitorLabels: { 'lms.co.zm/scrape': 'true' } },
   });
 }
 
@@ -70,6 +70,21 @@ describeWithTools('LoadBalancerPools rendered by the real helm over the pinned c
         'LMS-K8S-001 DaemonSet/lms-node-agents/metallb-speaker spec.template.spec.securityContext.runAsNonRoot',
         'LMS-K8S-001 DaemonSet/lms-node-agents/metallb-speaker spec.template.spec.securityContext.runAsUser',
       ]);
+    });
+
+    test('the chart\'s ServiceMonitors carry the scrape labels and select the Services over the controller and the speakers, on the metrics port, with Prometheus\'s token', () => {
+      const monitors = rendered.filter((o) => o.kind === 'ServiceMonitor') as any[];
+      expect(monitors.map(key).sort()).toEqual(['ServiceMonitor/lms-node-agents/metallb-controller-monitor', 'ServiceMonitor/lms-node-agents/metallb-speaker-monitor']);
+      for (const [monitor, labels] of [
+        [monitors.find((m) => m.metadata.name === 'metallb-controller-monitor'), metallb.controllerLabels],
+        [monitors.find((m) => m.metadata.name === 'metallb-speaker-monitor'), metallb.speakerLabels],
+      ] as const) {
+        expect(monitor.metadata.labels).toEqual(expect.objectContaining({ 'lms.co.zm/scrape': 'true' }));
+        const service = rendered.find((o) => o.kind === 'Service' && Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => (o.metadata.labels as Record<string, string> | undefined)?.[k] === v)) as any;
+        expect(Object.entries(service.spec.selector).every(([k, v]) => (labels as Record<string, string>)[k] === v)).toBe(true);
+        const port = service.spec.ports.find((p: any) => p.name === monitor.spec.endpoints[0].port);
+        expect([port.port, monitor.spec.endpoints[0].scheme, monitor.spec.endpoints[0].bearerTokenFile]).toEqual([METALLB_PORTS.metrics, 'https', '/var/run/secrets/kubernetes.io/serviceaccount/token']);
+      }
     });
 
     test('every admission webhook fails closed and is served by the webhook Service the component names', () => {

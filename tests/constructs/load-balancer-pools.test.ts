@@ -93,7 +93,11 @@ describe('LoadBalancerPools', () => {
       scrapeAnnotations: false,
       rbacPrometheus: false,
       podMonitor: { enabled: false },
-      serviceMonitor: { enabled: false },
+      serviceMonitor: {
+        enabled: true,
+        speaker: { additionalLabels: { 'lms.co.zm/scrape': 'true' }, tlsConfig: { insecureSkipVerify: true } },
+        controller: { additionalLabels: { 'lms.co.zm/scrape': 'true' }, tlsConfig: { insecureSkipVerify: true } },
+      },
       prometheusRule: { enabled: false },
     });
     // The site labels, without the chart's own managed-by.
