@@ -33,7 +33,7 @@ export const KUBE_STATE_METRICS_PORTS = [8080, 8081] as const;
 export const NODE_SCRAPE_PORTS = [10250, 9100, 9120] as const;
 /** node-exporter's port, on each node's address (host network). */
 export const NODE_EXPORTER_PORT = 9100;
-/** The labels a ServiceMonitor, PodMonitor, Probe or ScrapeConfig carries for the site's Prometheus to select it. */
+/** The labels a ServiceMonitor, PodMonitor or Probe carries for the site's Prometheus to select it. */
 export const SCRAPE_SELECTOR_LABELS: Readonly<Record<string, string>> = { 'lms.co.zm/scrape': 'true' };
 /** The labels node-exporter's chart gives its pods. */
 export const NODE_EXPORTER_POD_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'prometheus-node-exporter', 'app.kubernetes.io/instance': MONITORING_RELEASE };

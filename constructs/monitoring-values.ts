@@ -47,7 +47,7 @@ export interface MonitoringValuesInput {
   readonly labels: Readonly<Record<string, string>>;
   /** Labels every pod of the platform's Prometheus carries (its NetworkPolicies select them, peers allow them). */
   readonly prometheusPodLabels: Readonly<Record<string, string>>;
-  /** Prometheus selects ServiceMonitors, PodMonitors, Probes and ScrapeConfigs with these labels, in every namespace. */
+  /** Prometheus selects ServiceMonitors, PodMonitors and Probes with these labels, in every namespace. */
   readonly scrapeSelectorLabels: Readonly<Record<string, string>>;
   /** Prometheus selects PrometheusRules with these labels, in every namespace. */
   readonly ruleSelectorLabels: Readonly<Record<string, string>>;
@@ -161,9 +161,6 @@ export function monitoringValues(input: MonitoringValuesInput): Readonly<Record<
         probeSelectorNilUsesHelmValues: false,
         probeSelector: scrape,
         probeNamespaceSelector: {},
-        scrapeConfigSelectorNilUsesHelmValues: false,
-        scrapeConfigSelector: scrape,
-        scrapeConfigNamespaceSelector: {},
       },
     },
     alertmanager: {

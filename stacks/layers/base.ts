@@ -1,3 +1,8 @@
+import { Alertmanager } from '../../charts-ts/imports/alertmanager-monitoring.coreos.com';
+import { AlertmanagerConfig } from '../../charts-ts/imports/alertmanagerconfig-monitoring.coreos.com';
+import { PodMonitor } from '../../charts-ts/imports/podmonitor-monitoring.coreos.com';
+import { Probe } from '../../charts-ts/imports/probe-monitoring.coreos.com';
+import { Prometheus } from '../../charts-ts/imports/prometheus-monitoring.coreos.com';
 import { PrometheusRule } from '../../charts-ts/imports/prometheusrule-monitoring.coreos.com';
 import { ServiceMonitor } from '../../charts-ts/imports/servicemonitor-monitoring.coreos.com';
 import { CustomResourceDefinitions } from '../../constructs/custom-resource-definitions';
@@ -18,14 +23,20 @@ export interface BaseLayer {
 /**
  * Custom resource kinds the later layers of a site write: their CRDs are installed here,
  * one layer earlier (a platform test fails when a stack writes a kind not listed).
+ *
+ * The Prometheus operator is the exception to installing an operator's whole set: at start it
+ * checks each of its CRDs and leaves out the controller of one not installed (its
+ * `checkPrerequisites`), so only what its Prometheus and Alertmanager controllers watch goes in;
+ * PrometheusAgent, ThanosRuler and ScrapeConfig, which the platform does not use, stay out
+ * (each of them is a ~700 KB schema that slows every plan of the base layer).
  */
-export const PLATFORM_CUSTOM_RESOURCE_KINDS = [PrometheusRule.GVK, ServiceMonitor.GVK];
+export const PLATFORM_CUSTOM_RESOURCE_KINDS = [Prometheus.GVK, Alertmanager.GVK, AlertmanagerConfig.GVK, PrometheusRule.GVK, ServiceMonitor.GVK, PodMonitor.GVK, Probe.GVK];
 
 /**
- * The operators the traffic and observability layers install: every CRD of each goes in here, since an
+ * The operators the traffic layer installs: every CRD of each goes in here, since an
  * operator watches all the kinds of its API and one whose CRD is missing never starts.
  */
-export const PLATFORM_OPERATOR_CRD_SETS = ['cert-manager-1.19.6', 'gateway-api-1.6.1', 'metallb-0.16.1', 'prometheus-operator-0.93.0', 'traefik-helm-chart-41.3.0'] as const;
+export const PLATFORM_OPERATOR_CRD_SETS = ['cert-manager-1.19.6', 'gateway-api-1.6.1', 'metallb-0.16.1', 'traefik-helm-chart-41.3.0'] as const;
 
 /** The base layer of a site: the cluster baseline and the CRDs later layers use. */
 export function buildBaseLayer(stack: SiteStack, { environment, siteName, site }: SiteInputs): BaseLayer {

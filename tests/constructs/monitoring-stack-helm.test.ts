@@ -52,8 +52,8 @@ describeWithTools('kube-prometheus-stack release as helm renders it', ['helm', '
     const spec = named('Prometheus', 'monitoring-prometheus').spec;
     expect([spec.replicas, spec.retention, spec.storage.volumeClaimTemplate.spec.resources.requests.storage]).toEqual([2, '15d', '100Gi']);
     expect(spec.ruleSelector).toEqual({ matchLabels: { 'lms.co.zm/rules': 'true' } });
-    for (const field of ['serviceMonitorSelector', 'podMonitorSelector', 'probeSelector', 'scrapeConfigSelector']) expect([field, spec[field]]).toEqual([field, { matchLabels: { 'lms.co.zm/scrape': 'true' } }]);
-    for (const field of ['ruleNamespaceSelector', 'serviceMonitorNamespaceSelector', 'podMonitorNamespaceSelector', 'probeNamespaceSelector', 'scrapeConfigNamespaceSelector']) expect([field, spec[field]]).toEqual([field, {}]);
+    for (const field of ['serviceMonitorSelector', 'podMonitorSelector', 'probeSelector']) expect([field, spec[field]]).toEqual([field, { matchLabels: { 'lms.co.zm/scrape': 'true' } }]);
+    for (const field of ['ruleNamespaceSelector', 'serviceMonitorNamespaceSelector', 'podMonitorNamespaceSelector', 'probeNamespaceSelector']) expect([field, spec[field]]).toEqual([field, {}]);
     expect(spec.externalLabels).toEqual({ environment: 'test', site: 'lusaka' });
     expect(spec.podMetadata.labels).toEqual(monitoring.podLabels.prometheus);
     expect(spec.alerting.alertmanagers).toEqual([expect.objectContaining({ name: 'monitoring-alertmanager', namespace: 'lms-observability' })]);
