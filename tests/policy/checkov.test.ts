@@ -73,7 +73,7 @@ describeWithTools('checkov over every stack\'s rendered objects', ['checkov'], (
     // checkov counts each object, plus each workload's containers as resources of their own.
     expect(report.summary.resource_count).toBeGreaterThanOrEqual(renderedObjects(rendered).length);
     expect(reviewCheckovFailures(failures)).toEqual([]);
-  }, 360_000);
+  }, 600_000);
 
   test('the scan can fail: a root-ish Deployment with an automounted token is reported by file, check and object', () => {
     const broken = path.join(scratch, 'broken');
