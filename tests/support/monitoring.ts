@@ -3,7 +3,7 @@ import { AlertmanagerConfig } from '../../constructs/alertmanager-config';
 import { Duration } from '../../constructs/duration';
 import { MonitoringStack, type MonitoringStackProps } from '../../constructs/monitoring-stack';
 import { issuersFixture } from './certificates';
-import { QUOTA_FIXTURE, siteClusterFixture, testScope } from './fixtures';
+import { siteClusterFixture, testScope } from './fixtures';
 
 /** MonitoringStack props of one production-like site: two Prometheus servers, three Alertmanagers. */
 export function monitoringStackFixtureProps(): MonitoringStackProps {
@@ -24,9 +24,6 @@ export function monitoringStackFixtureProps(): MonitoringStackProps {
     nodeRanges: ['10.10.0.0/16'],
   };
 }
-
-/** The quota the fixture's observability namespace would need is larger than QUOTA_FIXTURE: tests check budgets themselves. */
-export const MONITORING_QUOTA_FIXTURE = { ...QUOTA_FIXTURE, requestsCpu: '8', limitsCpu: '16', requestsMemory: '16Gi', limitsMemory: '32Gi', requestsStorage: '500Gi', persistentVolumeClaims: 10 };
 
 export function monitoringStackFixture(overrides: Partial<MonitoringStackProps> = {}, scope: Construct = testScope('test-lusaka-observability')): MonitoringStack {
   return new MonitoringStack(scope, 'monitoring', { ...monitoringStackFixtureProps(), ...overrides });
