@@ -65,6 +65,16 @@ export default {
     alertmanager: { replicas: 1, volumeSize: '1Gi', receiverAddressBlocks: ['10.50.1.0/24'], receiverPort: 443 },
     grafana: { replicas: 1 },
   },
+  logging: {
+    elasticsearch: {
+      masters: { count: 1, volumeSize: '5Gi', resources: { cpuRequest: '250m', memoryRequest: '1Gi', cpuLimit: '1', memoryLimit: '2Gi' } },
+      data: { count: 1, volumeSize: '20Gi', resources: { cpuRequest: '500m', memoryRequest: '2Gi', cpuLimit: '1', memoryLimit: '4Gi' } },
+    },
+    kibana: { replicas: 1 },
+    logstash: { replicas: 1, queueVolumeSize: '5Gi', resources: { cpuRequest: '250m', memoryRequest: '1Gi', cpuLimit: '1', memoryLimit: '2Gi' } },
+    retention: { application: '7d', system: '7d', security: '30d', audit: '90d' },
+    snapshots: { schedule: '30 2 * * *', retention: '14d' },
+  },
   sqlServer: {
     // Developer edition: every Enterprise feature, licensed for non-production use only.
     edition: 'Developer',

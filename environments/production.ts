@@ -67,6 +67,18 @@ export default {
     alertmanager: { replicas: 3, volumeSize: '5Gi', receiverAddressBlocks: ['10.50.0.0/24'], receiverPort: 443 },
     grafana: { replicas: 2 },
   },
+  logging: {
+    elasticsearch: {
+      masters: { count: 3, volumeSize: '20Gi', resources: { cpuRequest: '500m', memoryRequest: '4Gi', cpuLimit: '1', memoryLimit: '4Gi' } },
+      data: { count: 3, volumeSize: '1Ti', resources: { cpuRequest: '2', memoryRequest: '16Gi', cpuLimit: '4', memoryLimit: '16Gi' } },
+    },
+    kibana: { replicas: 2 },
+    logstash: { replicas: 2, queueVolumeSize: '50Gi', resources: { cpuRequest: '1', memoryRequest: '2Gi', cpuLimit: '2', memoryLimit: '4Gi' } },
+    // Audit trails are kept five years; application logs a quarter, the rest as incident
+    // response needs them. Snapshots each hour keep the logs' loss within the 1 h RPO.
+    retention: { application: '90d', system: '30d', security: '365d', audit: '1825d' },
+    snapshots: { schedule: '15 * * * *', retention: '90d' },
+  },
   sqlServer: {
     edition: 'Enterprise',
     resources: { cpuRequest: '4', memoryRequest: '32Gi', cpuLimit: '8', memoryLimit: '32Gi' },

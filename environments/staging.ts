@@ -60,6 +60,16 @@ export default {
     alertmanager: { replicas: 2, volumeSize: '2Gi', receiverAddressBlocks: ['10.50.0.0/24'], receiverPort: 443 },
     grafana: { replicas: 1 },
   },
+  logging: {
+    elasticsearch: {
+      masters: { count: 3, volumeSize: '10Gi', resources: { cpuRequest: '250m', memoryRequest: '2Gi', cpuLimit: '1', memoryLimit: '2Gi' } },
+      data: { count: 2, volumeSize: '200Gi', resources: { cpuRequest: '1', memoryRequest: '4Gi', cpuLimit: '2', memoryLimit: '8Gi' } },
+    },
+    kibana: { replicas: 1 },
+    logstash: { replicas: 2, queueVolumeSize: '20Gi', resources: { cpuRequest: '500m', memoryRequest: '1Gi', cpuLimit: '1', memoryLimit: '2Gi' } },
+    retention: { application: '14d', system: '14d', security: '90d', audit: '365d' },
+    snapshots: { schedule: '30 * * * *', retention: '30d' },
+  },
   sqlServer: {
     edition: 'Standard',
     resources: { cpuRequest: '1', memoryRequest: '8Gi', cpuLimit: '2', memoryLimit: '8Gi' },

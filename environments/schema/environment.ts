@@ -8,6 +8,7 @@ import { vault } from './vault';
 import { objectStorage } from './object-storage';
 import { sqlServer } from './sql-server';
 import { monitoring } from './monitoring';
+import { logging } from './logging';
 import { worstCaseDataLoss } from '../../constructs/recovery-objectives';
 import { erasureLayout } from '../../constructs/erasure-coding';
 import { poolsFor } from './capacity';
@@ -31,6 +32,8 @@ export const EnvironmentSchema = strict({
   sqlServer,
   /** Prometheus, Alertmanager and Grafana at both sites. */
   monitoring,
+  /** Elasticsearch, Kibana, Logstash and Filebeat at both sites: node sets, retention per log class, snapshots. */
+  logging,
   sites: strict(Object.fromEntries(SITE_NAMES.map((name) => [name, site])) as Record<SiteName, typeof site>),
 }, {
   state: `a state backend for the whole environment is no longer accepted (allowed: one per site, as ${SITE_NAMES.map((name) => `sites.${name}.state`).join(' and ')}, so either site can be planned and applied with the other gone)`,
@@ -69,6 +72,12 @@ export const EnvironmentSchema = strict({
     }
     if (parsed(['monitoring', 'alertmanager', 'replicas']) && env.monitoring.alertmanager.replicas < 2) {
       ctx.addIssue({ code: 'custom', path: ['monitoring', 'alertmanager', 'replicas'], message: `${env.monitoring.alertmanager.replicas} loses every page while its one Alertmanager restarts (allowed in production: 2 or 3, clustered)` });
+    }
+    if (parsed(['logging', 'elasticsearch', 'masters', 'count']) && env.logging.elasticsearch.masters.count < 3) {
+      ctx.addIssue({ code: 'custom', path: ['logging', 'elasticsearch', 'masters', 'count'], message: `${env.logging.elasticsearch.masters.count} loses the log cluster with one master node (allowed in production: 3 or 5 master-eligible nodes)` });
+    }
+    if (parsed(['logging', 'elasticsearch', 'data', 'count']) && env.logging.elasticsearch.data.count < 2) {
+      ctx.addIssue({ code: 'custom', path: ['logging', 'elasticsearch', 'data', 'count'], message: `${env.logging.elasticsearch.data.count} keeps no replica of any log shard (allowed in production: at least 2 data nodes)` });
     }
     if (parsed(['vault', 'replicas']) && env.vault.replicas < 3) {
       ctx.addIssue({ code: 'custom', path: ['vault', 'replicas'], message: `${env.vault.replicas} loses Vault with one node (allowed in production: 3 or 5, a Raft quorum that survives a node failure)` });

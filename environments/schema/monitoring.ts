@@ -5,7 +5,7 @@ import { privateIpv4Cidr } from './network';
 import { cpuQuantity, memoryQuantity, requestsWithinLimits } from './resources';
 
 /** A volume size: a whole number of Mi, Gi or Ti. */
-const volumeSize = z.string().regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, {
+export const volumeSize = z.string().regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, {
   error: (issue) => `${JSON.stringify(issue.input)} is not a volume size (allowed: a whole number of Mi, Gi or Ti, e.g. "100Gi")`,
 });
 
@@ -17,7 +17,7 @@ const volumeSize = z.string().regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, {
 export const LONGEST_ALERT_WINDOW = Duration.days(3);
 
 /** Requests and limits of one container. */
-const resources = strict({ cpuRequest: cpuQuantity, memoryRequest: memoryQuantity, cpuLimit: cpuQuantity, memoryLimit: memoryQuantity }).superRefine(
+export const containerResources = strict({ cpuRequest: cpuQuantity, memoryRequest: memoryQuantity, cpuLimit: cpuQuantity, memoryLimit: memoryQuantity }).superRefine(
   requestsWithinLimits(
     [
       ['cpuRequest', 'cpuLimit', 'cpu'],
@@ -38,7 +38,7 @@ export const monitoring = strict({
     /** Each server's volume for its time-series database. */
     volumeSize,
     /** Requests and limits of each Prometheus container: memory grows with the series scraped. */
-    resources,
+    resources: containerResources,
   }).superRefine((settings, ctx) => {
     const parsed = parsedFields(ctx);
     if (parsed(['retention']) && LONGEST_ALERT_WINDOW.isLongerThan(settings.retention)) {
