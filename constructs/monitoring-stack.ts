@@ -222,8 +222,8 @@ export class MonitoringStack extends PlatformComponent {
 
     const r = this.resources;
     this.podBudgets = [
-      { what: 'Prometheus servers', pods: props.settings.prometheus.replicas, perPod: sumResources(`${where}: Prometheus pod`, [r.prometheus, r.configReloader]), volumes: { claims: props.settings.prometheus.replicas, storage: multiply(props.settings.prometheus.volumeSize, props.settings.prometheus.replicas) } },
-      { what: 'Alertmanagers', pods: props.settings.alertmanager.replicas, perPod: sumResources(`${where}: Alertmanager pod`, [r.alertmanager, r.configReloader, VAULT_AGENT_RESOURCES]), volumes: { claims: props.settings.alertmanager.replicas, storage: multiply(props.settings.alertmanager.volumeSize, props.settings.alertmanager.replicas) } },
+      { what: 'Prometheus servers', pods: props.settings.prometheus.replicas, perPod: sumResources(`${where}: Prometheus pod`, [r.prometheus, r.configReloader]), volumes: { claims: 1, storage: props.settings.prometheus.volumeSize } },
+      { what: 'Alertmanagers', pods: props.settings.alertmanager.replicas, perPod: sumResources(`${where}: Alertmanager pod`, [r.alertmanager, r.configReloader, VAULT_AGENT_RESOURCES]), volumes: { claims: 1, storage: props.settings.alertmanager.volumeSize } },
       // Rolling updates surge one pod of each Deployment.
       { what: 'Grafana', pods: props.settings.grafana.replicas + 1, perPod: sumResources(`${where}: Grafana pod`, [r.grafana, r.grafanaSidecar, r.grafanaSidecar, VAULT_AGENT_RESOURCES]) },
       { what: 'the Prometheus operator', pods: 2, perPod: r.operator },
@@ -324,10 +324,4 @@ export class MonitoringStack extends PlatformComponent {
       },
     ];
   }
-}
-
-function multiply(size: string, times: number): string {
-  const match = /^([1-9][0-9]*)(Mi|Gi|Ti)$/.exec(size);
-  if (!match) throw new PlatformError(`MonitoringStack: volume size ${JSON.stringify(size)} is not allowed (allowed: a whole number of Mi, Gi or Ti)`);
-  return `${Number(match[1]) * times}${match[2]}`;
 }

@@ -18,8 +18,8 @@ describe('MonitoringStack', () => {
 
   test('what the quota must hold: every container of every pod, the Vault agents, the rollout surges and the volumes', () => {
     expect(monitoring.podBudgets).toEqual([
-      { what: 'Prometheus servers', pods: 2, perPod: { cpuRequest: '510m', memoryRequest: '2080Mi', cpuLimit: '2100m', memoryLimit: '4160Mi' }, volumes: { claims: 2, storage: '200Gi' } },
-      { what: 'Alertmanagers', pods: 3, perPod: expect.objectContaining({ cpuRequest: `${60 + Number.parseInt(VAULT_AGENT_RESOURCES.cpuRequest, 10)}m` }), volumes: { claims: 3, storage: '6Gi' } },
+      { what: 'Prometheus servers', pods: 2, perPod: { cpuRequest: '510m', memoryRequest: '2080Mi', cpuLimit: '2100m', memoryLimit: '4160Mi' }, volumes: { claims: 1, storage: '100Gi' } },
+      { what: 'Alertmanagers', pods: 3, perPod: expect.objectContaining({ cpuRequest: `${60 + Number.parseInt(VAULT_AGENT_RESOURCES.cpuRequest, 10)}m` }), volumes: { claims: 1, storage: '2Gi' } },
       { what: 'Grafana', pods: 3, perPod: expect.any(Object) },
       { what: 'the Prometheus operator', pods: 2, perPod: DEFAULT_MONITORING_RESOURCES.operator },
       { what: 'kube-state-metrics', pods: 2, perPod: DEFAULT_MONITORING_RESOURCES.kubeStateMetrics },
