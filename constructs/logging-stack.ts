@@ -5,7 +5,9 @@ import { PodPoliciesChart, type PodPeer, type PodPolicy } from '../charts-ts/pod
 import type { LoggingSettings } from '../environments/schema/logging';
 import { LOGGING_NAMES, ELASTICSEARCH_HTTP_PORT, LOGSTASH_BEATS_PORT, elasticsearchHttpService } from './logging-names';
 import type { PodBudget } from './namespace-budget';
+import { logRestoreRunbookSteps } from './logging-restore-runbook';
 import { PlatformComponent, type KubeObject } from './platform-component';
+import type { RunbookStep } from './runbook-step';
 import { PlatformError } from './platform-error';
 import { checkRequestsWithinLimits, memoryMiB } from './quantities';
 import type { ApiServerPeer, ObjectStoreEndpoint } from './service-references';
@@ -53,6 +55,10 @@ export interface LoggingStackProps {
   readonly issuers: CertificateIssuers;
   readonly settings: LoggingSettings;
   readonly storageClassName: string;
+  /** The site's role: the disaster-recovery site restores the primary's log snapshots in a failover, the primary in a fail-back. */
+  readonly siteRole: 'primary' | 'disaster-recovery';
+  /** The other site of the environment, whose replicated snapshots this one restores. */
+  readonly otherSiteName: string;
   /** The site's object store: snapshots go to its `es-snapshots` bucket, over TLS it verifies with the site CA. */
   readonly objectStore: ObjectStoreEndpoint;
   readonly apiServer: ApiServerPeer;
@@ -92,6 +98,8 @@ export class LoggingStack extends PlatformComponent {
   public readonly elasticsearchUrl: string;
   /** The certificates of the HTTP endpoint, the Beats input and Filebeat's client, for the expiry alerts. */
   public readonly certificates: readonly TlsCertificate[];
+  /** Restoring the other site's log snapshots here, in the failover runbook. */
+  public readonly runbookSteps: readonly RunbookStep[];
   /** Elasticsearch's pods as a client's NetworkPolicy sees them. */
   public readonly elasticsearchPeer: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
 
@@ -258,6 +266,17 @@ export class LoggingStack extends PlatformComponent {
       ...(PodPoliciesChart.render({ namespace: agents, labels: props.cluster.labels, podPolicies: [filebeatPolicy] }, new Cdk8sApp(), 'filebeat-policies') as unknown as KubeObject[]),
       ...(chart.toJson() as KubeObject[]),
     ];
+
+    this.runbookSteps = logRestoreRunbookSteps({
+      procedure: props.siteRole === 'disaster-recovery' ? 'failover' : 'fail-back',
+      environmentName: props.environmentName,
+      restoreAt: props.cluster.siteName,
+      snapshotsOf: props.otherSiteName,
+      namespace: ns,
+      bucket: LOGGING_NAMES.snapshotRepository,
+      caSecret: http.reference.secretName,
+      schedule: settings.snapshots.schedule,
+    });
 
     const esNode = (nodeSet: (typeof nodeSets)[number]): PodBudget => ({
       what: `Elasticsearch ${nodeSet.name}`,

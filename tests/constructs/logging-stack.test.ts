@@ -1,7 +1,9 @@
+import { execFileSync } from 'child_process';
 import { LOGGING_POD_LABELS, OBJECT_STORE_TRUSTSTORE } from '../../constructs/logging-stack';
 import type { KubeObject } from '../../constructs/platform-component';
 import { VERSIONS } from '../../constructs/versions';
 import { validateCustomResource, validateKubeObject } from '../support/kube-schema';
+import { siteClusterFixture, testScope } from '../support/fixtures';
 import { loggingStackFixture, loggingStackFixtureProps } from '../support/logging';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -155,6 +157,26 @@ describe('LoggingStack', () => {
       ['Kibana', 2, undefined],
       ['Logstash', 2, { claims: 1, storage: '20Gi' }],
     ]);
+  });
+
+  test('the runbook: the disaster-recovery site restores the primary\'s newest log snapshot after the failover, under names of its own', () => {
+    const kitwe = loggingStackFixture({ siteRole: 'disaster-recovery', otherSiteName: 'lusaka', cluster: siteClusterFixture({ siteName: 'kitwe' }, testScope('test-kitwe-base')) });
+    expect(kitwe.runbookSteps.map((step) => [step.procedure, step.phase, step.id, step.title])).toEqual([
+      ['failover', 'finish', 'logs.register-peer-snapshots', "Register Lusaka's replicated log snapshots at Kitwe"],
+      ['failover', 'finish', 'logs.restore-peer-snapshot', "Restore Lusaka's newest log snapshot at Kitwe"],
+      ['failover', 'finish', 'logs.verify-restore', "Check Lusaka's logs are searchable at Kitwe"],
+    ]);
+    expect(logging.runbookSteps.map((step) => step.procedure)).toEqual(['fail-back', 'fail-back', 'fail-back']);
+    const [register, restore, verify] = logging.runbookSteps;
+    expect(register!.body).toContain(`-d '{"type":"s3","settings":{"bucket":"es-snapshots","base_path":"kitwe","client":"default","readonly":true}}'`);
+    expect(restore!.body).toContain(`"indices":"logs-lms.*-test","include_global_state":false,"rename_pattern":"logs-lms\\\\.([a-z]+)-test","rename_replacement":"logs-lms.$1-test.from-kitwe"`);
+    expect(verify!.body).toContain('/logs-lms.audit-test.from-kitwe/_count');
+    // Every command block is valid shell, with the site's kubectl function defined.
+    for (const step of logging.runbookSteps) {
+      const blocks = [...step.body.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]);
+      expect(blocks.length).toBeGreaterThan(0);
+      for (const block of blocks) expect(() => execFileSync('bash', ['-n'], { input: `lusaka() { kubectl "$@"; }\n${block}` })).not.toThrow();
+    }
   });
 
   test.each([

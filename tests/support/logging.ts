@@ -22,6 +22,8 @@ export function loggingStackFixtureProps(): LoggingStackProps {
       snapshots: { schedule: '30 * * * *', retention: Duration.days(30) },
     },
     storageClassName: 'standard',
+    siteRole: 'primary',
+    otherSiteName: 'kitwe',
     objectStore: {
       url: 'https://minio.lms-data.svc.cluster.local:9000',
       region: 'zm-lusaka-1',
