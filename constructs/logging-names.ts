@@ -1,4 +1,4 @@
-import { LOG_CLASSES, type LogClass } from '../environments/schema/logging';
+import { LOG_CLASSES, type LogClass } from './log-classes';
 
 /**
  * The names the logging stack's parts find each other by: the ECK resources, the Services and

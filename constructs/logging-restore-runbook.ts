@@ -1,4 +1,4 @@
-import { LOG_CLASSES } from '../environments/schema/logging';
+import { LOG_CLASSES } from './log-classes';
 import { ELASTICSEARCH_HTTP_PORT, LOGGING_NAMES, dataStreamName, elasticUserSecret, elasticsearchHttpService } from './logging-names';
 import type { RunbookProcedure, RunbookStep } from './runbook-step';
 

@@ -2,7 +2,6 @@ import { App as Cdk8sApp } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { LoggingChart, type LoggingContainerResources } from '../charts-ts/logging-chart';
 import { PodPoliciesChart, type PodPeer, type PodPolicy } from '../charts-ts/pod-policies-chart';
-import type { LoggingSettings } from '../environments/schema/logging';
 import { LOGGING_NAMES, ELASTICSEARCH_HTTP_PORT, LOGSTASH_BEATS_PORT, elasticsearchHttpService } from './logging-names';
 import type { PodBudget } from './namespace-budget';
 import { logRestoreRunbookSteps } from './logging-restore-runbook';
@@ -14,6 +13,21 @@ import type { ApiServerPeer, ObjectStoreEndpoint } from './service-references';
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
 import { requestCertificate, type CertificateIssuers, type TlsCertificate } from './tls-certificate';
 import { VERSIONS, pinnedImage } from './versions';
+
+/** The environment's `logging` settings the stack takes. */
+export interface LoggingSettingsProps {
+  readonly elasticsearch: { readonly masters: LoggingNodeSettings; readonly data: LoggingNodeSettings };
+  readonly kibana: { readonly replicas: number };
+  readonly logstash: { readonly replicas: number; readonly queueVolumeSize: string; readonly resources: LoggingContainerResources };
+  readonly snapshots: { readonly schedule: string };
+}
+
+/** Count, volume and container resources of one kind of Elasticsearch node. */
+export interface LoggingNodeSettings {
+  readonly count: number;
+  readonly volumeSize: string;
+  readonly resources: LoggingContainerResources;
+}
 
 /** Elasticsearch's transport port, between its nodes. */
 export const ELASTICSEARCH_TRANSPORT_PORT = 9300;
@@ -53,7 +67,7 @@ export interface LoggingStackProps {
   readonly environmentName: string;
   readonly registry: string;
   readonly issuers: CertificateIssuers;
-  readonly settings: LoggingSettings;
+  readonly settings: LoggingSettingsProps;
   readonly storageClassName: string;
   /** The site's role: the disaster-recovery site restores the primary's log snapshots in a failover, the primary in a fail-back. */
   readonly siteRole: 'primary' | 'disaster-recovery';

@@ -1,5 +1,4 @@
 import type { Construct } from 'constructs';
-import { Duration } from '../../constructs/duration';
 import { LoggingStack, type LoggingStackProps } from '../../constructs/logging-stack';
 import { issuersFixture } from './certificates';
 import { siteClusterFixture, testScope } from './fixtures';
@@ -18,8 +17,7 @@ export function loggingStackFixtureProps(): LoggingStackProps {
       },
       kibana: { replicas: 1 },
       logstash: { replicas: 2, queueVolumeSize: '20Gi', resources: { cpuRequest: '500m', memoryRequest: '1Gi', cpuLimit: '1', memoryLimit: '2Gi' } },
-      retention: { application: Duration.days(14), system: Duration.days(14), security: Duration.days(90), audit: Duration.days(365) },
-      snapshots: { schedule: '30 * * * *', retention: Duration.days(30) },
+      snapshots: { schedule: '30 * * * *' },
     },
     storageClassName: 'standard',
     siteRole: 'primary',
