@@ -80,6 +80,7 @@ export function elasticsearchSetupScript(options: SetupScriptOptions): string {
     '  case "$status" in 2??) echo "elasticsearch-setup: PUT $1 ($status)" ;; *) fail "PUT $1" "$status" ;; esac',
     '}',
     'write_keys() {',
+    '  # shellcheck source=/dev/null',
     `  . "$${env.snapshotKeysFile}"`,
     '  for value in "$ACCESS_KEY_B64" "$SECRET_KEY_B64"; do',
     `    case "$value" in ''|*[!A-Za-z0-9+/=]*) echo "elasticsearch-setup: $${env.snapshotKeysFile} holds no base64 key" >&2; exit 1 ;; esac`,
