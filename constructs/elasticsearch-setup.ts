@@ -139,7 +139,8 @@ export class ElasticsearchSetup extends PlatformComponent {
     const ownPrefix = `${this.siteName}/`;
     const writesOwnPrefix = props.snapshotUser.grants.some((grant) => grant.bucket === ELASTICSEARCH_SNAPSHOT_BUCKET && grant.prefix === ownPrefix && grant.access === 'read-write');
     if (!writesOwnPrefix) {
-      throw PlatformError.invalidProp(where, 'snapshotUser.grants', props.snapshotUser.grants, `a "read-write" grant on bucket "${ELASTICSEARCH_SNAPSHOT_BUCKET}" under prefix "${ownPrefix}", where this site's repository writes (elasticsearchSnapshotUser)`);
+      const granted = props.snapshotUser.grants.map((grant) => `${grant.access} ${grant.bucket}/${grant.prefix ?? ''}`).join(', ');
+      throw PlatformError.invalidProp(where, 'snapshotUser.grants', granted, `a "read-write" grant on bucket "${ELASTICSEARCH_SNAPSHOT_BUCKET}" under prefix "${ownPrefix}", where this site's repository writes (elasticsearchSnapshotUser)`);
     }
     if (!/^https:\/\//.test(props.vault.address)) {
       throw PlatformError.invalidProp(where, 'vault.address', props.vault.address, 'an https:// URL; the agent fetches the snapshot keys from it');
