@@ -3,13 +3,12 @@ import { App as Cdk8sApp } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { ElasticsearchSetupChart } from '../charts-ts/elasticsearch-setup-chart';
 import { VAULT_AGENT_TLS_CA_FILE, VAULT_SECRETS_DIR, vaultAgentAnnotations } from '../charts-ts/vault-agent-annotations';
-import type { LoggingSettings } from '../environments/schema/logging';
 import type { ContainerResources } from './cert-manager-values';
 import { CronSchedule } from './cron-schedule';
 import { Duration } from './duration';
 import { ELASTICSEARCH_SNAPSHOT_BUCKET, elasticsearchRequests, snapshotClientSettings, type ElasticsearchRequest } from './elasticsearch-configuration';
 import { SETUP_SCRIPT_ENV, elasticsearchSetupScript } from './elasticsearch-setup-script';
-import { ELASTICSEARCH_HTTP_PORT, LOGGING_NAMES, elasticUserSecret, elasticsearchHttpCaSecret, elasticsearchHttpService } from './logging-names';
+import { ELASTICSEARCH_HTTP_PORT, LOGGING_NAMES, elasticUserSecret, elasticsearchHttpCaSecret, elasticsearchHttpService, type LogClass } from './logging-names';
 import { maxResources, type PodBudget } from './namespace-budget';
 import { OBJECT_STORE_USER_KEYS, type ObjectStoreUser } from './object-store-users';
 import { PlatformComponent, type KubeObject } from './platform-component';
@@ -58,6 +57,16 @@ export function elasticsearchSnapshotUser(environmentName: string, siteName: str
   };
 }
 
+/** What the setup reads of the environment's `logging` settings (the environment's `logging` fits it as is). */
+export interface ElasticsearchSetupSettings {
+  /** How long each class of log is kept after rollover. */
+  readonly retention: Readonly<Record<LogClass, Duration>>;
+  /** When snapshots are taken (five-field cron, UTC) and how long they are kept. */
+  readonly snapshots: { readonly schedule: string; readonly retention: Duration };
+  /** Data nodes at the site: index templates ask for a replica when there are two or more. */
+  readonly elasticsearch: { readonly data: { readonly count: number } };
+}
+
 export interface ElasticsearchSetupProps {
   /** The site's cluster baseline: namespaces, labels and the site's name. */
   readonly cluster: SiteCluster;
@@ -66,7 +75,7 @@ export interface ElasticsearchSetupProps {
   /** The environment (`production`): names the Vault secret of the snapshot user. */
   readonly environmentName: string;
   /** The environment's `logging` settings: retention per class, snapshots, data nodes. */
-  readonly settings: Pick<LoggingSettings, 'retention' | 'snapshots' | 'elasticsearch'>;
+  readonly settings: ElasticsearchSetupSettings;
   /** The site's Vault: the agent reads the snapshot user's keys. */
   readonly vault: VaultEndpoint;
   /** The site's object store: the nodes' S3 client settings point at it. */
