@@ -44,9 +44,16 @@ export interface SetupScriptOptions {
  * The setup script (POSIX sh and curl, run in the Elasticsearch image): waits for the cluster
  * to answer its health (bounded), PUTs every body in order, and before the snapshot repository
  * writes the snapshot user's keys into the secure settings Secret through the Kubernetes API
- * and asks every node to reload them. Any answer other than 2xx stops it with one line naming
- * the request and the status. Credentials go to curl through config files (never on a command
- * line, never printed).
+ * and asks every node to reload them. A 4xx, or a 5xx or no answer for longer than the wait,
+ * stops it with one line naming the request and the status. Credentials go to curl through
+ * config files (never on a command line, never printed).
+ *
+ * ECK builds the keystore when a pod starts and rolls the nodes when a secure settings Secret
+ * changes, so new keys reach the nodes through that restart; the reload call applies them at
+ * once where the keystore already has them. The patch of unchanged keys changes nothing, so
+ * the hourly repair restarts nothing.
+ * @see https://github.com/elastic/cloud-on-k8s/issues/8922
+ * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/cluster-nodes-reload-secure-settings.html
  */
 export function elasticsearchSetupScript(options: SetupScriptOptions): string {
   const env = SETUP_SCRIPT_ENV;
@@ -75,9 +82,21 @@ export function elasticsearchSetupScript(options: SetupScriptOptions): string {
     '  method="$1"; path="$2"; shift 2',
     `  status="$(curl -sS -K "$work/es.conf" --cacert "$${env.elasticsearchCaFile}" -o "$work/response" -w '%{http_code}' -X "$method" -H 'Content-Type: application/json' "$@" "$${env.elasticsearchUrl}/$path")" || status=000`,
     '}',
+    '# put PATH FILE: retried while Elasticsearch is unreachable or answers 5xx (a node restarting,',
+    '# the repository not yet verifiable while new keys reach the keystores); any 4xx stops at once.',
     'put() {',
-    `  es PUT "$1" --data-binary "@$${env.configDirectory}/$2"`,
-    '  case "$status" in 2??) echo "elasticsearch-setup: PUT $1 ($status)" ;; *) fail "PUT $1" "$status" ;; esac',
+    '  attempt=1',
+    '  while :; do',
+    `    es PUT "$1" --data-binary "@$${env.configDirectory}/$2"`,
+    '    case "$status" in',
+    '      2??) echo "elasticsearch-setup: PUT $1 ($status)"; return 0 ;;',
+    `      000|5??) if [ "$attempt" -ge "$${env.waitAttempts}" ]; then fail "PUT $1 (attempt $attempt of $${env.waitAttempts})" "$status"; fi ;;`,
+    '      *) fail "PUT $1" "$status" ;;',
+    '    esac',
+    `    echo "elasticsearch-setup: PUT $1 answered $status, retrying (attempt $attempt of $${env.waitAttempts})"`,
+    '    attempt=$((attempt + 1))',
+    `    sleep "$${env.waitSeconds}"`,
+    '  done',
     '}',
     'write_keys() {',
     '  # shellcheck source=/dev/null',

@@ -36,8 +36,11 @@ const CONFIG_DIRECTORY = '/etc/elasticsearch-setup';
 const ELASTICSEARCH_CA_DIRECTORY = '/etc/elasticsearch-ca';
 const KUBERNETES_API_DIRECTORY = '/var/run/kubernetes-api';
 const SNAPSHOT_KEYS_FILE = 'snapshot-keys.env';
-/** Asks for the cluster's health this many times, this far apart, before failing (10 minutes). */
-const WAIT_ATTEMPTS = 60;
+/**
+ * Asks for the cluster's health, or retries a request answered 5xx, this many times this far
+ * apart before failing (15 minutes: the rolling restart that brings new snapshot keys to the nodes).
+ */
+const WAIT_ATTEMPTS = 90;
 const WAIT_SECONDS = 10;
 
 /**
@@ -187,7 +190,8 @@ export class ElasticsearchSetup extends PlatformComponent {
       name: ELASTICSEARCH_SETUP_NAME,
       jobName: this.jobName,
       repairSchedule: repair.expression,
-      activeDeadlineSeconds: Duration.minutes(20).totalSeconds,
+      // Two waits of 15 minutes at most (the cluster's health, the repository while new keys roll out), and the requests.
+      activeDeadlineSeconds: Duration.minutes(40).totalSeconds,
       podLabels: this.podLabels,
       podAnnotations: vaultAgentAnnotations({
         address: props.vault.address,

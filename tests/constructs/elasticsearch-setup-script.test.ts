@@ -163,7 +163,27 @@ describeWithTools('the Elasticsearch setup script, run by sh with curl against H
     const result = await run();
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: 'elasticsearch-setup: PUT _index_template/lms-logs-security answered 400 (illegal_argument_exception)\n' });
     expect(lines().slice(-2)).toEqual(['PUT /_index_template/lms-logs-system', 'PUT /_index_template/lms-logs-security']);
+    expect(lines().filter((line) => line === 'PUT /_index_template/lms-logs-security')).toHaveLength(1);
     expect(fs.readdirSync(result.tmp)).toEqual([]);
+  });
+
+  test('retries the repository while Elasticsearch cannot verify it yet (new keys rolling out), then goes on', async () => {
+    let repository = 0;
+    respond = (request) =>
+      request.url === '/_snapshot/es-snapshots' && ++repository <= 2
+        ? { status: 500, body: '{"error":{"type":"repository_verification_exception","reason":"[es-snapshots] path [lusaka] is not accessible on master node"},"status":500}' }
+        : ok(request);
+    const result = await run();
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(lines().slice(-4)).toEqual(['PUT /_snapshot/es-snapshots', 'PUT /_snapshot/es-snapshots', 'PUT /_snapshot/es-snapshots', 'PUT /_slm/policy/lms-scheduled']);
+    expect(result.stdout.split('\n')).toContain('elasticsearch-setup: PUT _snapshot/es-snapshots answered 500, retrying (attempt 1 of 90)');
+  });
+
+  test('gives up on a request still answered 5xx after the bounded retries', async () => {
+    respond = (request) => (request.url === '/_snapshot/es-snapshots' ? { status: 500, body: '{"error":{"type":"repository_verification_exception"},"status":500}' } : ok(request));
+    const result = await run({ ES_WAIT_ATTEMPTS: '2' });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: 'elasticsearch-setup: PUT _snapshot/es-snapshots (attempt 2 of 2) answered 500 (repository_verification_exception)\n' });
+    expect(lines().filter((line) => line === 'PUT /_snapshot/es-snapshots')).toHaveLength(2);
   });
 
   test('gives up after the bounded number of health checks', async () => {

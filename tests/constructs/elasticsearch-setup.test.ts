@@ -54,7 +54,7 @@ describe('ElasticsearchSetup', () => {
       failedJobsHistoryLimit: 3,
       jobTemplate: { metadata: { labels: JOB_PODS }, spec: job.spec },
     });
-    expect({ backoffLimit: job.spec.backoffLimit, activeDeadlineSeconds: job.spec.activeDeadlineSeconds }).toEqual({ backoffLimit: 6, activeDeadlineSeconds: 1200 });
+    expect({ backoffLimit: job.spec.backoffLimit, activeDeadlineSeconds: job.spec.activeDeadlineSeconds }).toEqual({ backoffLimit: 6, activeDeadlineSeconds: 2400 });
   });
 
   test('a changed setting is a new Job, run at that apply', () => {
