@@ -237,6 +237,11 @@ export interface ElasticsearchRequest {
 export interface ElasticsearchConfigurationOptions {
   /** The site (`lusaka`): the snapshot repository's base path and the snapshots' names. */
   readonly siteName: string;
+  /**
+   * The environment's other site (`kitwe`): its snapshots, replicated into this site's bucket,
+   * are registered read-only as `es-snapshots-<other site>`, ready to restore from.
+   */
+  readonly otherSiteName: string;
   /** The environment's `logging.retention`. */
   readonly retention: Readonly<Record<LogClass, Duration>>;
   /** The environment's `logging.snapshots`. */
@@ -250,13 +255,22 @@ export interface ElasticsearchConfigurationOptions {
   readonly bucket?: string;
 }
 
+/**
+ * The read-only repository of the other site's snapshots (`es-snapshots-lusaka` at Kitwe):
+ * only the site that takes snapshots writes to a prefix; the other only restores from it.
+ * @see https://www.elastic.co/guide/en/elasticsearch/reference/current/snapshots-register-repository.html
+ */
+export function otherSiteRepositoryName(otherSiteName: string): string {
+  return `${LOGGING_NAMES.snapshotRepository}-${otherSiteName}`;
+}
+
 /** The bucket of the sites' Elasticsearch snapshots (a business bucket, replicated). */
 export const ELASTICSEARCH_SNAPSHOT_BUCKET = 'es-snapshots';
 
 /**
  * Every request of a site's setup, in the order they must run: lifecycle policies before the
  * templates naming them, the component template before the index templates composed of it,
- * the repository before the snapshot policy using it.
+ * the site's repository (then the other site's, read-only) before the snapshot policy using it.
  * @param where the construct path or environment field, for errors
  */
 export function elasticsearchRequests(options: ElasticsearchConfigurationOptions, where: string): ElasticsearchRequest[] {
@@ -266,11 +280,20 @@ export function elasticsearchRequests(options: ElasticsearchConfigurationOptions
     }
   }
   const bucket = options.bucket ?? ELASTICSEARCH_SNAPSHOT_BUCKET;
+  if (!isDnsLabel(options.otherSiteName) || options.otherSiteName === options.siteName) {
+    throw PlatformError.invalidProp(where, 'otherSiteName', options.otherSiteName, `the environment's other site, a lower-case name other than "${options.siteName}"`);
+  }
   return [
     ...LOG_CLASSES.map((logClass) => ({ method: 'PUT' as const, path: `_ilm/policy/${lifecyclePolicyName(logClass)}`, file: `ilm-${lifecyclePolicyName(logClass)}.json`, body: lifecyclePolicyBody(logClass, options.retention[logClass], where) })),
     { method: 'PUT', path: `_component_template/${LOGS_COMPONENT_TEMPLATE}`, file: `component-${LOGS_COMPONENT_TEMPLATE}.json`, body: componentTemplateBody() },
     ...LOG_CLASSES.map((logClass) => ({ method: 'PUT' as const, path: `_index_template/${indexTemplateName(logClass)}`, file: `template-${indexTemplateName(logClass)}.json`, body: indexTemplateBody(logClass, options.dataNodes, where) })),
     { method: 'PUT', path: `_snapshot/${LOGGING_NAMES.snapshotRepository}`, file: `repository-${LOGGING_NAMES.snapshotRepository}.json`, body: snapshotRepositoryBody({ bucket, basePath: options.siteName }, where) },
+    {
+      method: 'PUT',
+      path: `_snapshot/${otherSiteRepositoryName(options.otherSiteName)}`,
+      file: `repository-${otherSiteRepositoryName(options.otherSiteName)}.json`,
+      body: snapshotRepositoryBody({ bucket, basePath: options.otherSiteName, readonly: true }, where),
+    },
     { method: 'PUT', path: `_slm/policy/${LOGGING_NAMES.snapshotPolicy}`, file: `slm-${LOGGING_NAMES.snapshotPolicy}.json`, body: snapshotPolicyBody({ siteName: options.siteName, ...options.snapshots }, where) },
   ];
 }

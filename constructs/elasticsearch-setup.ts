@@ -77,6 +77,8 @@ export interface ElasticsearchSetupProps {
   readonly registry: string;
   /** The environment (`production`): names the Vault secret of the snapshot user. */
   readonly environmentName: string;
+  /** The environment's other site (`kitwe` for `lusaka`): its replicated snapshots are registered read-only here. */
+  readonly otherSiteName: string;
   /** The environment's `logging` settings: retention per class, snapshots, data nodes. */
   readonly settings: ElasticsearchSetupSettings;
   /** The site's Vault: the agent reads the snapshot user's keys. */
@@ -109,7 +111,8 @@ export interface ElasticsearchSetupProps {
  * at each apply that changes what it applies, and hourly by a CronJob that repairs drift) runs
  * the setup script in the Elasticsearch image: lifecycle policy and index template per log
  * class, the shared mappings, the snapshot user's keys into the keystore's Secret, the
- * `es-snapshots` repository under `<site>/` and the snapshot lifecycle policy. The `elastic`
+ * `es-snapshots` repository under `<site>/`, the other site's replicated snapshots as the
+ * read-only `es-snapshots-<other site>`, and the snapshot lifecycle policy. The `elastic`
  * password comes from ECK's Secret, the snapshot keys from Vault (agent, pre-populate only).
  */
 export class ElasticsearchSetup extends PlatformComponent {
@@ -144,6 +147,9 @@ export class ElasticsearchSetup extends PlatformComponent {
     if (!isDnsLabel(props.environmentName)) {
       throw PlatformError.invalidProp(where, 'environmentName', props.environmentName, 'a lower-case environment name, e.g. "production"');
     }
+    if (!isDnsLabel(props.otherSiteName) || props.otherSiteName === this.siteName) {
+      throw PlatformError.invalidProp(where, 'otherSiteName', props.otherSiteName, `the environment's other site, a lower-case name other than "${this.siteName}"`);
+    }
     const elasticsearchName = props.elasticsearchName ?? LOGGING_NAMES.elasticsearch;
     if (!isDnsLabel(elasticsearchName)) {
       throw PlatformError.invalidProp(where, 'elasticsearchName', elasticsearchName, 'the Elasticsearch resource\'s name, a lower-case DNS label such as "logs"');
@@ -163,7 +169,7 @@ export class ElasticsearchSetup extends PlatformComponent {
     const repair = CronSchedule.parse(props.repairSchedule ?? '23 * * * *', `${where}: repairSchedule`);
 
     this.requests = elasticsearchRequests(
-      { siteName: this.siteName, retention: props.settings.retention, snapshots: props.settings.snapshots, dataNodes: props.settings.elasticsearch.data.count },
+      { siteName: this.siteName, otherSiteName: props.otherSiteName, retention: props.settings.retention, snapshots: props.settings.snapshots, dataNodes: props.settings.elasticsearch.data.count },
       `${where}: settings`,
     );
     this.secureSettingsSecret = ELASTICSEARCH_SNAPSHOT_CREDENTIALS_SECRET;

@@ -32,7 +32,7 @@ function matches(pattern: string, name: string): boolean {
 
 const requestsOf = (name: string) => {
   const logging = environmentNamed(name).logging;
-  return elasticsearchRequests({ siteName: 'lusaka', retention: logging.retention, snapshots: logging.snapshots, dataNodes: logging.elasticsearch.data.count }, WHERE);
+  return elasticsearchRequests({ siteName: 'lusaka', otherSiteName: 'kitwe', retention: logging.retention, snapshots: logging.snapshots, dataNodes: logging.elasticsearch.data.count }, WHERE);
 };
 
 describe('lifecycle policies', () => {
@@ -182,14 +182,30 @@ describe('elasticsearchRequests', () => {
       'PUT _index_template/lms-logs-security <- template-lms-logs-security.json',
       'PUT _index_template/lms-logs-audit <- template-lms-logs-audit.json',
       'PUT _snapshot/es-snapshots <- repository-es-snapshots.json',
+      'PUT _snapshot/es-snapshots-kitwe <- repository-es-snapshots-kitwe.json',
       'PUT _slm/policy/lms-scheduled <- slm-lms-scheduled.json',
     ]);
+  });
+
+  test('registers the site\'s own prefix to write and the other site\'s replicated prefix to restore from', () => {
+    const repositories = requestsOf('production').filter((request) => request.path.startsWith('_snapshot/'));
+    expect(repositories.map((request) => [request.path, request.body])).toEqual([
+      ['_snapshot/es-snapshots', { type: 's3', settings: { bucket: 'es-snapshots', client: 'default', base_path: 'lusaka' } }],
+      ['_snapshot/es-snapshots-kitwe', { type: 's3', settings: { bucket: 'es-snapshots', client: 'default', base_path: 'kitwe', readonly: true } }],
+    ]);
+  });
+
+  test.each(['lusaka', 'Kitwe'])('refuses %s as the other site', (otherSiteName) => {
+    const logging = environmentNamed('dev').logging;
+    expect(errorOf(() => elasticsearchRequests({ siteName: 'lusaka', otherSiteName, retention: logging.retention, snapshots: logging.snapshots, dataNodes: 1 }, WHERE))).toBe(
+      `${WHERE}: otherSiteName: "${otherSiteName}" is not allowed (allowed: the environment's other site, a lower-case name other than "lusaka")`,
+    );
   });
 
   test('refuses a retention that is not a Duration', () => {
     const logging = environmentNamed('dev').logging;
     const retention = { ...logging.retention, security: '30d' as unknown as Duration };
-    expect(errorOf(() => elasticsearchRequests({ siteName: 'lusaka', retention, snapshots: logging.snapshots, dataNodes: 1 }, WHERE))).toBe(
+    expect(errorOf(() => elasticsearchRequests({ siteName: 'lusaka', otherSiteName: 'kitwe', retention, snapshots: logging.snapshots, dataNodes: 1 }, WHERE))).toBe(
       `${WHERE}: retention.security: "30d" is not allowed (allowed: a Duration, e.g. Duration.days(90))`,
     );
   });

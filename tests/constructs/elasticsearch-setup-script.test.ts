@@ -133,6 +133,7 @@ describeWithTools('the Elasticsearch setup script, run by sh with curl against H
       `PATCH ${SECRET_PATH}`,
       'POST /_nodes/reload_secure_settings',
       'PUT /_snapshot/es-snapshots',
+      'PUT /_snapshot/es-snapshots-kitwe',
       'PUT /_slm/policy/lms-scheduled',
     ]);
     const elasticsearch = recorded.filter((request) => !request.url.startsWith('/api/'));
@@ -175,7 +176,7 @@ describeWithTools('the Elasticsearch setup script, run by sh with curl against H
         : ok(request);
     const result = await run();
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(lines().slice(-4)).toEqual(['PUT /_snapshot/es-snapshots', 'PUT /_snapshot/es-snapshots', 'PUT /_snapshot/es-snapshots', 'PUT /_slm/policy/lms-scheduled']);
+    expect(lines().slice(-5)).toEqual(['PUT /_snapshot/es-snapshots', 'PUT /_snapshot/es-snapshots', 'PUT /_snapshot/es-snapshots', 'PUT /_snapshot/es-snapshots-kitwe', 'PUT /_slm/policy/lms-scheduled']);
     expect(result.stdout.split('\n')).toContain('elasticsearch-setup: PUT _snapshot/es-snapshots answered 500, retrying (attempt 1 of 90)');
   });
 

@@ -163,6 +163,10 @@ describe('ElasticsearchSetup', () => {
       expect(errorOf(() => elasticsearchSetupFixture({ environmentName: 'Production' }))).toBe(`${WHERE}: environmentName: "Production" is not allowed (allowed: a lower-case environment name, e.g. "production")`);
     });
 
+    test('this site as the other site', () => {
+      expect(errorOf(() => elasticsearchSetupFixture({ otherSiteName: 'lusaka' }))).toBe(`${WHERE}: otherSiteName: "lusaka" is not allowed (allowed: the environment's other site, a lower-case name other than "lusaka")`);
+    });
+
     test('an Elasticsearch name that is no DNS label', () => {
       expect(errorOf(() => elasticsearchSetupFixture({ elasticsearchName: 'Logs' }))).toBe(`${WHERE}: elasticsearchName: "Logs" is not allowed (allowed: the Elasticsearch resource's name, a lower-case DNS label such as "logs")`);
     });

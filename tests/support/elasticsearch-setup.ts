@@ -9,6 +9,7 @@ export function elasticsearchSetupFixtureProps(): ElasticsearchSetupProps {
     cluster: siteClusterFixture({}, testScope()),
     registry: 'registry.lms.co.zm',
     environmentName: 'test',
+    otherSiteName: 'kitwe',
     settings: environmentNamed('production').logging,
     vault: { address: 'https://vault.lms-security.svc.cluster.local:8200', peer: { namespace: 'lms-security', podLabels: { 'app.kubernetes.io/name': 'vault' }, port: 8200 }, caSecretName: 'vault-agent-trust' },
     objectStore: { url: 'https://minio.lms-data.svc.cluster.local:9000', region: 'zm-lusaka-1', peer: { namespace: 'lms-data', podLabels: { 'app.kubernetes.io/name': 'minio' }, port: 9000 }, caSecretName: 'object-store-trust' },
