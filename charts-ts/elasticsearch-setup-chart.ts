@@ -26,6 +26,7 @@ export interface SetupPeer {
 export interface ElasticsearchSetupChartProps {
   /** Where the Job runs: Elasticsearch's namespace. */
   readonly namespace: string;
+  /** Labels on every object. */
   readonly labels: Readonly<Record<string, string>>;
   /** Name of the ServiceAccount, Role, RoleBinding, ConfigMap, CronJob and NetworkPolicy. */
   readonly name: string;
@@ -33,14 +34,21 @@ export interface ElasticsearchSetupChartProps {
   readonly jobName: string;
   /** When the CronJob repairs drift (five-field cron). */
   readonly repairSchedule: string;
+  /** Longest a run may take before Kubernetes stops it. */
   readonly activeDeadlineSeconds: number;
+  /** Labels of the pods (the NetworkPolicy selects them). */
   readonly podLabels: Readonly<Record<string, string>>;
   /** The Vault agent injector annotations. */
   readonly podAnnotations: Readonly<Record<string, string>>;
+  /** The PriorityClass of the pods. */
   readonly priorityClassName: string;
+  /** The user and group the pod runs as (the image's own). */
   readonly runAsUser: number;
+  /** Requests and limits of the setup container, as Kubernetes quantities. */
   readonly resources: { readonly cpuRequest: string; readonly memoryRequest: string; readonly cpuLimit: string; readonly memoryLimit: string };
+  /** The image the script runs in, by digest. */
   readonly image: string;
+  /** Run with `/bin/sh -c`. */
   readonly script: string;
   /** Plain environment variables of the container. */
   readonly env: Readonly<Record<string, string>>;
