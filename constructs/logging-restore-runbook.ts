@@ -1,5 +1,6 @@
 import { LOG_CLASSES } from './log-classes';
-import { ELASTICSEARCH_HTTP_PORT, LOGGING_NAMES, dataStreamName, elasticUserSecret, elasticsearchHttpService } from './logging-names';
+import { otherSiteRepositoryName } from './elasticsearch-configuration';
+import { ELASTICSEARCH_HTTP_PORT, dataStreamName, elasticUserSecret, elasticsearchHttpService } from './logging-names';
 import type { RunbookProcedure, RunbookStep } from './runbook-step';
 
 /** Everything the log restore steps name, resolved by `LoggingStack`. */
@@ -21,11 +22,6 @@ export interface LogRestoreFacts {
   readonly schedule: string;
 }
 
-/** The read-only repository a site registers over the other site's replicated snapshots: `es-snapshots-lusaka`. */
-export function peerSnapshotRepository(site: string): string {
-  return `${LOGGING_NAMES.snapshotRepository}-${site}`;
-}
-
 /**
  * The data stream a class of `from`'s logs is restored under at the other site, beside that
  * site's own (which has the same name): `logs-lms.audit-production.from-lusaka`, still matched
@@ -36,8 +32,8 @@ export function restoredDataStreamName(logClass: (typeof LOG_CLASSES)[number], e
 }
 
 /**
- * The runbook steps that make `snapshotsOf`'s logs searchable at `restoreAt`: register the
- * replica of its snapshots as a read-only repository, restore the newest snapshot's log data
+ * The runbook steps that make `snapshotsOf`'s logs searchable at `restoreAt`: find the newest
+ * of its replicated snapshots (the Elasticsearch setup registered them read-only), restore the newest snapshot's log data
  * streams under names of their own, and check. Logs do not serve loans, so the steps come after
  * the public name has moved (`finish`), outside the recovery time.
  */
@@ -45,7 +41,7 @@ export function logRestoreRunbookSteps(facts: LogRestoreFacts): RunbookStep[] {
   const { procedure, restoreAt: at, snapshotsOf: from, namespace: ns, environmentName: env } = facts;
   const At = title(at);
   const From = title(from);
-  const repository = peerSnapshotRepository(from);
+  const repository = otherSiteRepositoryName(from);
   const service = elasticsearchHttpService();
   const base = { procedure, phase: 'finish' as const };
   const curl = `curl --fail-with-body --silent --show-error --cacert es-ca.crt --resolve ${service}.${ns}.svc:${ELASTICSEARCH_HTTP_PORT}:127.0.0.1 -u "elastic:$ES_PASSWORD"`;
@@ -63,20 +59,19 @@ export function logRestoreRunbookSteps(facts: LogRestoreFacts): RunbookStep[] {
 
   const register: RunbookStep = {
     ...base,
-    id: 'logs.register-peer-snapshots',
+    id: 'logs.list-peer-snapshots',
     order: 10,
-    title: `Register ${From}'s replicated log snapshots at ${At}`,
+    title: `List ${From}'s replicated log snapshots at ${At}`,
     expectedMinutes: 5,
     body: [
-      `${From}'s Elasticsearch took a snapshot of every log data stream on schedule \`${facts.schedule}\` into bucket \`${facts.bucket}\` under \`${from}/\`; bucket replication copied them to ${At}'s object store. Register that copy at ${At} as a read-only repository, beside ${At}'s own:`,
+      `${From}'s Elasticsearch took a snapshot of every log data stream on schedule \`${facts.schedule}\` into bucket \`${facts.bucket}\` under \`${from}/\`; bucket replication copied them to ${At}'s object store, where ${At}'s Elasticsearch setup registered them as the read-only repository \`${repository}\`. With \`kubectl\` and \`curl\`, in an empty working directory:`,
       '',
       '```sh',
       ...connect,
-      `${curl} -X PUT ${api}/_snapshot/${repository} -H 'Content-Type: application/json' -d '{"type":"s3","settings":{"bucket":"${facts.bucket}","base_path":"${from}","client":"default","readonly":true}}'`,
       `${curl} "${api}/_snapshot/${repository}/_all?sort=start_time&order=desc&size=3&verbose=false"`,
       '```',
       '',
-      `The newest snapshot listed first is what ${At} can restore. An empty list means replication has delivered none: the logs of ${From} are lost up to the last snapshot that arrives; carry on with the failover and escalate.`,
+      `The snapshot listed first is the newest ${At} can restore. An empty list means replication has delivered none: ${From}'s logs are lost up to the first snapshot that arrives; carry on with the failover and escalate.`,
     ].join('\n'),
   };
 

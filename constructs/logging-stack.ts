@@ -80,6 +80,8 @@ export interface LoggingStackProps {
   readonly pipelines: readonly { readonly pipelineId: string; readonly config: string }[];
   /** Filebeat's configuration (`filebeat.yml` as an object). */
   readonly filebeatConfig: Readonly<Record<string, unknown>>;
+  /** The S3 client settings of every node (`s3.client.default.*`: the object store's endpoint, path style, region). */
+  readonly snapshotClientSettings: Readonly<Record<string, string | boolean>>;
   /** Secrets whose keys go into Elasticsearch's keystore (the snapshot client's credentials). */
   readonly secureSettingsSecrets: readonly string[];
   /** Other pods that call Elasticsearch's HTTP API: the ECK operator, the exporter, the setup job. */
@@ -197,10 +199,7 @@ export class LoggingStack extends PlatformComponent {
           'node.store.allow_mmap': false,
           'action.destructive_requires_name': true,
           // The snapshot client: the site's object store, path-style, over TLS.
-          's3.client.default.endpoint': storeUrl.host,
-          's3.client.default.protocol': 'https',
-          's3.client.default.path_style_access': true,
-          's3.client.default.region': props.objectStore.region,
+          ...props.snapshotClientSettings,
         },
         httpCertificateSecret: http.reference.secretName,
         secureSettingsSecrets: [...props.secureSettingsSecrets],

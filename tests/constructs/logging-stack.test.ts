@@ -63,7 +63,7 @@ describe('LoggingStack', () => {
     for (const nodeSet of elasticsearch.spec.nodeSets) {
       expect(nodeSet.config).toMatchObject({
         'node.store.allow_mmap': false,
-        's3.client.default.endpoint': 'minio.lms-data.svc.cluster.local:9000',
+        's3.client.default.endpoint': 'https://minio.lms-data.svc.cluster.local:9000',
         's3.client.default.protocol': 'https',
         's3.client.default.path_style_access': true,
       });
@@ -162,13 +162,13 @@ describe('LoggingStack', () => {
   test('the runbook: the disaster-recovery site restores the primary\'s newest log snapshot after the failover, under names of its own', () => {
     const kitwe = loggingStackFixture({ siteRole: 'disaster-recovery', otherSiteName: 'lusaka', cluster: siteClusterFixture({ siteName: 'kitwe' }, testScope('test-kitwe-base')) });
     expect(kitwe.runbookSteps.map((step) => [step.procedure, step.phase, step.id, step.title])).toEqual([
-      ['failover', 'finish', 'logs.register-peer-snapshots', "Register Lusaka's replicated log snapshots at Kitwe"],
+      ['failover', 'finish', 'logs.list-peer-snapshots', "List Lusaka's replicated log snapshots at Kitwe"],
       ['failover', 'finish', 'logs.restore-peer-snapshot', "Restore Lusaka's newest log snapshot at Kitwe"],
       ['failover', 'finish', 'logs.verify-restore', "Check Lusaka's logs are searchable at Kitwe"],
     ]);
     expect(logging.runbookSteps.map((step) => step.procedure)).toEqual(['fail-back', 'fail-back', 'fail-back']);
     const [register, restore, verify] = logging.runbookSteps;
-    expect(register!.body).toContain(`-d '{"type":"s3","settings":{"bucket":"es-snapshots","base_path":"kitwe","client":"default","readonly":true}}'`);
+    expect(register!.body).toContain('/_snapshot/es-snapshots-kitwe/_all?sort=start_time&order=desc&size=3&verbose=false');
     expect(restore!.body).toContain(`"indices":"logs-lms.*-test","include_global_state":false,"rename_pattern":"logs-lms\\\\.([a-z]+)-test","rename_replacement":"logs-lms.$1-test.from-kitwe"`);
     expect(verify!.body).toContain('/logs-lms.audit-test.from-kitwe/_count');
     // Every command block is valid shell, with the site's kubectl function defined.

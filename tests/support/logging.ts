@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { snapshotClientSettings } from '../../constructs/elasticsearch-configuration';
 import { LoggingStack, type LoggingStackProps } from '../../constructs/logging-stack';
 import { issuersFixture } from './certificates';
 import { siteClusterFixture, testScope } from './fixtures';
@@ -31,6 +32,7 @@ export function loggingStackFixtureProps(): LoggingStackProps {
     apiServer: { addressBlocks: ['10.10.0.0/24'], port: 6443 },
     pipelines: [{ pipelineId: 'main', config: 'input { beats { port => 5044 } }\noutput { stdout {} }' }],
     filebeatConfig: { 'filebeat.inputs': [{ type: 'filestream', id: 'containers', paths: ['/var/log/containers/*.log'] }] },
+    snapshotClientSettings: snapshotClientSettings({ url: 'https://minio.lms-data.svc.cluster.local:9000', region: 'zm-lusaka-1', peer: { namespace: 'lms-data', podLabels: { 'app.kubernetes.io/name': 'minio' }, port: 9000 }, caSecretName: 'object-store-trust' }),
     secureSettingsSecrets: ['elasticsearch-snapshot-credentials'],
     elasticsearchClients: [{ namespace: 'lms-observability', podLabels: { 'app.kubernetes.io/name': 'elasticsearch-exporter' } }],
     operator: { namespace: 'lms-observability', podLabels: { 'control-plane': 'elastic-operator' } },
