@@ -32,6 +32,8 @@ export const VERSIONS = {
     vault: { name: 'vault', version: '0.34.1' },
     /** Prometheus (through its operator), Alertmanager, Grafana, kube-state-metrics and node-exporter. */
     kubePrometheusStack: { name: 'kube-prometheus-stack', version: '88.5.3' },
+    /** The ECK operator, which runs Elasticsearch, Kibana, Logstash and Filebeat from their custom resources (CRDs from vendor/crds/eck-operator-crds-3.5.0). */
+    eckOperator: { name: 'eck-operator', version: '3.5.0' },
   },
 
   /**
@@ -230,6 +232,56 @@ export const VERSIONS = {
       tag: 'RELEASE.2025-08-13T08-35-41Z',
       upstream: 'quay.io/minio/mc',
       digest: 'sha256:af39d29e4fde4a6117714258c6fb45b7f315c063570ebfd65c624b466efd7375',
+      digestSource: 'stand-in',
+    },
+    /** The ECK operator (Elastic Cloud on Kubernetes), chart eck-operator 3.5.0. */
+    eckOperator: {
+      repository: 'eck/eck-operator',
+      tag: '3.5.0',
+      upstream: 'docker.elastic.co/eck/eck-operator',
+      digest: 'sha256:bfef5e89d2101e63f3e977c3d1ae5b8ea6f1b4f65427b64649039cf23fd19bbd',
+      digestSource: 'stand-in',
+    },
+    /**
+     * Elasticsearch, run by the ECK operator. The operator names the Elastic stack's images
+     * `<containerRegistry>/<repository>:<version>`, so each keeps its upstream path under the
+     * site's registry.
+     */
+    elasticsearch: {
+      repository: 'elasticsearch/elasticsearch',
+      tag: '9.2.0',
+      upstream: 'docker.elastic.co/elasticsearch/elasticsearch',
+      digest: 'sha256:895a1e951208e591fdc5495d0b93b7c9a873088647ceedf27392184931e7d999',
+      digestSource: 'stand-in',
+    },
+    kibana: {
+      repository: 'kibana/kibana',
+      tag: '9.2.0',
+      upstream: 'docker.elastic.co/kibana/kibana',
+      digest: 'sha256:a92b3ba9ccf1956d0d2d5c11de322ae6cf6a48fe2d66b161943e40a5868049b0',
+      digestSource: 'stand-in',
+    },
+    logstash: {
+      repository: 'logstash/logstash',
+      tag: '9.2.0',
+      upstream: 'docker.elastic.co/logstash/logstash',
+      digest: 'sha256:f048948d0ca8143c0d406d3700a5ebad3cd32f4446be4254365798dfdfe5e4d0',
+      digestSource: 'stand-in',
+    },
+    /** Filebeat, run by the ECK operator as a Beat on every node. */
+    filebeat: {
+      repository: 'beats/filebeat',
+      tag: '9.2.0',
+      upstream: 'docker.elastic.co/beats/filebeat',
+      digest: 'sha256:734afea8be728be48f3fd0a6ecac92a1f35866ec8a416ac35c3766cd642f1d73',
+      digestSource: 'stand-in',
+    },
+    /** The Prometheus exporter of Elasticsearch's cluster, node and index metrics. */
+    elasticsearchExporter: {
+      repository: 'prometheus-community/elasticsearch-exporter',
+      tag: 'v1.9.0',
+      upstream: 'quay.io/prometheus-community/elasticsearch-exporter',
+      digest: 'sha256:1a77334cd24978c8cdc42abab9cd91d183f1b42a67a356ab0c81033e532a5d8f',
       digestSource: 'stand-in',
     },
   },
