@@ -21,13 +21,13 @@ export const CRD_SETS = [
 export type CrdSetName = (typeof CRD_SETS)[number];
 
 /**
- * Sets the platform installs but neither imports as typed bindings nor validates custom
- * resources against: ECK's install CRDs (`eck-operator-crds-3.5.0`) leave the pod templates
- * of Elasticsearch, Kibana and the other kinds open (`x-kubernetes-preserve-unknown-fields`),
- * which keeps each schema small for the API server and for every plan of the base layer,
- * while the complete schemas of the same kinds (`eck-3.5.0`) give the bindings and check the
- * platform's resources, pod templates included. `customResourceDefinitionFor` looks in these
- * sets last.
+ * Sets the platform installs but does not import as typed bindings: ECK's install CRDs
+ * (`eck-operator-crds-3.5.0`) leave the pod templates of Elasticsearch, Kibana and the other
+ * kinds open (`x-kubernetes-preserve-unknown-fields`), which keeps each schema small for the
+ * API server and for every plan of the base layer, while the complete schemas of four of the
+ * same kinds (`eck-3.5.0`) give the bindings and check the platform's resources, pod templates
+ * included. `customResourceDefinitionFor` looks in these sets last, so they define only the
+ * kinds no other set has.
  */
 export const INSTALL_ONLY_CRD_SETS: readonly CrdSetName[] = ['eck-operator-crds-3.5.0'];
 
