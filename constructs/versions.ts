@@ -226,6 +226,18 @@ export const VERSIONS = {
       digest: 'sha256:433f9762f33a70ba3957e66fb503345f8b215083e505ac9920f88af68bdb57c7',
       digestSource: 'stand-in',
     },
+    /**
+     * The ECK operator (Elastic Cloud on Kubernetes), chart eck-operator 3.5.0. It names the
+     * Elastic stack's images `<containerRegistry>/<repository>:<version>`, so those keep their
+     * upstream paths under the site's registry.
+     */
+    eckOperator: {
+      repository: 'eck/eck-operator',
+      tag: '3.5.0',
+      upstream: 'docker.elastic.co/eck/eck-operator',
+      digest: 'sha256:bfef5e89d2101e63f3e977c3d1ae5b8ea6f1b4f65427b64649039cf23fd19bbd',
+      digestSource: 'stand-in',
+    },
     /** The MinIO client: the Vault snapshot job uploads each snapshot with `mc cp`. */
     minioClient: {
       repository: 'minio/mc',
@@ -234,54 +246,44 @@ export const VERSIONS = {
       digest: 'sha256:af39d29e4fde4a6117714258c6fb45b7f315c063570ebfd65c624b466efd7375',
       digestSource: 'stand-in',
     },
-    /** The ECK operator (Elastic Cloud on Kubernetes), chart eck-operator 3.5.0. */
-    eckOperator: {
-      repository: 'eck/eck-operator',
-      tag: '3.5.0',
-      upstream: 'docker.elastic.co/eck/eck-operator',
-      digest: 'sha256:bfef5e89d2101e63f3e977c3d1ae5b8ea6f1b4f65427b64649039cf23fd19bbd',
-      digestSource: 'stand-in',
-    },
-    /**
-     * Elasticsearch, run by the ECK operator. The operator names the Elastic stack's images
-     * `<containerRegistry>/<repository>:<version>`, so each keeps its upstream path under the
-     * site's registry.
-     */
+    /** The Elasticsearch nodes of the logging stack (ECK runs them from the `Elasticsearch` resource); its curl also applies the lifecycle policies and templates. */
     elasticsearch: {
       repository: 'elasticsearch/elasticsearch',
       tag: '9.2.0',
       upstream: 'docker.elastic.co/elasticsearch/elasticsearch',
-      digest: 'sha256:895a1e951208e591fdc5495d0b93b7c9a873088647ceedf27392184931e7d999',
+      digest: 'sha256:aad8b5188cb5092593cad85d3df6d6ffdabc4710928f2acba18953a68d9ff1b6',
       digestSource: 'stand-in',
     },
+    /** Kibana, the logs' search and dashboards. */
     kibana: {
       repository: 'kibana/kibana',
       tag: '9.2.0',
       upstream: 'docker.elastic.co/kibana/kibana',
-      digest: 'sha256:a92b3ba9ccf1956d0d2d5c11de322ae6cf6a48fe2d66b161943e40a5868049b0',
+      digest: 'sha256:820939f168b80962bf7894eae9608dd1d20afdd00a71d0205a1f28b8ffe01bb8',
       digestSource: 'stand-in',
     },
+    /** Logstash, which parses and classifies every log event before Elasticsearch. */
     logstash: {
       repository: 'logstash/logstash',
       tag: '9.2.0',
       upstream: 'docker.elastic.co/logstash/logstash',
-      digest: 'sha256:f048948d0ca8143c0d406d3700a5ebad3cd32f4446be4254365798dfdfe5e4d0',
+      digest: 'sha256:98cc2e1e4020135810bef2bfbebb94872a63153f4c12c03d454075153a2a36c9',
       digestSource: 'stand-in',
     },
-    /** Filebeat, run by the ECK operator as a Beat on every node. */
+    /** Filebeat, which reads every container's log on each node. */
     filebeat: {
       repository: 'beats/filebeat',
       tag: '9.2.0',
       upstream: 'docker.elastic.co/beats/filebeat',
-      digest: 'sha256:734afea8be728be48f3fd0a6ecac92a1f35866ec8a416ac35c3766cd642f1d73',
+      digest: 'sha256:3914b1a7fc51a5a078d03a798f7498f9d78fc8f3177b473a54fe2c30eaa714f6',
       digestSource: 'stand-in',
     },
-    /** The Prometheus exporter of Elasticsearch's cluster, node and index metrics. */
+    /** The Prometheus exporter of Elasticsearch's health, indexing and snapshots. */
     elasticsearchExporter: {
       repository: 'prometheus-community/elasticsearch-exporter',
       tag: 'v1.9.0',
       upstream: 'quay.io/prometheus-community/elasticsearch-exporter',
-      digest: 'sha256:1a77334cd24978c8cdc42abab9cd91d183f1b42a67a356ab0c81033e532a5d8f',
+      digest: 'sha256:bafecc67649ee2670407196eb969f624b6bf0866cd5c63cd0f40a55e541bd7bf',
       digestSource: 'stand-in',
     },
   },
