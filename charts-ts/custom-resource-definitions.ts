@@ -10,6 +10,7 @@ import { PlatformError, formatValue } from '../constructs/platform-error';
 export const CRD_SETS = [
   'prometheus-operator-0.93.0',
   'eck-3.5.0',
+  'eck-operator-crds-3.5.0',
   'gateway-api-1.6.1',
   'cert-manager-1.19.6',
   'metallb-0.16.1',
@@ -18,6 +19,17 @@ export const CRD_SETS = [
 
 /** A vendored CRD set: `<project>-<version>`, a folder under vendor/crds/. */
 export type CrdSetName = (typeof CRD_SETS)[number];
+
+/**
+ * Sets the platform installs but does not import as typed bindings: ECK's install CRDs
+ * (`eck-operator-crds-3.5.0`) leave the pod templates of Elasticsearch, Kibana and the other
+ * kinds open (`x-kubernetes-preserve-unknown-fields`), which keeps each schema small for the
+ * API server and for every plan of the base layer, while the complete schemas of four of the
+ * same kinds (`eck-3.5.0`) give the bindings and check the platform's resources, pod templates
+ * included. `customResourceDefinitionFor` looks in these sets last, so they define only the
+ * kinds no other set has.
+ */
+export const INSTALL_ONLY_CRD_SETS: readonly CrdSetName[] = ['eck-operator-crds-3.5.0'];
 
 /** Where the vendored sets live. */
 export const VENDORED_CRDS_DIR = path.resolve(__dirname, '../vendor/crds');
@@ -34,6 +46,12 @@ export interface VendoredCrdFile {
   readonly group: string;
   /** Kind the CRD defines. */
   readonly kind: string;
+  /**
+   * Index of the file's document in `splitFrom.upstreamPath`, for a set split from one
+   * multi-document upstream file.
+   * @default - the file is an upstream file of its own
+   */
+  readonly document?: number;
 }
 
 /**
@@ -66,6 +84,13 @@ export interface CrdSetProvenance {
   /** The upstream licence texts kept beside the files. */
   readonly licenceFiles: readonly { readonly file: string; readonly upstreamPath: string; readonly sha256: string }[];
   readonly files: readonly VendoredCrdFile[];
+  /**
+   * The one upstream file a set's files are the YAML documents of, when upstream publishes
+   * its CRDs as a single multi-document file (ECK's `config/crds/v1/all-crds.yaml`): the
+   * files, in `document` order and joined with `---` lines, are that file byte for byte.
+   * @default - each file is an upstream file of its own
+   */
+  readonly splitFrom?: { readonly upstreamPath: string; readonly sha256: string; readonly how: string };
   /** Upstream patches applied to some of `files`, as upstream's own install does. */
   readonly patches?: readonly VendoredCrdPatch[];
 }
@@ -123,15 +148,17 @@ export function customResourceDefinitions(set: CrdSetName): readonly CustomResou
 
 /**
  * The vendored CustomResourceDefinition that defines `kind` in the group of `apiVersion`
- * (`monitoring.coreos.com/v1`, `ServiceMonitor`). Only that one file is parsed.
+ * (`monitoring.coreos.com/v1`, `ServiceMonitor`): the complete schema where a set with
+ * bindings has one, else the one of an install-only set. Only that one file is parsed.
  */
 export function customResourceDefinitionFor(apiVersion: string, kind: string): CustomResourceDefinitionObject {
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  for (const set of CRD_SETS) {
+  const lookupOrder = [...CRD_SETS.filter((set) => !INSTALL_ONLY_CRD_SETS.includes(set)), ...INSTALL_ONLY_CRD_SETS];
+  for (const set of lookupOrder) {
     const entry = crdSetProvenance(set).files.find((file) => file.group === group && file.kind === kind);
     if (entry) return loadDefinition(set, entry);
   }
-  const known = CRD_SETS.flatMap((set) => crdSetProvenance(set).files.map((file) => `${file.group}/${file.kind}`));
+  const known = [...new Set(lookupOrder.flatMap((set) => crdSetProvenance(set).files.map((file) => `${file.group}/${file.kind}`)))];
   throw new PlatformError(
     `custom resource definitions: ${formatValue(`${apiVersion} ${kind}`)} is defined by no vendored CRD (allowed: ${known.join(', ')})`,
   );

@@ -18,7 +18,8 @@ export interface CustomResourceDefinitionsProps {
   readonly kinds?: readonly CustomResourceKind[];
   /**
    * Vendored sets installed whole: an operator watches every kind of its API, and one
-   * whose CRD is missing never starts, so an operator's CRDs go in together.
+   * whose CRD is missing never starts, so an operator's CRDs go in together. A kind in
+   * `kinds` that a set also defines is installed once, from the set.
    * @default - none
    */
   readonly sets?: readonly CrdSetName[];
@@ -61,7 +62,10 @@ export class CustomResourceDefinitions extends PlatformComponent {
       } catch (error) {
         throw new PlatformError(`CustomResourceDefinitions ${this.node.path}: kinds: ${(error as Error).message.replace(/^custom resource definitions: /, '')}`);
       }
-      if (byName.has(definition.metadata.name) && !fromSets.has(definition.metadata.name)) {
+      // A kind a named set installs keeps the set's CRD: ECK's install set and the complete
+      // schemas its bindings come from define the same kinds.
+      if (fromSets.has(definition.metadata.name)) continue;
+      if (byName.has(definition.metadata.name)) {
         throw PlatformError.invalidProp(`CustomResourceDefinitions ${this.node.path}`, 'kinds', `${wanted.apiVersion} ${wanted.kind}`, 'each kind once');
       }
       byName.set(definition.metadata.name, definition);

@@ -32,6 +32,8 @@ export const VERSIONS = {
     vault: { name: 'vault', version: '0.34.1' },
     /** Prometheus (through its operator), Alertmanager, Grafana, kube-state-metrics and node-exporter. */
     kubePrometheusStack: { name: 'kube-prometheus-stack', version: '88.5.3' },
+    /** The ECK operator, which runs Elasticsearch, Kibana, Logstash and Filebeat from their custom resources (CRDs from vendor/crds/eck-operator-crds-3.5.0). */
+    eckOperator: { name: 'eck-operator', version: '3.5.0' },
   },
 
   /**
@@ -222,6 +224,18 @@ export const VERSIONS = {
       tag: 'v0.42.4',
       upstream: 'quay.io/thanos/thanos',
       digest: 'sha256:433f9762f33a70ba3957e66fb503345f8b215083e505ac9920f88af68bdb57c7',
+      digestSource: 'stand-in',
+    },
+    /**
+     * The ECK operator (Elastic Cloud on Kubernetes), chart eck-operator 3.5.0. It names the
+     * Elastic stack's images `<containerRegistry>/<repository>:<version>`, so those keep their
+     * upstream paths under the site's registry.
+     */
+    eckOperator: {
+      repository: 'eck/eck-operator',
+      tag: '3.5.0',
+      upstream: 'docker.elastic.co/eck/eck-operator',
+      digest: 'sha256:bfef5e89d2101e63f3e977c3d1ae5b8ea6f1b4f65427b64649039cf23fd19bbd',
       digestSource: 'stand-in',
     },
     /** The MinIO client: the Vault snapshot job uploads each snapshot with `mc cp`. */

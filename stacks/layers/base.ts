@@ -33,10 +33,14 @@ export interface BaseLayer {
 export const PLATFORM_CUSTOM_RESOURCE_KINDS = [Prometheus.GVK, Alertmanager.GVK, AlertmanagerConfig.GVK, PrometheusRule.GVK, ServiceMonitor.GVK, PodMonitor.GVK, Probe.GVK];
 
 /**
- * The operators the traffic layer installs: every CRD of each goes in here, since an
- * operator watches all the kinds of its API and one whose CRD is missing never starts.
+ * The operators the traffic layer (cert-manager, Traefik, MetalLB) and the observability
+ * layer (ECK) install: every CRD of each goes in here, since an operator watches all the
+ * kinds of its API and one whose CRD is missing never starts. ECK's are the CRDs its own
+ * install applies (`eck-operator-crds-3.5.0`, 12 kinds, about 840 KB), not the complete
+ * schemas the typed bindings come from (`eck-3.5.0`, 4 kinds, 4.8 MB): the plan time of
+ * this layer grows with the size of its schemas.
  */
-export const PLATFORM_OPERATOR_CRD_SETS = ['cert-manager-1.19.6', 'gateway-api-1.6.1', 'metallb-0.16.1', 'traefik-helm-chart-41.3.0'] as const;
+export const PLATFORM_OPERATOR_CRD_SETS = ['cert-manager-1.19.6', 'gateway-api-1.6.1', 'metallb-0.16.1', 'traefik-helm-chart-41.3.0', 'eck-operator-crds-3.5.0'] as const;
 
 /** The base layer of a site: the cluster baseline and the CRDs later layers use. */
 export function buildBaseLayer(stack: SiteStack, { environment, siteName, site }: SiteInputs): BaseLayer {

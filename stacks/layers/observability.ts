@@ -1,4 +1,5 @@
 import { AlertmanagerConfig } from '../../constructs/alertmanager-config';
+import { EckOperator } from '../../constructs/eck-operator';
 import { MonitoringStack } from '../../constructs/monitoring-stack';
 import { checkNamespaceBudget } from '../../constructs/namespace-budget';
 import { PEER_SITE_LOSS_SYMPTOMS } from '../../constructs/platform-alerts';
@@ -13,6 +14,8 @@ export interface ObservabilityLayer {
   readonly stack: SiteStack;
   /** Prometheus, Alertmanager, Grafana, kube-state-metrics and node-exporter at the site. */
   readonly monitoring: MonitoringStack;
+  /** The ECK operator, which runs the logging stack's Elasticsearch, Kibana, Logstash and Filebeat. */
+  readonly eckOperator: EckOperator;
 }
 
 /**
@@ -25,8 +28,9 @@ export function platformAlertRouting(): AlertmanagerConfig {
 }
 
 /**
- * The observability layer of a site: metrics and alerting (kube-prometheus-stack). The rules
- * and dashboards are built in the cross-site pass, from every component's typed inputs.
+ * The observability layer of a site: metrics and alerting (kube-prometheus-stack) and the ECK
+ * operator that runs the centralised logs. The rules and dashboards are built in the
+ * cross-site pass, from every component's typed inputs.
  */
 export function buildObservabilityLayer(stack: SiteStack, { environment, site }: SiteInputs, base: BaseLayer, traffic: TrafficLayer, security: SecurityLayer): ObservabilityLayer {
   const monitoring = new MonitoringStack(stack, 'monitoring', {
@@ -41,6 +45,14 @@ export function buildObservabilityLayer(stack: SiteStack, { environment, site }:
     apiServer: apiServerPeer(site),
     nodeRanges: site.network.ranges,
   });
-  checkNamespaceBudget(`observability layer ${stack.node.id}`, monitoring.namespace, site.sizing.namespaces.observability, monitoring.podBudgets);
-  return { stack, monitoring };
+  const eckOperator = new EckOperator(stack, 'eck-operator', {
+    cluster: base.cluster,
+    registry: site.registry,
+    chartRepository: site.chartRepository,
+    issuers: traffic.certManager.issuers,
+    apiServer: apiServerPeer(site),
+    metrics: monitoring.scraper,
+  });
+  checkNamespaceBudget(`observability layer ${stack.node.id}`, monitoring.namespace, site.sizing.namespaces.observability, [...monitoring.podBudgets, eckOperator.podBudget]);
+  return { stack, monitoring, eckOperator };
 }

@@ -100,6 +100,17 @@ describe('customResourceDefinitionFor', () => {
     expect(customResourceDefinitions(set)).toContain(crd);
   });
 
+  test('an ECK kind with typed bindings resolves to its complete schema, pod templates included; the kinds only ECK\'s install set defines resolve there', () => {
+    const elasticsearch = customResourceDefinitionFor('elasticsearch.k8s.elastic.co/v1', 'Elasticsearch');
+    expect(customResourceDefinitions('eck-3.5.0')).toContain(elasticsearch);
+    const installed = customResourceDefinitions('eck-operator-crds-3.5.0').find((crd) => crd.metadata.name === 'elasticsearches.elasticsearch.k8s.elastic.co')!;
+    const podTemplate = (crd: typeof elasticsearch) =>
+      (crd.spec.versions.find((version) => version.name === 'v1')!.schema!.openAPIV3Schema as any).properties.spec.properties.nodeSets.items.properties.podTemplate;
+    expect(podTemplate(installed)).toEqual({ description: expect.any(String), type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
+    expect(Object.keys(podTemplate(elasticsearch).properties).sort()).toEqual(['metadata', 'spec']);
+    expect(customResourceDefinitions('eck-operator-crds-3.5.0')).toContain(customResourceDefinitionFor('agent.k8s.elastic.co/v1alpha1', 'Agent'));
+  });
+
   test("MetalLB's BGPPeer carries the conversion webhook upstream's patch adds, and nothing else changes", () => {
     const bgpPeer = customResourceDefinitionFor('metallb.io/v1beta2', 'BGPPeer');
     expect(bgpPeer.spec.conversion).toEqual({
@@ -122,7 +133,7 @@ describe('customResourceDefinitionFor', () => {
   test('names every vendored kind when none defines the resource', () => {
     expect(() => customResourceDefinitionFor('monitoring.coreos.com/v1', 'Silence')).toThrow(
       new PlatformError(
-        'custom resource definitions: "monitoring.coreos.com/v1 Silence" is defined by no vendored CRD (allowed: monitoring.coreos.com/AlertmanagerConfig, monitoring.coreos.com/Alertmanager, monitoring.coreos.com/PodMonitor, monitoring.coreos.com/Probe, monitoring.coreos.com/PrometheusAgent, monitoring.coreos.com/Prometheus, monitoring.coreos.com/PrometheusRule, monitoring.coreos.com/ScrapeConfig, monitoring.coreos.com/ServiceMonitor, monitoring.coreos.com/ThanosRuler, beat.k8s.elastic.co/Beat, elasticsearch.k8s.elastic.co/Elasticsearch, kibana.k8s.elastic.co/Kibana, logstash.k8s.elastic.co/Logstash, gateway.networking.k8s.io/GatewayClass, gateway.networking.k8s.io/Gateway, gateway.networking.k8s.io/HTTPRoute, gateway.networking.k8s.io/GRPCRoute, gateway.networking.k8s.io/ReferenceGrant, gateway.networking.k8s.io/BackendTLSPolicy, gateway.networking.k8s.io/ListenerSet, gateway.networking.k8s.io/TCPRoute, gateway.networking.k8s.io/TLSRoute, gateway.networking.k8s.io/UDPRoute, cert-manager.io/Certificate, cert-manager.io/CertificateRequest, cert-manager.io/Issuer, cert-manager.io/ClusterIssuer, acme.cert-manager.io/Order, acme.cert-manager.io/Challenge, metallb.io/IPAddressPool, metallb.io/L2Advertisement, metallb.io/BGPPeer, metallb.io/BGPAdvertisement, metallb.io/BFDProfile, metallb.io/Community, metallb.io/ServiceL2Status, metallb.io/ServiceBGPStatus, metallb.io/ConfigurationState, traefik.io/Middleware, traefik.io/TLSOption, traefik.io/ServersTransport, traefik.io/IngressRoute, traefik.io/IngressRouteTCP, traefik.io/IngressRouteUDP, traefik.io/MiddlewareTCP, traefik.io/ServersTransportTCP, traefik.io/TLSStore, traefik.io/TraefikService)',
+        'custom resource definitions: "monitoring.coreos.com/v1 Silence" is defined by no vendored CRD (allowed: monitoring.coreos.com/AlertmanagerConfig, monitoring.coreos.com/Alertmanager, monitoring.coreos.com/PodMonitor, monitoring.coreos.com/Probe, monitoring.coreos.com/PrometheusAgent, monitoring.coreos.com/Prometheus, monitoring.coreos.com/PrometheusRule, monitoring.coreos.com/ScrapeConfig, monitoring.coreos.com/ServiceMonitor, monitoring.coreos.com/ThanosRuler, beat.k8s.elastic.co/Beat, elasticsearch.k8s.elastic.co/Elasticsearch, kibana.k8s.elastic.co/Kibana, logstash.k8s.elastic.co/Logstash, gateway.networking.k8s.io/GatewayClass, gateway.networking.k8s.io/Gateway, gateway.networking.k8s.io/HTTPRoute, gateway.networking.k8s.io/GRPCRoute, gateway.networking.k8s.io/ReferenceGrant, gateway.networking.k8s.io/BackendTLSPolicy, gateway.networking.k8s.io/ListenerSet, gateway.networking.k8s.io/TCPRoute, gateway.networking.k8s.io/TLSRoute, gateway.networking.k8s.io/UDPRoute, cert-manager.io/Certificate, cert-manager.io/CertificateRequest, cert-manager.io/Issuer, cert-manager.io/ClusterIssuer, acme.cert-manager.io/Order, acme.cert-manager.io/Challenge, metallb.io/IPAddressPool, metallb.io/L2Advertisement, metallb.io/BGPPeer, metallb.io/BGPAdvertisement, metallb.io/BFDProfile, metallb.io/Community, metallb.io/ServiceL2Status, metallb.io/ServiceBGPStatus, metallb.io/ConfigurationState, traefik.io/Middleware, traefik.io/TLSOption, traefik.io/ServersTransport, traefik.io/IngressRoute, traefik.io/IngressRouteTCP, traefik.io/IngressRouteUDP, traefik.io/MiddlewareTCP, traefik.io/ServersTransportTCP, traefik.io/TLSStore, traefik.io/TraefikService, agent.k8s.elastic.co/Agent, apm.k8s.elastic.co/ApmServer, autoops.k8s.elastic.co/AutoOpsAgentPolicy, maps.k8s.elastic.co/ElasticMapsServer, autoscaling.k8s.elastic.co/ElasticsearchAutoscaler, enterprisesearch.k8s.elastic.co/EnterpriseSearch, packageregistry.k8s.elastic.co/PackageRegistry, stackconfigpolicy.k8s.elastic.co/StackConfigPolicy)',
       ),
     );
   });
@@ -131,7 +142,7 @@ describe('customResourceDefinitionFor', () => {
 test('an unknown set is rejected, naming the vendored ones', () => {
   expect(() => customResourceDefinitions('prometheus-operator-0.80.0' as CrdSetName)).toThrow(
     new PlatformError(
-      'custom resource definitions: set "prometheus-operator-0.80.0" is not vendored (allowed: prometheus-operator-0.93.0, eck-3.5.0, gateway-api-1.6.1, cert-manager-1.19.6, metallb-0.16.1, traefik-helm-chart-41.3.0)',
+      'custom resource definitions: set "prometheus-operator-0.80.0" is not vendored (allowed: prometheus-operator-0.93.0, eck-3.5.0, eck-operator-crds-3.5.0, gateway-api-1.6.1, cert-manager-1.19.6, metallb-0.16.1, traefik-helm-chart-41.3.0)',
     ),
   );
 });

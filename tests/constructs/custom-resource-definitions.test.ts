@@ -1,7 +1,9 @@
+import { customResourceDefinitions } from '../../charts-ts/custom-resource-definitions';
 import { BgpAdvertisement } from '../../charts-ts/imports/bgpadvertisement-metallb.io';
 import { BgpPeerV1Beta2 } from '../../charts-ts/imports/bgppeer-metallb.io';
 import { Certificate } from '../../charts-ts/imports/certificate-cert-manager.io';
 import { ClusterIssuer } from '../../charts-ts/imports/clusterissuer-cert-manager.io';
+import { Elasticsearch } from '../../charts-ts/imports/elasticsearch.k8s.elastic.co';
 import { Gateway } from '../../charts-ts/imports/gateway-gateway.networking.k8s.io';
 import { GatewayClass } from '../../charts-ts/imports/gatewayclass-gateway.networking.k8s.io';
 import { HttpRoute } from '../../charts-ts/imports/httproute-gateway.networking.k8s.io';
@@ -87,6 +89,14 @@ describe('CustomResourceDefinitions', () => {
       'acme.cert-manager.io/Order',
       'monitoring.coreos.com/ServiceMonitor',
     ]);
+  });
+
+  test("a kind a named set also defines keeps the set's CRD: ECK's install CRD, not the complete schema its bindings come from", () => {
+    const crds = new CustomResourceDefinitions(testScope(), 'crds', { sets: ['eck-operator-crds-3.5.0'], kinds: [Elasticsearch.GVK, ServiceMonitor.GVK] });
+    expect(crds.objects).toHaveLength(13);
+    const elasticsearch = crds.objects.find((crd) => crd.metadata.name === 'elasticsearches.elasticsearch.k8s.elastic.co');
+    expect(customResourceDefinitions('eck-operator-crds-3.5.0')).toContain(elasticsearch);
+    expect(customResourceDefinitions('eck-3.5.0')).not.toContain(elasticsearch);
   });
 
   test('a set that is not vendored', () => {

@@ -38,7 +38,7 @@ describe('versions', () => {
 
   test('an unknown image is an error, not a fallback', () => {
     expect(() => imageReference('registry.lms.co.zm', 'billing' as never)).toThrow(
-      'versions: images.billing: "billing" is not a pinned image (allowed: loanService, certManagerController, certManagerWebhook, certManagerCainjector, certManagerAcmeSolver, traefik, metallbController, metallbSpeaker, vault, vaultK8s, minio, objectStoreJobs, sqlServer, sqlServerJobs, prometheusOperator, prometheusConfigReloader, prometheus, alertmanager, grafana, grafanaSidecar, kubeStateMetrics, nodeExporter, thanos, minioClient, elasticsearch, kibana, logstash, filebeat, elasticsearchExporter)',
+      'versions: images.billing: "billing" is not a pinned image (allowed: loanService, certManagerController, certManagerWebhook, certManagerCainjector, certManagerAcmeSolver, traefik, metallbController, metallbSpeaker, vault, vaultK8s, minio, objectStoreJobs, sqlServer, sqlServerJobs, prometheusOperator, prometheusConfigReloader, prometheus, alertmanager, grafana, grafanaSidecar, kubeStateMetrics, nodeExporter, thanos, eckOperator, minioClient, elasticsearch, kibana, logstash, filebeat, elasticsearchExporter)',
     );
   });
 
@@ -69,6 +69,6 @@ describe('versions', () => {
 
   test('charts come from the given in-country repository at their pinned version', () => {
     expect(chartSource('https://charts.kitwe.lms.co.zm', 'metallb')).toEqual({ repository: 'https://charts.kitwe.lms.co.zm', name: 'metallb', version: '0.16.1' });
-    expect(() => chartSource('https://charts.kitwe.lms.co.zm', 'nginx' as never)).toThrow('versions: charts.nginx: "nginx" is not a pinned chart (allowed: certManager, traefik, metallb, vault, kubePrometheusStack)');
+    expect(() => chartSource('https://charts.kitwe.lms.co.zm', 'nginx' as never)).toThrow('versions: charts.nginx: "nginx" is not a pinned chart (allowed: certManager, traefik, metallb, vault, kubePrometheusStack, eckOperator)');
   });
 });

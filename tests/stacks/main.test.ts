@@ -97,7 +97,7 @@ describe('npm run synth', () => {
         count++;
       }
     }
-    // Per site: 33 baseline objects and 42 CRDs (7 of the Prometheus operator among them) in base; in traffic, 8 NetworkPolicies
+    // Per site: 33 baseline objects and 54 CRDs (7 of the Prometheus operator and ECK's 12 among them) in base; in traffic, 8 NetworkPolicies
     // (cert-manager 3, Traefik 1, MetalLB 2, cross-site egress and ingress), 5 Certificates,
     // the root's bootstrap Issuer, the CA ClusterIssuer, the Gateway, its ServiceMonitor and 2
     // IPAddressPools, then an L2Advertisement in dev and staging, or in production the bank
@@ -111,9 +111,10 @@ describe('npm run synth', () => {
     // in apps, 2 PrometheusRules (the platform's alerts, the loan-service's SLO) and the probe of the
     // other site (Service, Endpoints, ServiceMonitor, NetworkPolicy, and in production, whose public
     // issuer is the bank's CA, the certificate that carries it); in observability, 6 NetworkPolicies
-    // around kube-prometheus-stack and 5 dashboard ConfigMaps. Per site, cert-manager's PodMonitor
+    // around kube-prometheus-stack, 5 dashboard ConfigMaps, and the ECK operator's webhook
+    // Certificate and NetworkPolicy. Per site, cert-manager's PodMonitor
     // (traffic) and Vault's ServiceMonitor (security).
-    expect(count).toBe(3 * 2 * 2 + 3 * 2 * (6 + 5) + 3 * 2 * 4 + 2 * 1 + 3 * 2 * 2 + 3 * 2 * (33 + 42) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4 + 4) + 3 * 2 * (7 + 5) + 2 * (13 + 5 + 5) + 2 * 2 * (14 + 5 + 5) + 3 * (11 + 6) + 3 * (2 * 7 + 13 + 12));
+    expect(count).toBe(3 * 2 * 2 + 3 * 2 * (6 + 5 + 2) + 3 * 2 * 4 + 2 * 1 + 3 * 2 * 2 + 3 * 2 * (33 + 54) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4 + 4) + 3 * 2 * (7 + 5) + 2 * (13 + 5 + 5) + 2 * 2 * (14 + 5 + 5) + 3 * (11 + 6) + 3 * (2 * 7 + 13 + 12));
   });
 
   test('is byte-identical across runs and across checkouts in different directories', () => {

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { CRD_SETS, VENDORED_CRDS_DIR, crdSetProvenance, type CrdSetName } from '../../charts-ts/custom-resource-definitions';
+import { CRD_SETS, INSTALL_ONLY_CRD_SETS, VENDORED_CRDS_DIR, crdSetProvenance, type CrdSetName } from '../../charts-ts/custom-resource-definitions';
 import { PROJECT_ROOT } from '../support/tools';
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -34,7 +34,13 @@ describe.each(CRD_SETS.map((set) => [set] as const))('vendor/crds/%s', (set: Crd
   });
 
   test.each(provenance.files.map((entry) => [entry.file, entry] as const))('%s matches its recorded SHA-256, group and kind', (file, entry) => {
-    expect(entry.upstreamPath.endsWith(`/${file}`)).toBe(true);
+    // An upstream file of its own, or one document (by index) of the file the set is split from.
+    const split = provenance.splitFrom !== undefined;
+    expect({ ownFile: entry.upstreamPath.endsWith(`/${file}`), document: typeof entry.document, splitFrom: entry.upstreamPath === provenance.splitFrom?.upstreamPath }).toEqual({
+      ownFile: !split,
+      document: split ? 'number' : 'undefined',
+      splitFrom: split,
+    });
     expect({ file, sha256: sha256(path.join(folder, file)) }).toEqual({ file, sha256: entry.sha256 });
     // Strict parse (duplicate keys are errors), as the runtime parse skips that check.
     const documents = parseAllDocuments(fs.readFileSync(path.join(folder, file), 'utf8'));
@@ -59,6 +65,28 @@ describe.each(CRD_SETS.map((set) => [set] as const))('vendor/crds/%s', (set: Crd
     for (const entry of provenance.licenceFiles) {
       expect({ file: entry.file, sha256: sha256(path.join(folder, entry.file)) }).toEqual({ file: entry.file, sha256: entry.sha256 });
     }
+  });
+});
+
+describe('sets split from one upstream multi-document file', () => {
+  const split = CRD_SETS.filter((set) => crdSetProvenance(set).splitFrom !== undefined);
+
+  test('are the ones whose upstream publishes a single file', () => {
+    expect(split).toEqual(['eck-operator-crds-3.5.0']);
+  });
+
+  test.each(split.map((set) => [set] as const))('%s: its files, in document order joined with "---" lines, are the upstream file byte for byte', (set) => {
+    const provenance = crdSetProvenance(set);
+    const folder = path.join(VENDORED_CRDS_DIR, set);
+    expect(provenance.files.map((entry) => entry.document)).toEqual(provenance.files.map((_, index) => index));
+    const joined = Buffer.concat(provenance.files.flatMap((entry, index) => [...(index === 0 ? [] : [Buffer.from('---\n')]), fs.readFileSync(path.join(folder, entry.file))]));
+    expect(createHash('sha256').update(joined).digest('hex')).toBe(provenance.splitFrom!.sha256);
+    // Each named as upstream's per-kind files are: <group>_<plural>.yaml.
+    const names = provenance.files.map((entry) => {
+      const crd = parseYaml(fs.readFileSync(path.join(folder, entry.file), 'utf8'), { uniqueKeys: false }) as { spec: { names: { plural: string } } };
+      return { file: entry.file, named: `${entry.group}_${crd.spec.names.plural}.yaml` };
+    });
+    expect(names.filter((name) => name.file !== name.named)).toEqual([]);
   });
 });
 
@@ -92,13 +120,47 @@ describe('typed bindings (charts-ts/imports)', () => {
     return { spec, source, entry, module: entry && (at < 0 ? `${entry.group}.ts` : `${spec.slice(0, at)}-${entry.group}.ts`) };
   });
 
-  test('cdk8s.yaml imports every vendored CRD into charts-ts/imports, one module each', () => {
+  test('cdk8s.yaml imports every vendored CRD but those of install-only sets into charts-ts/imports, one module each', () => {
     expect(config.importDirectory).toBe('charts-ts/imports');
-    const vendored = CRD_SETS.flatMap((set) => crdSetProvenance(set).files.map((entry) => `vendor/crds/${set}/${entry.file}`));
+    const vendored = CRD_SETS.filter((set) => !INSTALL_ONLY_CRD_SETS.includes(set)).flatMap((set) => crdSetProvenance(set).files.map((entry) => `vendor/crds/${set}/${entry.file}`));
     expect(imports.map((spec) => spec.source).sort()).toEqual(vendored.sort());
     const modules = imports.map((spec) => spec.module);
     expect(new Set(modules).size).toBe(modules.length);
     expect(fs.readdirSync(path.join(PROJECT_ROOT, config.importDirectory)).sort()).toEqual([...modules].sort());
+  });
+
+  test("ECK's install set: its four kinds with bindings have complete schemas in eck-3.5.0, the eight the platform does not write have none", () => {
+    const withBindings = new Set(CRD_SETS.filter((set) => !INSTALL_ONLY_CRD_SETS.includes(set)).flatMap((set) => crdSetProvenance(set).files.map((entry) => `${entry.group}/${entry.kind}`)));
+    expect(INSTALL_ONLY_CRD_SETS).toEqual(['eck-operator-crds-3.5.0']);
+    const installOnly = crdSetProvenance('eck-operator-crds-3.5.0').files.map((entry) => `${entry.group}/${entry.kind}`);
+    expect(installOnly.filter((kind) => withBindings.has(kind))).toEqual([
+      'beat.k8s.elastic.co/Beat',
+      'elasticsearch.k8s.elastic.co/Elasticsearch',
+      'kibana.k8s.elastic.co/Kibana',
+      'logstash.k8s.elastic.co/Logstash',
+    ]);
+    expect(installOnly.filter((kind) => !withBindings.has(kind))).toEqual([
+      'agent.k8s.elastic.co/Agent',
+      'apm.k8s.elastic.co/ApmServer',
+      'autoops.k8s.elastic.co/AutoOpsAgentPolicy',
+      'maps.k8s.elastic.co/ElasticMapsServer',
+      'autoscaling.k8s.elastic.co/ElasticsearchAutoscaler',
+      'enterprisesearch.k8s.elastic.co/EnterpriseSearch',
+      'packageregistry.k8s.elastic.co/PackageRegistry',
+      'stackconfigpolicy.k8s.elastic.co/StackConfigPolicy',
+    ]);
+  });
+
+  test('the install CRDs of the kinds with bindings serve and store the same versions as the complete schemas', () => {
+    for (const entry of crdSetProvenance('eck-operator-crds-3.5.0').files.filter((file) => crdSetProvenance('eck-3.5.0').files.some((full) => full.group === file.group && full.kind === file.kind))) {
+      const versions = (set: CrdSetName) => {
+        const file = crdSetProvenance(set).files.find((candidate) => candidate.group === entry.group && candidate.kind === entry.kind)!.file;
+        const crd = parseYaml(fs.readFileSync(path.join(VENDORED_CRDS_DIR, set, file), 'utf8'), { uniqueKeys: false }) as { spec: { versions: { name: string; served: boolean; storage: boolean }[] } };
+        // The install CRD of Elasticsearch also lists v1alpha1, neither served nor stored (for clusters created by old releases).
+        return crd.spec.versions.filter((version) => version.served || version.storage).map((version) => `${version.name} served=${version.served} storage=${version.storage}`);
+      };
+      expect({ kind: entry.kind, versions: versions('eck-operator-crds-3.5.0') }).toEqual({ kind: entry.kind, versions: versions('eck-3.5.0') });
+    }
   });
 
   // cdk8s names the class of a CRD's first listed version after its kind (`HTTPRoute` ->
