@@ -2,6 +2,7 @@ import { App as Cdk8sApp } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { LoggingChart, type LoggingContainerResources } from '../charts-ts/logging-chart';
 import { PodPoliciesChart, type PodPeer, type PodPolicy } from '../charts-ts/pod-policies-chart';
+import { KIBANA_HTTP_PORT, LOGSTASH_API_PORT, eckPodLabels } from './eck-operator';
 import { LOGGING_NAMES, ELASTICSEARCH_HTTP_PORT, LOGSTASH_BEATS_PORT, elasticsearchHttpService } from './logging-names';
 import type { PodBudget } from './namespace-budget';
 import { logRestoreRunbookSteps } from './logging-restore-runbook';
@@ -31,9 +32,6 @@ export interface LoggingNodeSettings {
 
 /** Elasticsearch's transport port, between its nodes. */
 export const ELASTICSEARCH_TRANSPORT_PORT = 9300;
-export const KIBANA_PORT = 5601;
-/** Logstash's monitoring API (the ECK operator reads it for readiness). */
-export const LOGSTASH_API_PORT = 9600;
 
 /** Where Logstash finds the Beats input's certificate, and Filebeat its client certificate (`tls.crt`, `tls.key`, `ca.crt`). */
 export const LOGSTASH_TLS_DIRECTORY = '/usr/share/logstash/config/beats-tls';
@@ -43,10 +41,10 @@ export const OBJECT_STORE_TRUSTSTORE = '/usr/share/elasticsearch/config/object-s
 
 /** The labels ECK gives the pods of each resource (NetworkPolicies select them). */
 export const LOGGING_POD_LABELS = {
-  elasticsearch: { 'elasticsearch.k8s.elastic.co/cluster-name': LOGGING_NAMES.elasticsearch },
-  kibana: { 'kibana.k8s.elastic.co/name': LOGGING_NAMES.kibana },
-  logstash: { 'logstash.k8s.elastic.co/name': LOGGING_NAMES.logstash },
-  filebeat: { 'beat.k8s.elastic.co/name': LOGGING_NAMES.filebeat },
+  elasticsearch: eckPodLabels('elasticsearch', LOGGING_NAMES.elasticsearch),
+  kibana: eckPodLabels('kibana', LOGGING_NAMES.kibana),
+  logstash: eckPodLabels('logstash', LOGGING_NAMES.logstash),
+  filebeat: eckPodLabels('beat', LOGGING_NAMES.filebeat),
 } as const;
 
 /** The name the Logstash pipelines know Elasticsearch by: ECK injects `LMS_ES_HOSTS`, `LMS_ES_USER`, `LMS_ES_PASSWORD`, `LMS_ES_SSL_CERTIFICATE_AUTHORITY`. */
@@ -248,7 +246,7 @@ export class LoggingStack extends PlatformComponent {
       {
         name: `${LOGGING_NAMES.kibana}-kibana`,
         podLabels: LOGGING_POD_LABELS.kibana,
-        ingress: [{ peer: props.operator, ports: [KIBANA_PORT] }],
+        ingress: [{ peer: props.operator, ports: [KIBANA_HTTP_PORT] }],
         egress: [{ peer: elasticsearch, ports: [ELASTICSEARCH_HTTP_PORT] }],
       },
       {
