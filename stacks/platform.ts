@@ -75,7 +75,7 @@ function buildSite(app: App, inputs: SiteInputs): SiteLayers {
   const traffic = buildTrafficLayer(stack('traffic', [base.stack]), inputs, base);
   const security = buildSecurityLayer(stack('security', [base.stack, traffic.stack]), inputs, base, traffic);
   const data = buildDataLayer(stack('data', [base.stack, traffic.stack, security.stack]), inputs, base, traffic, security);
-  const observability = buildObservabilityLayer(stack('observability', [base.stack, traffic.stack, security.stack]), inputs, base, traffic, security);
+  const observability = buildObservabilityLayer(stack('observability', [base.stack, traffic.stack, security.stack]), inputs, base, traffic, security, data);
   const apps = buildAppsLayer(stack('apps', [base.stack, traffic.stack, security.stack, data.stack, observability.stack]), inputs, base, traffic, security, data);
   return { base, traffic, security, data, observability, apps };
 }

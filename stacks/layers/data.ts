@@ -8,6 +8,8 @@ import { ObjectStoreUsers, type ObjectStoreUser } from '../../constructs/object-
 import { replicationUsers } from '../../constructs/bucket-replication';
 import { VaultSecret } from '../../constructs/vault-secret';
 import { VaultSnapshots } from '../../constructs/vault-snapshots';
+import { ELASTICSEARCH_CLUSTER_LABEL, elasticsearchSnapshotUser } from '../../constructs/elasticsearch-setup';
+import { LOGGING_NAMES } from '../../constructs/logging-names';
 import { SqlServer } from '../../constructs/sql-server';
 import { SQL_BACKUP_BUCKET } from '../../constructs/sql-server-log-shipping';
 import { SITE_NAMES } from '../../environments/schema';
@@ -42,6 +44,8 @@ export interface DataLayer {
   readonly sqlServer: SqlServer;
   /** SQL Server's object store user: its keys back the server's S3 credential and the log-shipping jobs. */
   readonly sqlServerUser: ObjectStoreUser;
+  /** Elasticsearch's snapshot user: its keys reach the nodes' keystore through the Elasticsearch setup. */
+  readonly elasticsearchSnapshotUser: ObjectStoreUser;
 }
 
 /**
@@ -83,6 +87,8 @@ export function buildDataLayer(stack: SiteStack, { environment, siteName, site }
       { namespace: namespaces.apps, podLabels: { 'app.kubernetes.io/name': 'loan-service' } },
       // SQL Server (backups to URL) and its log-shipping jobs.
       { namespace: namespaces.data, podLabels: { 'app.kubernetes.io/component': 'database' } },
+      // Elasticsearch's snapshots.
+      { namespace: namespaces.observability, podLabels: { [ELASTICSEARCH_CLUSTER_LABEL]: LOGGING_NAMES.elasticsearch } },
     ],
   });
   const buckets = new ObjectStoreBuckets(stack, 'buckets', {
@@ -152,14 +158,15 @@ export function buildDataLayer(stack: SiteStack, { environment, siteName, site }
       { bucket: SQL_BACKUP_BUCKET, access: 'read' },
     ],
   };
+  const elasticsearchSnapshotsUser = elasticsearchSnapshotUser(environment.name, siteName);
   const replicated = buckets.buckets.filter((bucket) => bucket.replicated).map((bucket) => bucket.name);
   const users = new ObjectStoreUsers(stack, 'users', {
     cluster: base.cluster,
     store: minio,
     registry: site.registry,
     vault: security.vault.endpoint,
-    users: [loanServiceUser, snapshotUser, sqlServerUser, ...replicationUsers(environment.name, replicated)],
+    users: [loanServiceUser, snapshotUser, sqlServerUser, elasticsearchSnapshotsUser, ...replicationUsers(environment.name, replicated)],
   });
   checkNamespaceBudget(`security layer ${security.stack.node.id}`, security.vault.namespace, site.sizing.namespaces.security, [...security.vault.podBudgets, vaultSnapshots.podBudget]);
-  return { stack, minio, buckets, vaultSnapshots, users, loanServiceUser, sqlServer, sqlServerUser };
+  return { stack, minio, buckets, vaultSnapshots, users, loanServiceUser, sqlServer, sqlServerUser, elasticsearchSnapshotUser: elasticsearchSnapshotsUser };
 }

@@ -1,10 +1,13 @@
 import { AlertmanagerConfig } from '../../constructs/alertmanager-config';
 import { EckOperator } from '../../constructs/eck-operator';
+import { ElasticsearchSetup } from '../../constructs/elasticsearch-setup';
 import { MonitoringStack } from '../../constructs/monitoring-stack';
 import { checkNamespaceBudget } from '../../constructs/namespace-budget';
 import { PEER_SITE_LOSS_SYMPTOMS } from '../../constructs/platform-alerts';
 import type { SiteStack } from '../site-stack';
+import { SITE_NAMES } from '../../environments/schema';
 import type { BaseLayer } from './base';
+import type { DataLayer } from './data';
 import type { SecurityLayer } from './security';
 import type { SiteInputs } from './site-inputs';
 import { apiServerPeer, type TrafficLayer } from './traffic';
@@ -16,6 +19,8 @@ export interface ObservabilityLayer {
   readonly monitoring: MonitoringStack;
   /** The ECK operator, which runs the logging stack's Elasticsearch, Kibana, Logstash and Filebeat. */
   readonly eckOperator: EckOperator;
+  /** Applies the log classes' lifecycle policies and templates, the snapshot repositories and schedule. */
+  readonly elasticsearchSetup: ElasticsearchSetup;
 }
 
 /**
@@ -32,7 +37,7 @@ export function platformAlertRouting(): AlertmanagerConfig {
  * operator that runs the centralised logs. The rules and dashboards are built in the
  * cross-site pass, from every component's typed inputs.
  */
-export function buildObservabilityLayer(stack: SiteStack, { environment, site }: SiteInputs, base: BaseLayer, traffic: TrafficLayer, security: SecurityLayer): ObservabilityLayer {
+export function buildObservabilityLayer(stack: SiteStack, { environment, siteName, site }: SiteInputs, base: BaseLayer, traffic: TrafficLayer, security: SecurityLayer, data: DataLayer): ObservabilityLayer {
   const monitoring = new MonitoringStack(stack, 'monitoring', {
     cluster: base.cluster,
     environmentName: environment.name,
@@ -53,6 +58,17 @@ export function buildObservabilityLayer(stack: SiteStack, { environment, site }:
     apiServer: apiServerPeer(site),
     metrics: monitoring.scraper,
   });
-  checkNamespaceBudget(`observability layer ${stack.node.id}`, monitoring.namespace, site.sizing.namespaces.observability, [...monitoring.podBudgets, eckOperator.podBudget]);
-  return { stack, monitoring, eckOperator };
+  const elasticsearchSetup = new ElasticsearchSetup(stack, 'elasticsearch-setup', {
+    cluster: base.cluster,
+    registry: site.registry,
+    environmentName: environment.name,
+    otherSiteName: SITE_NAMES.find((name) => name !== siteName)!,
+    settings: environment.logging,
+    vault: security.vault.endpoint,
+    objectStore: data.minio.endpoint,
+    snapshotUser: data.elasticsearchSnapshotUser,
+    apiServer: apiServerPeer(site),
+  });
+  checkNamespaceBudget(`observability layer ${stack.node.id}`, monitoring.namespace, site.sizing.namespaces.observability, [...monitoring.podBudgets, eckOperator.podBudget, elasticsearchSetup.podBudget]);
+  return { stack, monitoring, eckOperator, elasticsearchSetup };
 }

@@ -79,6 +79,8 @@ describe.each(ENVIRONMENTS.map((environment) => [environment.name, environment] 
     expect(pods.map((pod) => pod.owner).sort()).toEqual(
       [
         'CronJob/lms-security/vault-snapshot',
+        'CronJob/lms-observability/elasticsearch-setup',
+        `Job/lms-observability/${site.observability.elasticsearchSetup.jobName}`,
         'Deployment/lms-observability/monitoring-grafana',
         'Alertmanager/lms-observability/monitoring-alertmanager',
         'Deployment/lms-apps/loan-service',
