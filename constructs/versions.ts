@@ -232,6 +232,46 @@ export const VERSIONS = {
       digest: 'sha256:af39d29e4fde4a6117714258c6fb45b7f315c063570ebfd65c624b466efd7375',
       digestSource: 'stand-in',
     },
+    /** The Elasticsearch nodes of the logging stack (ECK runs them from the `Elasticsearch` resource); its curl also applies the lifecycle policies and templates. */
+    elasticsearch: {
+      repository: 'elasticsearch/elasticsearch',
+      tag: '9.2.0',
+      upstream: 'docker.elastic.co/elasticsearch/elasticsearch',
+      digest: 'sha256:aad8b5188cb5092593cad85d3df6d6ffdabc4710928f2acba18953a68d9ff1b6',
+      digestSource: 'stand-in',
+    },
+    /** Kibana, the logs' search and dashboards. */
+    kibana: {
+      repository: 'kibana/kibana',
+      tag: '9.2.0',
+      upstream: 'docker.elastic.co/kibana/kibana',
+      digest: 'sha256:820939f168b80962bf7894eae9608dd1d20afdd00a71d0205a1f28b8ffe01bb8',
+      digestSource: 'stand-in',
+    },
+    /** Logstash, which parses and classifies every log event before Elasticsearch. */
+    logstash: {
+      repository: 'logstash/logstash',
+      tag: '9.2.0',
+      upstream: 'docker.elastic.co/logstash/logstash',
+      digest: 'sha256:98cc2e1e4020135810bef2bfbebb94872a63153f4c12c03d454075153a2a36c9',
+      digestSource: 'stand-in',
+    },
+    /** Filebeat, which reads every container's log on each node. */
+    filebeat: {
+      repository: 'beats/filebeat',
+      tag: '9.2.0',
+      upstream: 'docker.elastic.co/beats/filebeat',
+      digest: 'sha256:3914b1a7fc51a5a078d03a798f7498f9d78fc8f3177b473a54fe2c30eaa714f6',
+      digestSource: 'stand-in',
+    },
+    /** The Prometheus exporter of Elasticsearch's health, indexing and snapshots. */
+    elasticsearchExporter: {
+      repository: 'prometheus-community/elasticsearch-exporter',
+      tag: 'v1.9.0',
+      upstream: 'quay.io/prometheus-community/elasticsearch-exporter',
+      digest: 'sha256:bafecc67649ee2670407196eb969f624b6bf0866cd5c63cd0f40a55e541bd7bf',
+      digestSource: 'stand-in',
+    },
   },
 } as const;
 

@@ -38,7 +38,7 @@ describe('versions', () => {
 
   test('an unknown image is an error, not a fallback', () => {
     expect(() => imageReference('registry.lms.co.zm', 'billing' as never)).toThrow(
-      'versions: images.billing: "billing" is not a pinned image (allowed: loanService, certManagerController, certManagerWebhook, certManagerCainjector, certManagerAcmeSolver, traefik, metallbController, metallbSpeaker, vault, vaultK8s, minio, objectStoreJobs, sqlServer, sqlServerJobs, prometheusOperator, prometheusConfigReloader, prometheus, alertmanager, grafana, grafanaSidecar, kubeStateMetrics, nodeExporter, thanos, minioClient)',
+      'versions: images.billing: "billing" is not a pinned image (allowed: loanService, certManagerController, certManagerWebhook, certManagerCainjector, certManagerAcmeSolver, traefik, metallbController, metallbSpeaker, vault, vaultK8s, minio, objectStoreJobs, sqlServer, sqlServerJobs, prometheusOperator, prometheusConfigReloader, prometheus, alertmanager, grafana, grafanaSidecar, kubeStateMetrics, nodeExporter, thanos, minioClient, elasticsearch, kibana, logstash, filebeat, elasticsearchExporter)',
     );
   });
 
