@@ -5,6 +5,25 @@ import { LOG_CLASSES, dataStreamName } from './logging-names';
 import { PlatformError } from './platform-error';
 import { isDnsLabel } from './tls-certificate';
 
+/**
+ * The exporter's series the alerts and the dashboard read, as elasticsearch_exporter v1.9.0
+ * names them, and kube-state-metrics' ready count of a DaemonSet.
+ * @see https://github.com/prometheus-community/elasticsearch_exporter/tree/v1.9.0/collector
+ */
+export const ELASTICSEARCH_METRICS = {
+  healthStatus: 'elasticsearch_cluster_health_status',
+  nodes: 'elasticsearch_cluster_health_number_of_nodes',
+  dataNodes: 'elasticsearch_cluster_health_number_of_data_nodes',
+  unassignedShards: 'elasticsearch_cluster_health_unassigned_shards',
+  indexedDocuments: 'elasticsearch_index_stats_indexing_index_total',
+  diskAvailable: 'elasticsearch_filesystem_data_available_bytes',
+  diskSize: 'elasticsearch_filesystem_data_size_bytes',
+  heapUsed: 'elasticsearch_jvm_memory_used_bytes',
+  heapMax: 'elasticsearch_jvm_memory_max_bytes',
+  latestSnapshot: 'elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds',
+  daemonSetReady: 'kube_daemonset_status_number_ready',
+} as const;
+
 /** The names of the log cluster's alerts. */
 export const ELASTICSEARCH_ALERTS = {
   clusterRed: 'ElasticsearchClusterRed',
@@ -60,9 +79,9 @@ export function elasticsearchAlertGroup(inputs: ElasticsearchAlertInputs): RuleG
   if (!isDnsLabel(inputs.job)) throw PlatformError.invalidProp(where, 'job', inputs.job, 'the exporter\'s Service name, a DNS label');
   if (!isDnsLabel(inputs.environmentName)) throw PlatformError.invalidProp(where, 'environmentName', inputs.environmentName, 'a lower-case environment name, e.g. "production"');
   const job = `job=${quote(inputs.job)}`;
-  const health = (color: string) => `elasticsearch_cluster_health_status{${job},color=${quote(color)}}`;
+  const health = (color: string) => `${ELASTICSEARCH_METRICS.healthStatus}{${job},color=${quote(color)}}`;
   const healthLabels = (color: string) => ({ job: inputs.job, cluster: 'logs', color });
-  const healthSeries = (color: string, values: string) => ({ series: `elasticsearch_cluster_health_status{cluster="logs",color=${quote(color)},${job}}`, values });
+  const healthSeries = (color: string, values: string) => ({ series: `${ELASTICSEARCH_METRICS.healthStatus}{cluster="logs",color=${quote(color)},${job}}`, values });
   const colours = (red: string, yellow: string, green: string) => [healthSeries('red', red), healthSeries('yellow', yellow), healthSeries('green', green)];
   const up = `up{${job}}`;
   const upSeries = (values: string) => ({ series: `up{instance="10.42.1.7:9114",${job}}`, values });
@@ -96,7 +115,7 @@ export function elasticsearchAlertGroup(inputs: ElasticsearchAlertInputs): RuleG
 
   const unreachable = AlertRule.define({
     name: ELASTICSEARCH_ALERTS.unreachable,
-    expr: `max by (job) (${up}) == 1\nunless on (job)\ncount by (job) (elasticsearch_cluster_health_status{${job}})`,
+    expr: `max by (job) (${up}) == 1\nunless on (job)\ncount by (job) (${ELASTICSEARCH_METRICS.healthStatus}{${job}})`,
     for: minutes(10),
     severity: 'page',
     summary: 'Elasticsearch does not answer the exporter: the log cluster is down or unreachable',
@@ -123,9 +142,9 @@ export function elasticsearchAlertGroup(inputs: ElasticsearchAlertInputs): RuleG
   });
 
   const maxAgeSeconds = 2 * inputs.snapshotSchedule.longestInterval.totalSeconds + SNAPSHOT_AGE_MARGIN.totalSeconds;
-  const snapshot = `elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{${job},repository=${quote(inputs.snapshotRepository)}}`;
+  const snapshot = `${ELASTICSEARCH_METRICS.latestSnapshot}{${job},repository=${quote(inputs.snapshotRepository)}}`;
   const snapshotLabels = { job: inputs.job, repository: inputs.snapshotRepository };
-  const snapshotSeries = (values: string) => ({ series: `elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{${job},repository=${quote(inputs.snapshotRepository)}}`, values });
+  const snapshotSeries = (values: string) => ({ series: snapshot, values });
   const snapshotStale = AlertRule.define({
     name: ELASTICSEARCH_ALERTS.snapshotStale,
     // The exporter reports 0 for a repository without a successful snapshot.
@@ -143,11 +162,11 @@ export function elasticsearchAlertGroup(inputs: ElasticsearchAlertInputs): RuleG
   });
 
   const streams = LOG_CLASSES.map((logClass) => literalRegex(dataStreamName(logClass, inputs.environmentName))).join('|');
-  const indexing = `elasticsearch_index_stats_indexing_index_total{${job},index=~${quote(`\\.ds-(${streams})-.*`)}}`;
-  const filebeatReady = `kube_daemonset_status_number_ready{daemonset=${quote(inputs.filebeat.daemonSet)},namespace=${quote(inputs.filebeat.namespace)}}`;
+  const indexing = `${ELASTICSEARCH_METRICS.indexedDocuments}{${job},index=~${quote(`\\.ds-(${streams})-.*`)}}`;
+  const filebeatReady = `${ELASTICSEARCH_METRICS.daemonSetReady}{daemonset=${quote(inputs.filebeat.daemonSet)},namespace=${quote(inputs.filebeat.namespace)}}`;
   const window = INGESTION_STALL_WINDOW.toString();
   const indexSeries = (logClass: (typeof LOG_CLASSES)[number], values: string) => ({
-    series: `elasticsearch_index_stats_indexing_index_total{cluster="logs",index=${quote(`.ds-${dataStreamName(logClass, inputs.environmentName)}-2026.11.26-000001`)},${job}}`,
+    series: `${ELASTICSEARCH_METRICS.indexedDocuments}{cluster="logs",index=${quote(`.ds-${dataStreamName(logClass, inputs.environmentName)}-2026.11.26-000001`)},${job}}`,
     values,
   });
   const filebeatSeries = (values: string) => ({ series: filebeatReady, values });
@@ -178,22 +197,22 @@ export function elasticsearchAlertGroup(inputs: ElasticsearchAlertInputs): RuleG
   });
 
   const threshold = Number((DISK_WATERMARKS.low - DISK_WATERMARKS.margin).toFixed(2));
-  const disk = (metric: string) => `elasticsearch_filesystem_data_${metric}_bytes{${job}}`;
+  const disk = (metric: string) => `${metric}{${job}}`;
   const diskLabels = { job: inputs.job, cluster: 'logs', name: 'logs-es-data-0', mount: '/usr/share/elasticsearch/data (/dev/sdb)', path: '/usr/share/elasticsearch/data' };
   const diskSeries = (metric: string, values: string) => ({
-    series: `elasticsearch_filesystem_data_${metric}_bytes{cluster="logs",${job},mount=${quote(diskLabels.mount)},name="logs-es-data-0",path=${quote(diskLabels.path)}}`,
+    series: `${metric}{cluster="logs",${job},mount=${quote(diskLabels.mount)},name="logs-es-data-0",path=${quote(diskLabels.path)}}`,
     values,
   });
   const diskWatermarkClose = AlertRule.define({
     name: ELASTICSEARCH_ALERTS.diskWatermarkClose,
-    expr: `1 - ${disk('available')} / ${disk('size')} > ${threshold}`,
+    expr: `1 - ${disk(ELASTICSEARCH_METRICS.diskAvailable)} / ${disk(ELASTICSEARCH_METRICS.diskSize)} > ${threshold}`,
     for: minutes(15),
     severity: 'ticket',
     summary: `Elasticsearch node {{ $labels.name }} has used more than ${Math.round(threshold * 100)} % of its data disk, ${Math.round(DISK_WATERMARKS.margin * 100)} points below the low watermark`,
     description: `At ${Math.round(DISK_WATERMARKS.low * 100)} % Elasticsearch stops placing shards on the node, at ${Math.round(DISK_WATERMARKS.high * 100)} % it moves them away and at ${Math.round(DISK_WATERMARKS.floodStage * 100)} % the indices turn read-only and log ingestion stops. Grow the data volumes (logging.elasticsearch.data.volumeSize), add data nodes, or shorten a log class's retention.`,
     tests: [
-      { name: 'a data disk 82 % full opens a ticket', series: [diskSeries('available', '18+0x30'), diskSeries('size', '100+0x30')], evalTime: minutes(20), fires: true, alerts: [{ labels: diskLabels }] },
-      { name: 'a data disk 70 % full stays silent', series: [diskSeries('available', '30+0x30'), diskSeries('size', '100+0x30')], evalTime: minutes(20), fires: false },
+      { name: 'a data disk 82 % full opens a ticket', series: [diskSeries(ELASTICSEARCH_METRICS.diskAvailable, '18+0x30'), diskSeries(ELASTICSEARCH_METRICS.diskSize, '100+0x30')], evalTime: minutes(20), fires: true, alerts: [{ labels: diskLabels }] },
+      { name: 'a data disk 70 % full stays silent', series: [diskSeries(ELASTICSEARCH_METRICS.diskAvailable, '30+0x30'), diskSeries(ELASTICSEARCH_METRICS.diskSize, '100+0x30')], evalTime: minutes(20), fires: false },
     ],
   });
 
