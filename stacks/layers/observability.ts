@@ -1,9 +1,12 @@
 import { AlertmanagerConfig } from '../../constructs/alertmanager-config';
+import { CronSchedule } from '../../constructs/cron-schedule';
+import { ElasticsearchExporter } from '../../constructs/elasticsearch-exporter';
 import { MonitoringStack } from '../../constructs/monitoring-stack';
 import { checkNamespaceBudget } from '../../constructs/namespace-budget';
 import { PEER_SITE_LOSS_SYMPTOMS } from '../../constructs/platform-alerts';
 import type { SiteStack } from '../site-stack';
 import type { BaseLayer } from './base';
+import { platformPeers } from './platform-peers';
 import type { SecurityLayer } from './security';
 import type { SiteInputs } from './site-inputs';
 import { apiServerPeer, type TrafficLayer } from './traffic';
@@ -13,6 +16,8 @@ export interface ObservabilityLayer {
   readonly stack: SiteStack;
   /** Prometheus, Alertmanager, Grafana, kube-state-metrics and node-exporter at the site. */
   readonly monitoring: MonitoringStack;
+  /** The log cluster's Prometheus exporter (its alerts are built with the site's rules). */
+  readonly elasticsearchExporter: ElasticsearchExporter;
 }
 
 /**
@@ -41,6 +46,13 @@ export function buildObservabilityLayer(stack: SiteStack, { environment, site }:
     apiServer: apiServerPeer(site),
     nodeRanges: site.network.ranges,
   });
-  checkNamespaceBudget(`observability layer ${stack.node.id}`, monitoring.namespace, site.sizing.namespaces.observability, monitoring.podBudgets);
-  return { stack, monitoring };
+  const elasticsearchExporter = new ElasticsearchExporter(stack, 'elasticsearch-exporter', {
+    cluster: base.cluster,
+    registry: site.registry,
+    metrics: platformPeers(base).metrics,
+    environmentName: environment.name,
+    snapshotSchedule: CronSchedule.parse(environment.logging.snapshots.schedule, `environments/${environment.name}.ts: logging.snapshots.schedule`),
+  });
+  checkNamespaceBudget(`observability layer ${stack.node.id}`, monitoring.namespace, site.sizing.namespaces.observability, [...monitoring.podBudgets, elasticsearchExporter.podBudget]);
+  return { stack, monitoring, elasticsearchExporter };
 }
