@@ -3,6 +3,8 @@ import { LOAN_SERVICE_NAME } from '../charts-ts/loan-service-chart';
 import { ALERT_SEVERITIES } from './alert-rule';
 import type { ReplicationAlertInputs } from './bucket-replication';
 import { Duration } from './duration';
+import { ELASTICSEARCH_DASHBOARD_UID, elasticsearchDashboard } from './elasticsearch-dashboard';
+import type { ElasticsearchAlertInputs } from './elasticsearch-alerts';
 import { Dashboard } from './grafana-dashboard';
 import { Panel, type PanelTarget } from './grafana-panel';
 import { GrafanaDashboards } from './grafana-dashboards';
@@ -26,6 +28,8 @@ export interface PlatformDashboardsInputs {
   readonly vaultSnapshots: VaultSnapshotAlertInputs;
   /** The loan-service's namespace (`LoanService.namespace`) and the environment's `objectives.availabilityPercent`. */
   readonly loanService: { readonly namespace: string; readonly objectivePercent: number };
+  /** `ElasticsearchExporter.alertInputs`: the log cluster's exporter, data streams, snapshot schedule and Filebeat. */
+  readonly elasticsearch: ElasticsearchAlertInputs;
 }
 
 /** The dashboards' uids: stable, so links and bookmarks keep working. */
@@ -35,6 +39,7 @@ export const PLATFORM_DASHBOARD_UIDS = {
   objectStore: 'lms-object-store-replication',
   vault: 'lms-vault',
   loanService: 'lms-loan-service',
+  elasticsearch: ELASTICSEARCH_DASHBOARD_UID,
 } as const;
 
 const q = JSON.stringify;
@@ -49,13 +54,13 @@ const matchers = (labels: Readonly<Record<string, string>>, regex: Readonly<Reco
 };
 
 /**
- * The platform's five dashboards for one site: overview, SQL Server log shipping, object store
- * replication, Vault and the loan-service's golden signals. Every site gets all five: after a
+ * The platform's six dashboards for one site: overview, SQL Server log shipping, object store
+ * replication, Vault, the loan-service's golden signals and the log cluster. Every site gets all six: after a
  * failover the disaster-recovery site takes the primary's part, so both sides' panels stay
  * (a panel of the other role shows no data).
  */
 export function platformDashboards(inputs: PlatformDashboardsInputs): readonly Dashboard[] {
-  return [overview(inputs), sqlServer(inputs), objectStore(inputs), vault(inputs), loanService(inputs)];
+  return [overview(inputs), sqlServer(inputs), objectStore(inputs), vault(inputs), loanService(inputs), elasticsearchDashboard(inputs.cluster.siteName, inputs.elasticsearch)];
 }
 
 function overview(inputs: PlatformDashboardsInputs): Dashboard {

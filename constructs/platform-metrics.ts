@@ -1,4 +1,5 @@
 import { REPLICATION_METRICS } from './bucket-replication';
+import { ELASTICSEARCH_METRICS } from './elasticsearch-alerts';
 import { CRONJOB_LAST_SUCCESS_METRIC, VAULT_UNSEALED_METRIC } from './platform-alerts';
 import { errorRatioRecord, LOAN_SERVICE_REQUESTS, SLO_WINDOWS } from './slo-alerts';
 import { SQL_SERVER_METRICS } from './sql-server-log-shipping';
@@ -112,6 +113,7 @@ export const PLATFORM_METRIC_NAMES: ReadonlySet<string> = new Set([
   ...Object.values(PROMETHEUS_METRICS),
   ...Object.values(MINIO_METRICS),
   ...Object.values(VAULT_METRICS),
+  ...Object.values(ELASTICSEARCH_METRICS),
   ...Object.values(LOAN_SERVICE_METRICS).filter((name) => name !== LOAN_SERVICE_METRICS.requestDuration),
   ...histogramSeries(LOAN_SERVICE_METRICS.requestDuration),
   ...SLO_WINDOWS.map(errorRatioRecord),

@@ -125,6 +125,7 @@ export function wireSites(environment: Environment, sites: Readonly<Record<SiteN
       sqlServer: logShipping.alertInputs,
       vaultSnapshots: site.data.vaultSnapshots,
       loanService: { namespace: site.apps.loanService.namespace, objectivePercent: environment.objectives.availabilityPercent },
+      elasticsearch: site.observability.elasticsearchExporter.alertInputs,
     });
   }
 

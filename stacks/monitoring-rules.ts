@@ -1,4 +1,5 @@
 import type { BucketReplication } from '../constructs/bucket-replication';
+import { elasticsearchAlertGroup } from '../constructs/elasticsearch-alerts';
 import { MonitoringRules } from '../constructs/monitoring-rules';
 import { platformAlertGroups } from '../constructs/platform-alerts';
 import type { SiteProbe } from '../constructs/site-probe';
@@ -29,7 +30,7 @@ export function alertedCertificates(site: SiteLayers, siteProbe?: SiteProbe): Ce
  * cross-site links (built in the cross-site pass, in the site's observability stack): the platform's
  * alerts for the site's role (backups and replication source at the primary, restores and the
  * replication heartbeat at the disaster-recovery site, the probe of the other site at both) and
- * the loan-service's availability SLO.
+ * the log cluster's alerts, and the loan-service's availability SLO.
  */
 export function buildMonitoringRules(
   environment: Environment,
@@ -51,6 +52,7 @@ export function buildMonitoringRules(
           siteProbe: links.siteProbe.alertInputs,
         }),
       },
+      { name: 'logging', groups: [elasticsearchAlertGroup(site.observability.elasticsearchExporter.alertInputs)] },
       { name: 'loan-service-slo', groups: availabilitySloGroups(loanServiceAvailabilitySlo({ namespace: site.apps.loanService.namespace, objectivePercent: environment.objectives.availabilityPercent })) },
     ],
   });

@@ -1,6 +1,8 @@
 import { AlertmanagerConfig } from '../../constructs/alertmanager-config';
 import { EckOperator } from '../../constructs/eck-operator';
 import { ElasticsearchSetup } from '../../constructs/elasticsearch-setup';
+import { CronSchedule } from '../../constructs/cron-schedule';
+import { ElasticsearchExporter } from '../../constructs/elasticsearch-exporter';
 import { MonitoringStack } from '../../constructs/monitoring-stack';
 import { checkNamespaceBudget } from '../../constructs/namespace-budget';
 import { PEER_SITE_LOSS_SYMPTOMS } from '../../constructs/platform-alerts';
@@ -8,6 +10,7 @@ import type { SiteStack } from '../site-stack';
 import { SITE_NAMES } from '../../environments/schema';
 import type { BaseLayer } from './base';
 import type { DataLayer } from './data';
+import { platformPeers } from './platform-peers';
 import type { SecurityLayer } from './security';
 import type { SiteInputs } from './site-inputs';
 import { apiServerPeer, type TrafficLayer } from './traffic';
@@ -21,6 +24,8 @@ export interface ObservabilityLayer {
   readonly eckOperator: EckOperator;
   /** Applies the log classes' lifecycle policies and templates, the snapshot repositories and schedule. */
   readonly elasticsearchSetup: ElasticsearchSetup;
+  /** The log cluster's Prometheus exporter (its alerts are built with the site's rules). */
+  readonly elasticsearchExporter: ElasticsearchExporter;
 }
 
 /**
@@ -69,6 +74,13 @@ export function buildObservabilityLayer(stack: SiteStack, { environment, siteNam
     snapshotUser: data.elasticsearchSnapshotUser,
     apiServer: apiServerPeer(site),
   });
-  checkNamespaceBudget(`observability layer ${stack.node.id}`, monitoring.namespace, site.sizing.namespaces.observability, [...monitoring.podBudgets, eckOperator.podBudget, elasticsearchSetup.podBudget]);
-  return { stack, monitoring, eckOperator, elasticsearchSetup };
+  const elasticsearchExporter = new ElasticsearchExporter(stack, 'elasticsearch-exporter', {
+    cluster: base.cluster,
+    registry: site.registry,
+    metrics: platformPeers(base).metrics,
+    environmentName: environment.name,
+    snapshotSchedule: CronSchedule.parse(environment.logging.snapshots.schedule, `environments/${environment.name}.ts: logging.snapshots.schedule`),
+  });
+  checkNamespaceBudget(`observability layer ${stack.node.id}`, monitoring.namespace, site.sizing.namespaces.observability, [...monitoring.podBudgets, eckOperator.podBudget, elasticsearchSetup.podBudget, elasticsearchExporter.podBudget]);
+  return { stack, monitoring, eckOperator, elasticsearchSetup, elasticsearchExporter };
 }

@@ -27,6 +27,13 @@ const DASHBOARD_INPUTS: PlatformDashboardsInputs = {
   },
   vaultSnapshots: { namespace: 'lms-security', schedule: CronSchedule.parse('*/15 * * * *', 'test') },
   loanService: { namespace: 'lms-apps', objectivePercent: 99.9 },
+  elasticsearch: {
+    job: 'elasticsearch-exporter',
+    environmentName: 'production',
+    snapshotRepository: 'es-snapshots',
+    snapshotSchedule: CronSchedule.parse('15 * * * *', 'test'),
+    filebeat: { namespace: 'lms-node-agents', daemonSet: 'filebeat-beat-filebeat' },
+  },
 };
 
 type JsonPanel = { id: number; type: string; title: string; gridPos: Record<string, number>; targets?: Record<string, unknown>[]; fieldConfig?: { defaults: Record<string, unknown> } };
@@ -141,6 +148,7 @@ describe('GrafanaDashboards', () => {
       ['ConfigMap', 'lms-observability', 'grafana-dashboard-lms-object-store-replication', ['lms-object-store-replication.json']],
       ['ConfigMap', 'lms-observability', 'grafana-dashboard-lms-vault', ['lms-vault.json']],
       ['ConfigMap', 'lms-observability', 'grafana-dashboard-lms-loan-service', ['lms-loan-service.json']],
+      ['ConfigMap', 'lms-observability', 'grafana-dashboard-lms-elasticsearch', ['lms-elasticsearch.json']],
     ]);
     for (const object of dashboards.objects) {
       expect(object.metadata.labels).toEqual({ ...DASHBOARD_INPUTS.cluster.labels, grafana_dashboard: '1' });
@@ -162,18 +170,28 @@ describe('GrafanaDashboards', () => {
 });
 
 describe('the platform dashboards', () => {
-  const [overview, sql, objectStore, vault, loanService] = platformDashboards(DASHBOARD_INPUTS);
+  const [overview, sql, objectStore, vault, loanService, elasticsearch] = platformDashboards(DASHBOARD_INPUTS);
   const exprs = (dashboard: Dashboard, title: string) => dashboard.panels.find((panel) => panel.title === title)!.targets.map((target) => target.expr);
   const steps = (dashboard: Dashboard, title: string) => dashboard.panels.find((panel) => panel.title === title)!.thresholds.map((step) => step.value);
 
-  test('five dashboards, each titled with the site', () => {
-    expect([overview, sql, objectStore, vault, loanService].map((dashboard) => [dashboard.uid, dashboard.title])).toEqual([
+  test('six dashboards, each titled with the site', () => {
+    expect([overview, sql, objectStore, vault, loanService, elasticsearch].map((dashboard) => [dashboard.uid, dashboard.title])).toEqual([
       ['lms-platform-overview', 'Platform overview (lusaka)'],
       ['lms-sql-server-log-shipping', 'SQL Server and log shipping (lusaka)'],
       ['lms-object-store-replication', 'MinIO replication (lusaka)'],
       ['lms-vault', 'Vault (lusaka)'],
       ['lms-loan-service', 'Loan service (lusaka)'],
+      ['lms-elasticsearch', 'Logs: Elasticsearch (lusaka)'],
     ]);
+  });
+
+  test('the log cluster\'s panels read the exporter\'s series with the alerts\' thresholds: watermarks and the snapshot age limit', () => {
+    expect(exprs(elasticsearch, 'Documents indexed by data stream')).toEqual(
+      ['application', 'system', 'security', 'audit'].map((logClass) => `sum(rate(elasticsearch_index_stats_indexing_index_total{job="elasticsearch-exporter",index=~"\\\\.ds-logs-lms\\\\.${logClass}-production-.*"}[$__rate_interval]))`),
+    );
+    expect(steps(elasticsearch, 'Data disk used')).toEqual([0.85, 0.95]);
+    expect(exprs(elasticsearch, 'Newest successful snapshot')).toEqual(['time() - elasticsearch_snapshot_stats_latest_snapshot_timestamp_seconds{job="elasticsearch-exporter",repository="es-snapshots"}']);
+    expect(steps(elasticsearch, 'Newest successful snapshot')).toEqual([9000]);
   });
 
   test('the overview covers the site\'s namespaces and counts firing alerts by severity', () => {

@@ -24,6 +24,7 @@ describe('each site\'s rules, built in the cross-site pass', () => {
       expect(names(site)).toEqual(expect.arrayContaining(['VaultSealed', 'CertificateExpiring', 'LoanServiceErrorBudgetBurnFast']));
       expect(rules(site).objects.map((object) => `${object.kind}/${object.metadata.namespace}/${object.metadata.name}`)).toEqual([
         'PrometheusRule/lms-observability/platform',
+        'PrometheusRule/lms-observability/logging',
         'PrometheusRule/lms-observability/loan-service-slo',
       ]);
     }

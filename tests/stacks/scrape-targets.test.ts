@@ -19,6 +19,7 @@ const COMMON = [
   'ServiceMonitor/lms-data/minio',
   'ServiceMonitor/lms-data/sql-server-log-shipping-metrics',
   'ServiceMonitor/lms-apps/loan-service',
+  'ServiceMonitor/lms-observability/elasticsearch-exporter',
 ];
 const BY_ROLE = {
   primary: [...COMMON, 'ServiceMonitor/lms-data/replication-heartbeat-writer'],

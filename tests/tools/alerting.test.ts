@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdktf';
 import { dump } from 'js-yaml';
+import { ELASTICSEARCH_ALERTS } from '../../constructs/elasticsearch-alerts';
 import { MonitoringRules } from '../../constructs/monitoring-rules';
 import { platformAlertRouting } from '../../stacks/layers/observability';
 import { PLATFORM_ALERTS } from '../../constructs/platform-alerts';
@@ -55,6 +56,9 @@ describeWithTools('alert rules under the real promtool', ['promtool'], (tools) =
       PLATFORM_ALERTS.certificateExpiring,
       PLATFORM_ALERTS.vaultSealed,
       PLATFORM_ALERTS.siteDown,
+      ELASTICSEARCH_ALERTS.clusterRed,
+      ELASTICSEARCH_ALERTS.unreachable,
+      ELASTICSEARCH_ALERTS.ingestionStalled,
       'LoanServiceErrorBudgetBurnFast',
     ]);
   });

@@ -33,6 +33,7 @@ function siteInputs(): { readonly site: string; readonly inputs: PlatformDashboa
         sqlServer: logShipping.alertInputs,
         vaultSnapshots: layers[index].data.vaultSnapshots,
         loanService: { namespace: layers[index].apps.loanService.namespace, objectivePercent: environment.objectives.availabilityPercent },
+        elasticsearch: layers[index].observability.elasticsearchExporter.alertInputs,
       },
     }));
   });
