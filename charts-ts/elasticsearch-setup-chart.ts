@@ -52,8 +52,8 @@ export interface ElasticsearchSetupChartProps {
   readonly script: string;
   /** Plain environment variables of the container. */
   readonly env: Readonly<Record<string, string>>;
-  /** Environment variables from Secrets (never in the spec): name -> Secret and key. */
-  readonly secretEnv: Readonly<Record<string, { readonly secretName: string; readonly key: string }>>;
+  /** The Secret key holding the `elastic` user's password, mounted as a file (never an environment variable) in `directory`. */
+  readonly elasticPassword: { readonly secretName: string; readonly key: string; readonly directory: string };
   /** The request bodies, mounted read-only at `configDirectory`. */
   readonly config: Readonly<Record<string, string>>;
   readonly configDirectory: string;
@@ -101,10 +101,7 @@ export class ElasticsearchSetupChart extends Chart {
       image: props.image,
       imagePullPolicy: 'IfNotPresent',
       command: ['/bin/sh', '-c', props.script],
-      env: [
-        ...Object.entries(props.env).map(([name, value]) => ({ name, value })),
-        ...Object.entries(props.secretEnv).map(([name, ref]) => ({ name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } })),
-      ],
+      env: Object.entries(props.env).map(([name, value]) => ({ name, value })),
       resources: {
         requests: { cpu: Quantity.fromString(props.resources.cpuRequest), memory: Quantity.fromString(props.resources.memoryRequest) },
         limits: { cpu: Quantity.fromString(props.resources.cpuLimit), memory: Quantity.fromString(props.resources.memoryLimit) },
@@ -113,6 +110,7 @@ export class ElasticsearchSetupChart extends Chart {
       volumeMounts: [
         { name: 'config', mountPath: props.configDirectory, readOnly: true },
         { name: 'elasticsearch-ca', mountPath: props.elasticsearchCa.directory, readOnly: true },
+        { name: 'elastic-password', mountPath: props.elasticPassword.directory, readOnly: true },
         { name: 'kubernetes-api', mountPath: props.kubernetesApiDirectory, readOnly: true },
         { name: 'tmp', mountPath: '/tmp' },
       ],
@@ -132,6 +130,7 @@ export class ElasticsearchSetupChart extends Chart {
           volumes: [
             { name: 'config', configMap: { name: props.name, defaultMode: 0o444 } },
             { name: 'elasticsearch-ca', secret: { secretName: props.elasticsearchCa.secretName, items: [{ key: 'ca.crt', path: 'ca.crt' }], defaultMode: 0o444 } },
+            { name: 'elastic-password', secret: { secretName: props.elasticPassword.secretName, items: [{ key: props.elasticPassword.key, path: props.elasticPassword.key }], defaultMode: 0o440 } },
             // The setup container's own token (the Vault agent has its own volume below).
             {
               name: 'kubernetes-api',

@@ -93,6 +93,8 @@ export interface LoggingChartProps {
   readonly filebeat: {
     readonly config: Readonly<Record<string, unknown>>;
     readonly resources: LoggingContainerResources;
+    /** The variable that carries the node's name (`spec.nodeName`): Filebeat reads only that node's pods' metadata. */
+    readonly nodeNameEnv: string;
     /** Filebeat's client certificate for the Beats input. */
     readonly tls: MountedSecret;
   };
@@ -297,6 +299,7 @@ export class LoggingChart extends Chart {
                 {
                   name: ECK_CONTAINERS.filebeat,
                   resources: resourcesOf(BeatLimits, BeatRequests, fb.resources),
+                  env: [{ name: fb.nodeNameEnv, valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
                   securityContext: {
                     runAsNonRoot: false,
                     runAsUser: 0,

@@ -10,8 +10,8 @@ export const SETUP_SCRIPT_ENV = {
   elasticsearchUrl: 'ES_URL',
   /** The CA certificate Elasticsearch's HTTP certificate is verified with (ECK's public certs Secret). */
   elasticsearchCaFile: 'ES_CA_FILE',
-  /** The `elastic` user's password (from ECK's Secret, never printed). */
-  elasticPassword: 'ELASTIC_PASSWORD',
+  /** The file holding the `elastic` user's password (ECK's Secret, mounted; never printed). */
+  elasticPasswordFile: 'ELASTIC_PASSWORD_FILE',
   /** How many times, and how many seconds apart, the script asks for the cluster's health before it gives up. */
   waitAttempts: 'ES_WAIT_ATTEMPTS',
   waitSeconds: 'ES_WAIT_SECONDS',
@@ -70,7 +70,7 @@ export function elasticsearchSetupScript(options: SetupScriptOptions): string {
     'umask 077',
     'work="$(mktemp -d)"',
     'trap \'rm -rf "$work"\' EXIT',
-    `printf 'user = "elastic:%s"\\n' "$(printf '%s' "$${env.elasticPassword}" | sed 's/[\\\\"]/\\\\&/g')" >"$work/es.conf"`,
+    `printf 'user = "elastic:%s"\\n' "$(sed 's/[\\\\"]/\\\\&/g' "$${env.elasticPasswordFile}")" >"$work/es.conf"`,
     `printf 'header = "Authorization: Bearer %s"\\n' "$(cat "$${env.kubernetesTokenFile}")" >"$work/kube.conf"`,
     'fail() {',
     '  reason="$(tr -d \'\\n\' <"$work/response" 2>/dev/null | sed -n \'s/.*"type":"\\([^"]*\\)".*/\\1/p\')"',

@@ -30,8 +30,10 @@ export const ELASTICSEARCH_SNAPSHOT_USER = 'elasticsearch-snapshots';
 /** ECK labels every pod of an `Elasticsearch` resource with its name. */
 export const ELASTICSEARCH_CLUSTER_LABEL = 'elasticsearch.k8s.elastic.co/cluster-name';
 export const DEFAULT_ELASTICSEARCH_SETUP_RESOURCES: ContainerResources = { cpuRequest: '50m', memoryRequest: '64Mi', cpuLimit: '500m', memoryLimit: '128Mi' };
-/** The Elasticsearch image's own user (`elasticsearch`, uid and gid 1000): the setup only runs sh and curl. */
-const RUN_AS_USER = 1000;
+/** A high user and group of the setup's own (above host UIDs): it only runs the image's sh and curl, which need no user of the image. */
+const RUN_AS_USER = 10001;
+/** Where the `elastic` user's password is mounted (ECK's Secret, key `elastic`). */
+const ELASTIC_PASSWORD_DIRECTORY = '/etc/elasticsearch-setup/elastic';
 const CONFIG_DIRECTORY = '/etc/elasticsearch-setup';
 const ELASTICSEARCH_CA_DIRECTORY = '/etc/elasticsearch-ca';
 const KUBERNETES_API_DIRECTORY = '/var/run/kubernetes-api';
@@ -235,9 +237,10 @@ export class ElasticsearchSetup extends PlatformComponent {
         [SETUP_SCRIPT_ENV.kubernetesCaFile]: `${KUBERNETES_API_DIRECTORY}/ca.crt`,
         [SETUP_SCRIPT_ENV.kubernetesTokenFile]: `${KUBERNETES_API_DIRECTORY}/token`,
         [SETUP_SCRIPT_ENV.snapshotKeysFile]: `${VAULT_SECRETS_DIR}/${SNAPSHOT_KEYS_FILE}`,
+        [SETUP_SCRIPT_ENV.elasticPasswordFile]: `${ELASTIC_PASSWORD_DIRECTORY}/elastic`,
         HOME: '/tmp',
       },
-      secretEnv: { [SETUP_SCRIPT_ENV.elasticPassword]: { secretName: elasticUserSecret(elasticsearchName), key: 'elastic' } },
+      elasticPassword: { secretName: elasticUserSecret(elasticsearchName), key: 'elastic', directory: ELASTIC_PASSWORD_DIRECTORY },
       config,
       configDirectory: CONFIG_DIRECTORY,
       elasticsearchCa: { secretName: elasticsearchHttpCaSecret(elasticsearchName), directory: ELASTICSEARCH_CA_DIRECTORY },

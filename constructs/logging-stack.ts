@@ -5,6 +5,7 @@ import { PodPoliciesChart, type PodPeer, type PodPolicy } from '../charts-ts/pod
 import { KIBANA_HTTP_PORT, LOGSTASH_API_PORT, eckPodLabels } from './eck-operator';
 import { LOGGING_NAMES, ELASTICSEARCH_HTTP_PORT, LOGSTASH_BEATS_PORT, elasticsearchHttpService } from './logging-names';
 import type { PodBudget } from './namespace-budget';
+import { FILEBEAT_LOGSTASH_TLS_DIRECTORY, FILEBEAT_NODE_NAME_ENV, LOGSTASH_BEATS_TLS_DIRECTORY, LOGSTASH_ELASTICSEARCH_CLUSTER_NAME } from './log-pipelines';
 import { logRestoreRunbookSteps } from './logging-restore-runbook';
 import { PlatformComponent, type KubeObject } from './platform-component';
 import type { RunbookStep } from './runbook-step';
@@ -33,9 +34,6 @@ export interface LoggingNodeSettings {
 /** Elasticsearch's transport port, between its nodes. */
 export const ELASTICSEARCH_TRANSPORT_PORT = 9300;
 
-/** Where Logstash finds the Beats input's certificate, and Filebeat its client certificate (`tls.crt`, `tls.key`, `ca.crt`). */
-export const LOGSTASH_TLS_DIRECTORY = '/usr/share/logstash/config/beats-tls';
-export const FILEBEAT_TLS_DIRECTORY = '/usr/share/filebeat/logstash-tls';
 /** The Elasticsearch truststore with the object store's CA, for the S3 snapshot client. */
 export const OBJECT_STORE_TRUSTSTORE = '/usr/share/elasticsearch/config/object-store-trust/cacerts.p12';
 
@@ -47,8 +45,6 @@ export const LOGGING_POD_LABELS = {
   filebeat: eckPodLabels('beat', LOGGING_NAMES.filebeat),
 } as const;
 
-/** The name the Logstash pipelines know Elasticsearch by: ECK injects `LMS_ES_HOSTS`, `LMS_ES_USER`, `LMS_ES_PASSWORD`, `LMS_ES_SSL_CERTIFICATE_AUTHORITY`. */
-export const LOGSTASH_ELASTICSEARCH_CLUSTER_NAME = 'lms';
 /** The Logstash Service Filebeat sends to: `<logstash>-ls-<name>`. */
 export const LOGSTASH_BEATS_SERVICE = 'beats';
 
@@ -220,9 +216,9 @@ export class LoggingStack extends PlatformComponent {
         elasticsearchClusterName: LOGSTASH_ELASTICSEARCH_CLUSTER_NAME,
         beatsService: LOGSTASH_BEATS_SERVICE,
         beatsPort: LOGSTASH_BEATS_PORT,
-        tls: { secretName: beats.reference.secretName, directory: LOGSTASH_TLS_DIRECTORY },
+        tls: { secretName: beats.reference.secretName, directory: LOGSTASH_BEATS_TLS_DIRECTORY },
       },
-      filebeat: { config: props.filebeatConfig, resources: resources.filebeat, tls: { secretName: filebeatClient.reference.secretName, directory: FILEBEAT_TLS_DIRECTORY } },
+      filebeat: { config: props.filebeatConfig, resources: resources.filebeat, nodeNameEnv: FILEBEAT_NODE_NAME_ENV, tls: { secretName: filebeatClient.reference.secretName, directory: FILEBEAT_LOGSTASH_TLS_DIRECTORY } },
     });
 
     const elasticsearch = { namespace: ns, podLabels: LOGGING_POD_LABELS.elasticsearch };

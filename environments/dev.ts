@@ -11,7 +11,7 @@ const bothSites = {
       platform: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 20 },
       data: { requestsCpu: '2', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '12Gi', requestsStorage: '100Gi', persistentVolumeClaims: 10, pods: 20 },
       security: { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '3', limitsMemory: '2Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 5 },
-      observability: { requestsCpu: '2', requestsMemory: '6Gi', limitsCpu: '8', limitsMemory: '12Gi', requestsStorage: '50Gi', persistentVolumeClaims: 5, pods: 20 },
+      observability: { requestsCpu: '4', requestsMemory: '10Gi', limitsCpu: '16', limitsMemory: '20Gi', requestsStorage: '60Gi', persistentVolumeClaims: 8, pods: 24 },
       'node-agents': { requestsCpu: '500m', requestsMemory: '1Gi', limitsCpu: '1', limitsMemory: '2Gi', requestsStorage: '1Gi', persistentVolumeClaims: 0, pods: 5 },
       apps: { requestsCpu: '1', requestsMemory: '2Gi', limitsCpu: '3', limitsMemory: '4Gi', requestsStorage: '5Gi', persistentVolumeClaims: 2, pods: 10 },
     },

@@ -10,7 +10,7 @@ const bothSites = {
       platform: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '50Gi', persistentVolumeClaims: 10, pods: 40 },
       data: { requestsCpu: '8', requestsMemory: '48Gi', limitsCpu: '16', limitsMemory: '96Gi', requestsStorage: '1Ti', persistentVolumeClaims: 20, pods: 20 },
       security: { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '6', limitsMemory: '8Gi', requestsStorage: '20Gi', persistentVolumeClaims: 8, pods: 10 },
-      observability: { requestsCpu: '4', requestsMemory: '16Gi', limitsCpu: '16', limitsMemory: '32Gi', requestsStorage: '500Gi', persistentVolumeClaims: 10, pods: 40 },
+      observability: { requestsCpu: '8', requestsMemory: '32Gi', limitsCpu: '28', limitsMemory: '48Gi', requestsStorage: '800Gi', persistentVolumeClaims: 16, pods: 40 },
       'node-agents': { requestsCpu: '2', requestsMemory: '4Gi', limitsCpu: '4', limitsMemory: '8Gi', requestsStorage: '1Gi', persistentVolumeClaims: 0, pods: 20 },
       apps: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '20Gi', persistentVolumeClaims: 5, pods: 40 },
     },

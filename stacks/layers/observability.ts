@@ -2,7 +2,10 @@ import { AlertmanagerConfig } from '../../constructs/alertmanager-config';
 import { EckOperator } from '../../constructs/eck-operator';
 import { ElasticsearchSetup } from '../../constructs/elasticsearch-setup';
 import { CronSchedule } from '../../constructs/cron-schedule';
-import { ElasticsearchExporter } from '../../constructs/elasticsearch-exporter';
+import { ELASTICSEARCH_EXPORTER_NAME, ElasticsearchExporter } from '../../constructs/elasticsearch-exporter';
+import { filebeatConfig, logstashPipelines } from '../../constructs/log-pipelines';
+import { LOGSTASH_BEATS_SERVICE, LoggingStack } from '../../constructs/logging-stack';
+import { LOGGING_NAMES } from '../../constructs/logging-names';
 import { MonitoringStack } from '../../constructs/monitoring-stack';
 import { checkNamespaceBudget } from '../../constructs/namespace-budget';
 import { PEER_SITE_LOSS_SYMPTOMS } from '../../constructs/platform-alerts';
@@ -26,6 +29,8 @@ export interface ObservabilityLayer {
   readonly elasticsearchSetup: ElasticsearchSetup;
   /** The log cluster's Prometheus exporter (its alerts are built with the site's rules). */
   readonly elasticsearchExporter: ElasticsearchExporter;
+  /** Elasticsearch, Kibana, Logstash and Filebeat at the site, run by the ECK operator. */
+  readonly logging: LoggingStack;
 }
 
 /**
@@ -81,6 +86,38 @@ export function buildObservabilityLayer(stack: SiteStack, { environment, siteNam
     environmentName: environment.name,
     snapshotSchedule: CronSchedule.parse(environment.logging.snapshots.schedule, `environments/${environment.name}.ts: logging.snapshots.schedule`),
   });
-  checkNamespaceBudget(`observability layer ${stack.node.id}`, monitoring.namespace, site.sizing.namespaces.observability, [...monitoring.podBudgets, eckOperator.podBudget, elasticsearchSetup.podBudget, elasticsearchExporter.podBudget]);
-  return { stack, monitoring, eckOperator, elasticsearchSetup, elasticsearchExporter };
+  const otherSiteName = SITE_NAMES.find((name) => name !== siteName)!;
+  const logging = new LoggingStack(stack, 'logging', {
+    cluster: base.cluster,
+    environmentName: environment.name,
+    registry: site.registry,
+    issuers: traffic.certManager.issuers,
+    settings: environment.logging,
+    storageClassName: site.storageClasses.standard,
+    siteRole: site.role,
+    otherSiteName,
+    objectStore: data.minio.endpoint,
+    apiServer: apiServerPeer(site),
+    pipelines: logstashPipelines({ environmentName: environment.name, siteName }),
+    filebeatConfig: filebeatConfig({ logstashHost: `${LOGGING_NAMES.logstash}-ls-${LOGSTASH_BEATS_SERVICE}.${base.cluster.namespaces.observability}.svc` }),
+    snapshotClientSettings: elasticsearchSetup.snapshotClientSettings,
+    secureSettingsSecrets: [elasticsearchSetup.secureSettingsSecret],
+    elasticsearchClients: [
+      { namespace: elasticsearchSetup.namespace, podLabels: elasticsearchSetup.podLabels },
+      { namespace: elasticsearchExporter.namespace, podLabels: { 'app.kubernetes.io/name': ELASTICSEARCH_EXPORTER_NAME } },
+    ],
+    operator: eckOperator.peer,
+  });
+  // The resources meet a running operator and webhook; the setup Job starts once Elasticsearch is
+  // declared (it waits for the cluster's health, and ECK picks up the keys Secret it fills).
+  logging.applyAfter(eckOperator);
+  elasticsearchSetup.applyAfter(logging);
+  checkNamespaceBudget(`observability layer ${stack.node.id}`, monitoring.namespace, site.sizing.namespaces.observability, [
+    ...monitoring.podBudgets,
+    eckOperator.podBudget,
+    elasticsearchSetup.podBudget,
+    elasticsearchExporter.podBudget,
+    ...logging.podBudgets,
+  ]);
+  return { stack, monitoring, eckOperator, elasticsearchSetup, elasticsearchExporter, logging };
 }

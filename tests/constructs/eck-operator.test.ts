@@ -164,15 +164,15 @@ describe("the platform's EckOperator at each site", () => {
     expect([...sites.keys()]).toEqual(['dev-lusaka', 'dev-kitwe']);
   });
 
-  test('an observability namespace that holds the monitoring stack but not the ECK operator fails the synth, naming it', () => {
+  test('an observability namespace one pod short of the logs and metrics fails the synth, naming the ECK operator among its pods', () => {
     const dev = environmentNamed('dev');
     const lusaka = dev.sites.lusaka;
-    // 8 pods hold the monitoring stack: the operator is the ninth.
-    const pods = 8;
+    // 18 pods hold the metrics and the logs, the ECK operator among them.
+    const pods = 17;
     const namespaces = { ...lusaka.sizing.namespaces, observability: { ...lusaka.sizing.namespaces.observability, pods } };
     const narrowed = { ...dev, sites: { ...dev.sites, lusaka: { ...lusaka, sizing: { ...lusaka.sizing, namespaces } } } };
     expect(() => buildPlatform(Testing.app(), [narrowed])).toThrow(
-      'observability layer dev-lusaka-observability: namespace lms-observability quota pods: 8 is below its 9 pods (Prometheus servers 1, Alertmanagers 1, Grafana 2, the Prometheus operator 2, kube-state-metrics 2, the ECK operator 1) (allowed: at least 9, or the quota refuses pods and they never start)',
+      'observability layer dev-lusaka-observability: namespace lms-observability quota pods: 17 is below its 18 pods (Prometheus servers 1, Alertmanagers 1, Grafana 2, the Prometheus operator 2, kube-state-metrics 2, the ECK operator 1, the Elasticsearch setup job 2, the Elasticsearch exporter 2, Elasticsearch masters 1, Elasticsearch data 1, Kibana 2, Logstash 1) (allowed: at least 18, or the quota refuses pods and they never start)',
     );
   });
 });

@@ -62,6 +62,7 @@ describeWithTools('the Elasticsearch setup script, run by sh with curl against H
     fs.mkdirSync(path.join(scratch, 'config'));
     for (const [file, text] of Object.entries(configMap.data as Record<string, string>)) fs.writeFileSync(path.join(scratch, 'config', file), text);
     fs.writeFileSync(path.join(scratch, 'token'), TOKEN);
+    fs.writeFileSync(path.join(scratch, 'elastic-password'), PASSWORD);
     // What the Vault agent renders from the template in the pod's annotations.
     fs.writeFileSync(path.join(scratch, 'snapshot-keys.env'), `ACCESS_KEY_B64='${b64(ACCESS_KEY)}'\nSECRET_KEY_B64='${b64(SECRET_KEY)}'`);
   });
@@ -82,7 +83,7 @@ describeWithTools('the Elasticsearch setup script, run by sh with curl against H
     const tmp = fs.mkdtempSync(path.join(scratch, 'tmp-'));
     const env = {
       ...rendered,
-      ELASTIC_PASSWORD: PASSWORD,
+      ELASTIC_PASSWORD_FILE: path.join(scratch, 'elastic-password'),
       ES_URL: baseUrl,
       ES_CA_FILE: path.join(scratch, 'ca', 'ca.crt'),
       KUBE_API: baseUrl,
@@ -105,11 +106,13 @@ describeWithTools('the Elasticsearch setup script, run by sh with curl against H
 
   const lines = () => recorded.map((request) => `${request.method} ${request.url}`);
 
-  test('the rendered container gives the script every variable it reads, the password from ECK\'s Secret', () => {
+  test('the rendered container gives the script every variable it reads, the password as a file from ECK\'s Secret', () => {
     expect(container.env.map((entry: any) => entry.name).sort()).toEqual(
-      ['CONFIG_DIR', 'ELASTIC_PASSWORD', 'ES_CA_FILE', 'ES_URL', 'ES_WAIT_ATTEMPTS', 'ES_WAIT_SECONDS', 'HOME', 'KUBE_API', 'KUBE_CA_FILE', 'KUBE_TOKEN_FILE', 'SNAPSHOT_KEYS_FILE'].sort(),
+      ['CONFIG_DIR', 'ELASTIC_PASSWORD_FILE', 'ES_CA_FILE', 'ES_URL', 'ES_WAIT_ATTEMPTS', 'ES_WAIT_SECONDS', 'HOME', 'KUBE_API', 'KUBE_CA_FILE', 'KUBE_TOKEN_FILE', 'SNAPSHOT_KEYS_FILE'].sort(),
     );
-    expect(container.env.find((entry: any) => entry.name === 'ELASTIC_PASSWORD')).toEqual({ name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: 'logs-es-elastic-user', key: 'elastic' } } });
+    expect(container.env.find((entry: any) => entry.name === 'ELASTIC_PASSWORD_FILE')).toEqual({ name: 'ELASTIC_PASSWORD_FILE', value: '/etc/elasticsearch-setup/elastic/elastic' });
+    expect(container.env.filter((entry: any) => entry.valueFrom !== undefined)).toEqual([]);
+    expect(container.volumeMounts).toContainEqual({ name: 'elastic-password', mountPath: '/etc/elasticsearch-setup/elastic', readOnly: true });
   });
 
   test('waits while the cluster answers 503, then sends every request in order with its credentials and body, and writes the snapshot keys', async () => {

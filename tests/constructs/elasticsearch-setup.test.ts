@@ -64,15 +64,15 @@ describe('ElasticsearchSetup', () => {
     expect(elasticsearchSetupFixture().jobName).toBe(component.jobName);
   });
 
-  test('runs sh and curl in the pinned Elasticsearch image as its own user, restricted, with ECK\'s CA and its own token', () => {
+  test('runs sh and curl in the pinned Elasticsearch image as a high user of its own, restricted, with ECK\'s CA and its own token', () => {
     const container = pod.spec.containers[0];
     const image = VERSIONS.images.elasticsearch;
     expect(container.image).toBe(`${REGISTRY}/${image.repository}:${image.tag}@${image.digest}`);
     expect(container.command.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     expect(container.securityContext).toEqual({
       runAsNonRoot: true,
-      runAsUser: 1000,
-      runAsGroup: 1000,
+      runAsUser: 10001,
+      runAsGroup: 10001,
       readOnlyRootFilesystem: true,
       allowPrivilegeEscalation: false,
       privileged: false,

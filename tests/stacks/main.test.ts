@@ -114,8 +114,10 @@ describe('npm run synth', () => {
     // around kube-prometheus-stack, 5 dashboard ConfigMaps, and the ECK operator's webhook
     // Certificate and NetworkPolicy. Per site, cert-manager's PodMonitor
     // (traffic) and Vault's ServiceMonitor (security). Per site, the Elasticsearch exporter's 5
-    // objects, the log cluster's PrometheusRule and its dashboard ConfigMap.
-    expect(count).toBe(3 * 2 * 2 + 3 * 2 * (6 + 5 + 2) + 3 * 2 * 4 + 2 * 1 + 3 * 2 * 2 + 3 * 2 * (33 + 54) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4 + 4) + 3 * 2 * (7 + 5) + 2 * (13 + 5 + 5) + 2 * 2 * (14 + 5 + 5) + 3 * (11 + 6) + 3 * (2 * 7 + 13 + 12) + 3 * 2 * (5 + 1 + 1));
+    // objects, the log cluster's PrometheusRule and its dashboard ConfigMap; the logging stack's 15
+    // (4 Certificates, 4 NetworkPolicies, the 4 ECK resources, Filebeat's ServiceAccount and read
+    // access) and the Elasticsearch setup's 8.
+    expect(count).toBe(3 * 2 * 2 + 3 * 2 * (6 + 5 + 2) + 3 * 2 * 4 + 2 * 1 + 3 * 2 * 2 + 3 * 2 * (33 + 54) + 2 * 2 * (19 + 1) + 2 * (19 + 4) + 3 * 2 * (3 + 4 + 4) + 3 * 2 * (7 + 5) + 2 * (13 + 5 + 5) + 2 * 2 * (14 + 5 + 5) + 3 * (11 + 6) + 3 * (2 * 7 + 13 + 12) + 3 * 2 * (5 + 1 + 1 + 15 + 8));
   });
 
   test('is byte-identical across runs and across checkouts in different directories', () => {

@@ -75,7 +75,8 @@ describeWithTools('alert rules under the real promtool', ['promtool'], (tools) =
     // Side by side: most of promtool's time is setting up a database per case, not computing.
     const results = await Promise.all(sites.map(({ site }) => runAsync(tools.promtool, ['test', 'rules', 'tests.yaml'], path.join(scratch, site))));
     expect(results).toEqual(sites.map(() => ({ status: 0, output: 'Unit Testing:  tests.yaml\n  SUCCESS\n\n' })));
-  });
+    // A TSDB per case, six sites: a minute alone, several beside the other suites on two cores.
+  }, 300_000);
 
   test('a broken expression makes `promtool check rules` fail, naming it', () => {
     const folder = path.join(scratch, 'production-lusaka');
