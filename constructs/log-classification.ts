@@ -1,5 +1,5 @@
 import { LOAN_SERVICE_NAME } from '../charts-ts/loan-service-chart';
-import type { LogClass } from '../environments/schema/logging';
+import type { LogClass } from './log-classes';
 import { LogCondition, fieldValue, type FieldPath, type LogEvent } from './log-condition';
 import { siteNamespaces } from './namespaces';
 

@@ -1,4 +1,4 @@
-import { LOG_CLASSES, type LogClass } from '../environments/schema/logging';
+import { LOG_CLASSES, type LogClass } from './log-classes';
 import {
   BLANK_LINE_PATTERN,
   CLASSIFICATION_RULES,

@@ -10,7 +10,7 @@ const bothSites = {
       platform: { requestsCpu: '8', requestsMemory: '16Gi', limitsCpu: '16', limitsMemory: '32Gi', requestsStorage: '100Gi', persistentVolumeClaims: 10, pods: 60 },
       data: { requestsCpu: '24', requestsMemory: '192Gi', limitsCpu: '40', limitsMemory: '256Gi', requestsStorage: '16Ti', persistentVolumeClaims: 30, pods: 40 },
       security: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '50Gi', persistentVolumeClaims: 10, pods: 20 },
-      observability: { requestsCpu: '16', requestsMemory: '96Gi', limitsCpu: '48', limitsMemory: '128Gi', requestsStorage: '5Ti', persistentVolumeClaims: 24, pods: 60 },
+      observability: { requestsCpu: '16', requestsMemory: '88Gi', limitsCpu: '48', limitsMemory: '128Gi', requestsStorage: '5Ti', persistentVolumeClaims: 24, pods: 60 },
       'node-agents': { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', requestsStorage: '1Gi', persistentVolumeClaims: 0, pods: 40 },
       apps: { requestsCpu: '12', requestsMemory: '24Gi', limitsCpu: '24', limitsMemory: '48Gi', requestsStorage: '50Gi', persistentVolumeClaims: 10, pods: 80 },
     },

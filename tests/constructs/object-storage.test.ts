@@ -252,15 +252,16 @@ describe('ObjectStoreUsers: each workload its own MinIO user, keys from Vault', 
   const { userPolicy, usersScript, ObjectStoreUsers } = jest.requireActual('../../constructs/object-store-users') as typeof import('../../constructs/object-store-users');
   const users = lusaka.data.users;
 
-  test('every site has the loan-service, snapshot, replication and heartbeat users, keys only from their Vault secrets', () => {
+  test('every site has the loan-service, snapshot (Vault, SQL Server, Elasticsearch), replication and heartbeat users, keys only from their Vault secrets', () => {
     expect(users.users.map((user) => [user.name, user.credentials.toString()])).toEqual([
       ['loan-service', 'kv/production/object-store/loan-service'],
       ['vault-snapshot', 'kv/production/vault-snapshot'],
       ['sql-server', 'kv/production/object-store/sql-server'],
+      ['elasticsearch-snapshots', 'kv/production/object-store/elasticsearch-snapshots'],
       ['replication', 'kv/production/minio-replication'],
       ['replication-heartbeat', 'kv/production/object-store/replication-heartbeat'],
     ]);
-    expect(kitwe.data.users.users.map((user) => user.name)).toEqual(['loan-service', 'vault-snapshot', 'sql-server', 'replication', 'replication-heartbeat']);
+    expect(kitwe.data.users.users.map((user) => user.name)).toEqual(['loan-service', 'vault-snapshot', 'sql-server', 'elasticsearch-snapshots', 'replication', 'replication-heartbeat']);
     const job = find(users.objects, 'Job', users.jobName);
     expect(job.spec.template.metadata.annotations['vault.hashicorp.com/agent-inject-template-user-loan-service.env']).toBe(
       "{{- with secret \"kv/data/production/object-store/loan-service\" -}}\nexport ACCESS_KEY='{{ .Data.data.access_key_id }}'\nexport SECRET_KEY='{{ .Data.data.secret_access_key }}'\n{{- end }}",
@@ -279,7 +280,7 @@ describe('ObjectStoreUsers: each workload its own MinIO user, keys from Vault', 
       ],
     });
     const policies = find(users.objects, 'ConfigMap', 'object-store-users').data;
-    expect(Object.keys(policies).sort()).toEqual(['lms-loan-service.json', 'lms-replication-heartbeat.json', 'lms-replication.json', 'lms-sql-server.json', 'lms-vault-snapshot.json']);
+    expect(Object.keys(policies).sort()).toEqual(['lms-elasticsearch-snapshots.json', 'lms-loan-service.json', 'lms-replication-heartbeat.json', 'lms-replication.json', 'lms-sql-server.json', 'lms-vault-snapshot.json']);
     // SQL Server writes its own site's backups and reads the other site's to restore them.
     expect(JSON.parse(policies['lms-sql-server.json']).Statement.map((statement: any) => [statement.Action.join(','), statement.Resource[0]])).toEqual([
       ['s3:GetBucketLocation,s3:ListBucket,s3:ListBucketMultipartUploads', 'arn:aws:s3:::sql-backups'],
