@@ -20,6 +20,13 @@ export const CRD_SETS = [
 /** A vendored CRD set: `<project>-<version>`, a folder under vendor/crds/. */
 export type CrdSetName = (typeof CRD_SETS)[number];
 
+/** `cert-manager-1.19.6` -> `{ project: 'cert-manager', version: '1.19.6' }`. */
+export function crdSetParts(set: CrdSetName): { readonly project: string; readonly version: string } {
+  const match = /^(.+)-v?(\d+\.\d+\.\d+)$/.exec(set);
+  if (!match) throw new PlatformError(`custom resource definitions: set ${formatValue(set)} does not end in a version (allowed: <project>-<major>.<minor>.<patch>)`);
+  return { project: match[1], version: match[2] };
+}
+
 /**
  * Sets the platform installs but does not import as typed bindings: ECK's install CRDs
  * (`eck-operator-crds-3.5.0`) leave the pod templates of Elasticsearch, Kibana and the other
@@ -152,11 +159,16 @@ export function customResourceDefinitions(set: CrdSetName): readonly CustomResou
  * bindings has one, else the one of an install-only set. Only that one file is parsed.
  */
 export function customResourceDefinitionFor(apiVersion: string, kind: string): CustomResourceDefinitionObject {
+  return vendoredDefinitionFor(apiVersion, kind).definition;
+}
+
+/** As `customResourceDefinitionFor`, with the set the definition comes from. */
+export function vendoredDefinitionFor(apiVersion: string, kind: string): { readonly set: CrdSetName; readonly definition: CustomResourceDefinitionObject } {
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   const lookupOrder = [...CRD_SETS.filter((set) => !INSTALL_ONLY_CRD_SETS.includes(set)), ...INSTALL_ONLY_CRD_SETS];
   for (const set of lookupOrder) {
     const entry = crdSetProvenance(set).files.find((file) => file.group === group && file.kind === kind);
-    if (entry) return loadDefinition(set, entry);
+    if (entry) return { set, definition: loadDefinition(set, entry) };
   }
   const known = [...new Set(lookupOrder.flatMap((set) => crdSetProvenance(set).files.map((file) => `${file.group}/${file.kind}`)))];
   throw new PlatformError(

@@ -32,6 +32,31 @@ export interface HelmChartSource {
 }
 
 /**
+ * A chart the toolkit writes itself: the stack's folder carries it (`charts/<name>/`), so no
+ * repository serves it and the synthesized plan holds every object it installs. Its objects
+ * are printed as they are, never through Helm's template engine.
+ */
+export interface LocalHelmChart {
+  readonly kind: 'local';
+  /** Chart name, e.g. `crds-cert-manager`: also the folder name. */
+  readonly name: string;
+  /**
+   * Chart version, e.g. `1.19.6`: the synth appends a digest of the objects as build
+   * metadata (`1.19.6+1a2b3c4d5e6f`), so a changed object always upgrades the release.
+   */
+  readonly version: string;
+  /** One line on what it installs (Chart.yaml `description`). */
+  readonly description: string;
+  /** The objects it installs, in order. */
+  readonly objects: readonly KubeObject[];
+}
+
+/** Whether a release's chart is one the toolkit writes (else it comes from a repository). */
+export function isLocalChart(chart: HelmChartSource | LocalHelmChart): chart is LocalHelmChart {
+  return (chart as LocalHelmChart).kind === 'local';
+}
+
+/**
  * A Helm release a component installs. Charts never install their own CRDs: the base layer
  * applies the vendored copies (vendor/crds/), so every release skips them.
  */
@@ -39,7 +64,13 @@ export interface HelmReleaseSpec {
   /** Release name, unique in its namespace. */
   readonly name: string;
   readonly namespace: string;
-  readonly chart: HelmChartSource;
+  readonly chart: HelmChartSource | LocalHelmChart;
+  /**
+   * Adopt objects of the same names that exist without belonging to a release (Helm's
+   * `--take-ownership`), e.g. CRDs an earlier version of the platform applied one by one.
+   * @default false
+   */
+  readonly takeOwnership?: boolean;
   /**
    * The chart's values, typed by the component and rendered once, with sorted keys, so the
    * plan an auditor reads is byte-identical across runs.

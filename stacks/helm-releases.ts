@@ -2,8 +2,9 @@ import { Release } from '@cdktf/provider-helm/lib/release';
 import type { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 import { Construct } from 'constructs';
 import { dump } from 'js-yaml';
-import type { HelmReleaseSpec } from '../constructs/platform-component';
+import { isLocalChart, type HelmReleaseSpec } from '../constructs/platform-component';
 import { PlatformError, formatValue } from '../constructs/platform-error';
+import { LocalChart } from './local-chart';
 import { terraformLiteral } from './terraform-literal';
 
 export interface HelmReleasesProps {
@@ -36,15 +37,19 @@ export class HelmReleases extends Construct {
       if (resources.has(key)) {
         throw new PlatformError(`${this.node.path}: helmReleases: ${formatValue(key)} is installed twice (allowed: each namespace/name once)`);
       }
+      const id = `${release.namespace}-${release.name}`;
+      // A local chart travels in the stack's folder; a repository chart is pinned by version.
+      const chart = isLocalChart(release.chart)
+        ? { chart: new LocalChart(this, `${id}-chart`, release.chart).chartPath }
+        : { repository: release.chart.repository, chart: release.chart.name, version: release.chart.version };
       resources.set(
         key,
-        new Release(this, `${release.namespace}-${release.name}`, {
+        new Release(this, id, {
           provider: props.provider,
           name: release.name,
           namespace: release.namespace,
-          repository: release.chart.repository,
-          chart: release.chart.name,
-          version: release.chart.version,
+          ...chart,
+          ...(release.takeOwnership ? { takeOwnership: true } : {}),
           values: [terraformLiteral(renderValues(release.values))],
           skipCrds: true,
           createNamespace: false,

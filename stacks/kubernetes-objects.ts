@@ -81,7 +81,7 @@ function objectKey(object: KubeObject): string {
 }
 
 /** `NetworkPolicy` `default-deny` in `lms-apps` -> `networkpolicy-lms-apps-default-deny`. */
-function constructIdFor(object: KubeObject): string {
+export function constructIdFor(object: KubeObject): string {
   return [object.kind, object.metadata.namespace, object.metadata.name]
     .filter((part): part is string => Boolean(part))
     .join('-')

@@ -9,7 +9,8 @@ import { buildPlatform } from './platform';
 import { SiteStack } from './site-stack';
 import { synthesizeAtomically } from './synthesize';
 import { renderValues } from './helm-releases';
-import type { HelmReleaseSpec } from '../constructs/platform-component';
+import { isLocalChart, type HelmReleaseSpec } from '../constructs/platform-component';
+import { LOCAL_CHARTS_DIRECTORY, localChartVersion } from './local-chart';
 
 /**
  * Entry point of `npm run render` and `npx cdk8s synth`: writes the plain Kubernetes
@@ -30,8 +31,12 @@ runEntry('render', () => {
   synthesizeAtomically(outdir, (directory) => {
     fs.mkdirSync(directory, { recursive: true });
     for (const stack of app.node.children.filter((child): child is SiteStack => child instanceof SiteStack)) {
-      // The objects exactly as the stack applies them (API server normal form).
-      const objects = stack.components.flatMap((component) => component.objects.map(apiServerNormalForm));
+      // The objects exactly as the stack applies them (API server normal form), then those of
+      // the charts the stack carries itself (its CRDs), as Helm applies them.
+      const objects = [
+        ...stack.components.flatMap((component) => component.objects.map(apiServerNormalForm)),
+        ...stack.components.flatMap((component) => component.helmReleases.flatMap((release) => (isLocalChart(release.chart) ? release.chart.objects : []))),
+      ];
       if (objects.length > 0) fs.writeFileSync(path.join(directory, `${stack.node.id}.k8s.yaml`), `---\n${stringifyObjects(objects)}`);
       // The Helm releases as the stack installs them: chart, version, repository and values.
       const releases = stack.components.flatMap((component) => component.helmReleases);
@@ -60,16 +65,20 @@ export function stringifyObjects(objects: readonly unknown[]): string {
     .join('---\n');
 }
 
-/** One YAML document per release, values exactly as the stack installs them. */
+/**
+ * One YAML document per release, values exactly as the stack installs them. A chart the
+ * stack carries itself is named by its path in the stack's folder, without a repository
+ * (its objects are in the stack's `.k8s.yaml`).
+ */
 function renderReleases(releases: readonly HelmReleaseSpec[]): string {
   return releases
     .map((release) =>
       renderValues({
         release: release.name,
         namespace: release.namespace,
-        chart: release.chart.name,
-        version: release.chart.version,
-        repository: release.chart.repository,
+        ...(isLocalChart(release.chart)
+          ? { chart: `./${LOCAL_CHARTS_DIRECTORY}/${release.chart.name}`, version: localChartVersion(release.chart) }
+          : { chart: release.chart.name, version: release.chart.version, repository: release.chart.repository }),
         values: release.values,
       }),
     )

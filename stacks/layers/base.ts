@@ -5,9 +5,11 @@ import { Probe } from '../../charts-ts/imports/probe-monitoring.coreos.com';
 import { Prometheus } from '../../charts-ts/imports/prometheus-monitoring.coreos.com';
 import { PrometheusRule } from '../../charts-ts/imports/prometheusrule-monitoring.coreos.com';
 import { ServiceMonitor } from '../../charts-ts/imports/servicemonitor-monitoring.coreos.com';
+import { makeUniqueId } from 'cdktf/lib/private/unique';
 import { CustomResourceDefinitions } from '../../constructs/custom-resource-definitions';
 import { METALLB_WEBHOOK_SERVICE } from '../../constructs/load-balancer-pools';
 import { SiteCluster } from '../../constructs/site-cluster';
+import { constructIdFor } from '../kubernetes-objects';
 import type { SiteStack } from '../site-stack';
 import type { SiteInputs } from './site-inputs';
 
@@ -56,5 +58,17 @@ export function buildBaseLayer(stack: SiteStack, { environment, siteName, site }
     sets: PLATFORM_OPERATOR_CRD_SETS,
     conversionServices: { 'bgppeers.metallb.io': { namespace: cluster.namespaces['node-agents'], name: METALLB_WEBHOOK_SERVICE } },
   });
+  stack.addOverride('removed', formerCrdAddresses(customResources).map((from) => ({ from, lifecycle: { destroy: false } })));
   return { stack, cluster, customResources };
+}
+
+/**
+ * Where the platform's earlier versions kept each CRD in the base layer's state: one
+ * `kubernetes_manifest` each, under the component's `objects`. The stack lists them in
+ * `removed` blocks with `destroy = false`, so upgrading a site forgets those resources
+ * without deleting the CRDs (and every custom resource with them); the CRD releases then
+ * adopt the CRDs (`takeOwnership`). On a new site the blocks do nothing.
+ */
+export function formerCrdAddresses(customResources: CustomResourceDefinitions): string[] {
+  return customResources.definitions.map((definition) => `kubernetes_manifest.${makeUniqueId([customResources.node.id, 'objects', constructIdFor(definition)])}`);
 }

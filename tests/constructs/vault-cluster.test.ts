@@ -1,5 +1,5 @@
 import { PlatformError } from '../../constructs/platform-error';
-import { objectKey } from '../../constructs/platform-component';
+import { objectKey, type HelmChartSource } from '../../constructs/platform-component';
 import { VAULT_AUDIT_LOG, VaultCluster } from '../../constructs/vault-cluster';
 import { VERSIONS } from '../../constructs/versions';
 import { validateCustomResource, validateKubeObject } from '../support/kube-schema';
@@ -246,7 +246,7 @@ describe('VaultCluster', () => {
   test.each(ENVIRONMENTS.map((env) => [env.name, env] as const))('the %s environment\'s settings build both sites', (_name, env) => {
     for (const site of [env.sites.lusaka, env.sites.kitwe]) {
       const vault = vaultClusterFixture({ unseal: env.vault.unseal, replicas: env.vault.replicas, siteDnsDomain: site.dnsDomain, registry: site.registry, chartRepository: site.chartRepository });
-      expect([site.dnsDomain, vault.replicas, vault.uiHost, vault.helmReleases[0]!.chart.repository]).toEqual([site.dnsDomain, env.vault.replicas, `vault.${site.dnsDomain}`, site.chartRepository]);
+      expect([site.dnsDomain, vault.replicas, vault.uiHost, (vault.helmReleases[0]!.chart as HelmChartSource).repository]).toEqual([site.dnsDomain, env.vault.replicas, `vault.${site.dnsDomain}`, site.chartRepository]);
     }
   });
 

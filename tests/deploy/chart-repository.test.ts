@@ -35,6 +35,12 @@ describe('planChartRepositories', () => {
   for (const file of ['cert-manager-v1.19.6.tgz', 'metallb-0.16.1.tgz', 'metallb-0.15.0.tgz']) fs.writeFileSync(path.join(chartDir, file), 'package');
   afterAll(() => fs.rmSync(chartDir, { recursive: true, force: true }));
 
+  test('a chart the stack carries needs no repository and no package', () => {
+    const local: SynthesizedRelease = { name: 'crds-metallb', namespace: 'kube-system', chart: 'crds-metallb', version: '0.16.1+0123456789ab', localChart: '/nowhere/charts/crds-metallb', values: [] };
+    const plan = planChartRepositories([stack('dev-lusaka-base', [local])], chartDir, SITES);
+    expect([...plan.values()].flat()).toEqual([]);
+  });
+
   test('each site gets the repositories on its hosts, with exactly the packages the releases name', () => {
     const plan = planChartRepositories(
       [

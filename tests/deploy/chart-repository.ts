@@ -35,6 +35,7 @@ export interface ChartRequest {
 
 /** The repository URL as the releases name it, without a trailing slash. */
 function repositoryUrl(release: SynthesizedRelease): string {
+  if (release.repository === undefined) throw new Error(`helm_release ${release.name}: its chart is carried by the stack (${release.localChart}), no repository serves it`);
   return release.repository.replace(/\/+$/, '');
 }
 
@@ -59,6 +60,8 @@ export function planChartRepositories(stacks: readonly SynthesizedStack[], chart
   const byUrl = new Map<string, { site: string; packages: Map<string, { chart: string; version: string; file: string; releasedBy: string[] }> }>();
   for (const stack of stacks) {
     for (const release of stack.releases) {
+      // A chart the stack carries needs no repository.
+      if (release.repository === undefined) continue;
       const where = `${stack.name} helm_release ${release.name}`;
       let url: URL;
       try {

@@ -276,6 +276,7 @@ export class DeployHarness {
         add(host, siteOfHost(host, SITE_NAMES), SITE_ADDRESSES, `${stack.name} backend`);
       }
       for (const release of stack.releases) {
+        if (release.repository === undefined) continue;
         const host = new URL(release.repository).hostname;
         add(host, siteOfHost(host, SITE_NAMES), CHART_REPOSITORY_ADDRESSES, `${stack.name} helm_release ${release.name}`);
       }

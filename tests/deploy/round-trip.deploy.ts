@@ -141,6 +141,8 @@ describe.each(environments)('%s: apply, re-plan, check, destroy on two local sit
             }
             installed.push({ where, site: stack.site, release, paths });
             progress(`${where}: ${stored.chart.metadata.name} ${stored.chart.metadata.version} revision ${stored.version} deployed, ${objects.length} objects, ${objects.filter((object) => ROLLOUT_KINDS.has(object.kind)).length} workloads rolled out`);
+            // A chart the stack carries was installed from its folder (name and version checked above).
+            if (release.repository === undefined) continue;
             // The chart came from the site's own repository during this stack's apply and re-plan.
             const host = new URL(release.repository).hostname;
             expect({ release: where, requests: harness.chartServer(stack.site).requests.slice(chartRequestsBefore) }).toEqual({

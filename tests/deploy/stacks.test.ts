@@ -172,6 +172,18 @@ describe('readStacks: helm releases', () => {
     expect(() => readOne(helm, { cm: { ...certManager, values: 'replicaCount: 2' } })).toThrow(`${file()}: resource.helm_release.cm.values: "replicaCount: 2" (allowed: a list of YAML strings)`);
   });
 
+  test("a chart the stack carries: name and version from its Chart.yaml, no repository; a missing folder or a version beside it is an error", () => {
+    const file = () => path.join(outdir, 'stacks/dev-lusaka-base/cdk.tf.json');
+    const crds = { name: 'crds-metallb', namespace: 'kube-system', chart: './charts/crds-metallb', values: ['{}\n'], provider: 'helm.lusaka' };
+    expect(() => readOne(helm, { crds })).toThrow(`${file()}: resource.helm_release.crds.chart: "./charts/crds-metallb": no ${path.join(outdir, 'stacks/dev-lusaka-base/charts/crds-metallb/Chart.yaml')} (the synth writes a local chart into the stack's folder)`);
+    fs.mkdirSync(path.join(outdir, 'stacks/dev-lusaka-base/charts/crds-metallb'), { recursive: true });
+    fs.writeFileSync(path.join(outdir, 'stacks/dev-lusaka-base/charts/crds-metallb/Chart.yaml'), 'apiVersion: v2\nname: crds-metallb\nversion: 0.16.1+0123456789ab\n');
+    expect(readOne(helm, { crds }).releases).toEqual([
+      { name: 'crds-metallb', namespace: 'kube-system', chart: 'crds-metallb', version: '0.16.1+0123456789ab', localChart: path.join(outdir, 'stacks/dev-lusaka-base/charts/crds-metallb'), values: ['{}\n'] },
+    ]);
+    expect(() => readOne(helm, { crds: { ...crds, version: '0.16.1' } })).toThrow(`${file()}: resource.helm_release.crds: a local chart (./charts/crds-metallb) with a repository or version (allowed: neither; Chart.yaml states the version)`);
+  });
+
   test("a release must use the stack's one helm provider, aliased like the kubernetes provider", () => {
     const file = () => path.join(outdir, 'stacks/dev-lusaka-base/cdk.tf.json');
     expect(() => readOne(helm, { cm: { ...certManager, provider: 'helm.kitwe' } })).toThrow(`${file()}: resource.helm_release.cm.provider: "helm.kitwe" (allowed: "helm.lusaka", the stack's helm provider)`);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as yaml from 'js-yaml';
 import { fromTerraformLiteral } from '../../stacks/terraform-literal';
 import { PROJECT_ROOT } from '../support/tools';
 
@@ -39,8 +40,13 @@ export interface SynthesizedRelease {
   readonly chart: string;
   /** Chart version, exactly as pinned (`v1.19.6`). */
   readonly version: string;
-  /** URL of the Helm repository the chart comes from (`https://charts.lusaka.lms.co.zm`). */
-  readonly repository: string;
+  /**
+   * URL of the Helm repository the chart comes from (`https://charts.lusaka.lms.co.zm`);
+   * undefined for a chart the stack's folder carries (`localChart`).
+   */
+  readonly repository?: string;
+  /** Absolute folder of a chart the stack carries (`chart: "./charts/crds-cert-manager"`). */
+  readonly localChart?: string;
   /** Values documents (YAML), in the order Helm merges them. */
   readonly values: readonly string[];
 }
@@ -191,14 +197,19 @@ function releasesOf(config: Record<string, any>, alias: string, file: string): S
     if (resource.provider !== `helm.${alias}`) throw new Error(`${where}.provider: ${JSON.stringify(resource.provider ?? null)} (allowed: "helm.${alias}", the stack's helm provider)`);
     const values = resource.values ?? [];
     if (!Array.isArray(values) || values.some((value) => typeof value !== 'string')) throw new Error(`${where}.values: ${JSON.stringify(values)} (allowed: a list of YAML strings)`);
-    return {
-      name: text('name'),
-      namespace: resource.namespace === undefined ? 'default' : text('namespace'),
-      chart: text('chart'),
-      version: text('version'),
-      repository: text('repository'),
-      values: values.map((value: string) => fromTerraformLiteral(value)),
-    };
+    const base = { name: text('name'), namespace: resource.namespace === undefined ? 'default' : text('namespace'), values: values.map((value: string) => fromTerraformLiteral(value)) };
+    const chart = text('chart');
+    if (chart.startsWith('./')) {
+      // A chart the stack carries: its name and version are the ones its Chart.yaml states.
+      if (resource.repository !== undefined || resource.version !== undefined) throw new Error(`${where}: a local chart (${chart}) with a repository or version (allowed: neither; Chart.yaml states the version)`);
+      const localChart = path.join(path.dirname(file), chart);
+      const metadataFile = path.join(localChart, 'Chart.yaml');
+      if (!fs.existsSync(metadataFile)) throw new Error(`${where}.chart: ${JSON.stringify(chart)}: no ${metadataFile} (the synth writes a local chart into the stack's folder)`);
+      const metadata = yaml.load(fs.readFileSync(metadataFile, 'utf8')) as { name?: unknown; version?: unknown };
+      if (typeof metadata.name !== 'string' || typeof metadata.version !== 'string') throw new Error(`${metadataFile}: name and version must be strings`);
+      return { ...base, chart: metadata.name, version: metadata.version, localChart };
+    }
+    return { ...base, chart, version: text('version'), repository: text('repository') };
   });
 }
 

@@ -45,7 +45,7 @@ describe('buildPlatform', () => {
     expect(parsed.provider.kubernetes).toEqual([expect.objectContaining({ alias: site })]);
     expect(parsed.provider.helm).toEqual([expect.objectContaining({ alias: site })]);
     const providers = new Set(Object.values(parsed.resource as Record<string, Record<string, { provider: string }>>).flatMap((resources) => Object.values(resources).map((r) => r.provider)));
-    expect([...providers].sort()).toEqual(layer === 'traffic' || layer === 'security' || layer === 'observability' ? [`helm.${site}`, `kubernetes.${site}`] : [`kubernetes.${site}`]);
+    expect([...providers].sort()).toEqual(layer === 'base' || layer === 'traffic' || layer === 'security' || layer === 'observability' ? [`helm.${site}`, `kubernetes.${site}`] : [`kubernetes.${site}`]);
     const state = env.sites[site].state;
     const expected =
       state.kind === 's3'
@@ -148,7 +148,11 @@ describe('buildPlatform', () => {
       Object.values(synthesized.get(stackName('production', 'lusaka', layer)).resource.kubernetes_manifest as Record<string, { manifest: any }>)
         .map((r) => `${r.manifest.kind} ${r.manifest.metadata.namespace ?? '-'} ${r.manifest.metadata.name}`)
         .sort();
-    expect({ base: summary('base'), apps: summary('apps') }).toMatchSnapshot();
+    const releases = (layer: keyof SiteLayers) =>
+      Object.values(synthesized.get(stackName('production', 'lusaka', layer)).resource.helm_release as Record<string, { namespace: string; name: string; chart: string }>)
+        .map((r) => `helm_release ${r.namespace} ${r.name} ${r.chart}`)
+        .sort();
+    expect({ base: [...summary('base'), ...releases('base')], apps: summary('apps') }).toMatchSnapshot();
   });
 });
 

@@ -31,6 +31,13 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(path.dirname(outdir), { recursive: true, force: true }));
 
+/** Folders of the charts a synthesized stack carries (`helm_release.chart` `./charts/<name>`). */
+function localCharts(stack: string, config: { resource: { helm_release?: Record<string, { chart: string }> } }): string[] {
+  return Object.values(config.resource.helm_release ?? {})
+    .filter((release) => release.chart.startsWith('./'))
+    .map((release) => path.join(synthdir, 'stacks', stack, release.chart));
+}
+
 describe('npm run render', () => {
   test('writes each stack\'s Kubernetes objects as YAML, the same objects Terraform applies', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(synthdir, 'manifest.json'), 'utf8'));
@@ -41,7 +48,11 @@ describe('npm run render', () => {
       const rendered = parseAllDocuments(fs.readFileSync(path.join(outdir, `${stack}.k8s.yaml`), 'utf8')).map((doc) => doc.toJSON());
       const config = JSON.parse(fs.readFileSync(path.join(synthdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
       // As Terraform passes them on: the JSON escapes `${` and `%{` in every string.
-      const applied = Object.values(config.resource.kubernetes_manifest as Record<string, { manifest: unknown }>).map((r) => fromTerraformLiteral(r.manifest));
+      // The kubernetes_manifest objects, and those of the charts the stack carries (its CRDs).
+      const applied = [
+        ...Object.values(config.resource.kubernetes_manifest as Record<string, { manifest: unknown }>).map((r) => fromTerraformLiteral(r.manifest)),
+        ...localCharts(stack, config).flatMap((chart) => fs.readdirSync(path.join(chart, 'objects')).sort().map((file) => parseAllDocuments(fs.readFileSync(path.join(chart, 'objects', file), 'utf8'))[0].toJSON())),
+      ];
       const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
       expect(rendered.map(key).sort()).toEqual(applied.map(key).sort());
       expect(new Map(rendered.map((o) => [key(o), o]))).toEqual(new Map(applied.map((o) => [key(o), o])));
@@ -61,7 +72,17 @@ describe('npm run render', () => {
       const releases = Object.values(JSON.parse(fs.readFileSync(path.join(synthdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')).resource.helm_release as Record<string, any>);
       const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
       expect(rendered.map((r) => ({ name: r.release, namespace: r.namespace, chart: r.chart, version: r.version, repository: r.repository, values: r.values })).sort(byName)).toEqual(
-        releases.map((r) => ({ name: r.name, namespace: r.namespace, chart: r.chart, version: r.version, repository: r.repository, values: parseAllDocuments(fromTerraformLiteral(r.values[0]))[0].toJSON() })).sort(byName),
+        releases
+          .map((r) => ({
+            name: r.name,
+            namespace: r.namespace,
+            chart: r.chart,
+            // A chart the stack carries states its version in its Chart.yaml.
+            version: r.version ?? parseAllDocuments(fs.readFileSync(path.join(synthdir, 'stacks', stack, r.chart, 'Chart.yaml'), 'utf8'))[0].toJSON().version,
+            repository: r.repository,
+            values: parseAllDocuments(fromTerraformLiteral(r.values[0]))[0].toJSON(),
+          }))
+          .sort(byName),
       );
     }
   });

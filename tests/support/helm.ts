@@ -3,11 +3,21 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadAll } from 'js-yaml';
-import type { HelmReleaseSpec, KubeObject } from '../../constructs/platform-component';
+import { isLocalChart, type HelmReleaseSpec, type KubeObject } from '../../constructs/platform-component';
 import { renderValues } from '../../stacks/helm-releases';
+import { writeLocalChart } from '../../stacks/local-chart';
 
-/** Where a pinned chart's package is expected in the chart folder: `<name>-<version>.tgz`. */
-export function chartPackage(chartDir: string, release: HelmReleaseSpec): string {
+/**
+ * Where a pinned chart's package is expected in the chart folder: `<name>-<version>.tgz`; a
+ * chart the toolkit writes itself is written into `scratch` (as the synth writes it).
+ */
+export function chartPackage(chartDir: string, release: HelmReleaseSpec, scratch?: string): string {
+  if (isLocalChart(release.chart)) {
+    if (scratch === undefined) throw new Error(`${release.namespace}/${release.name}: chart ${release.chart.name} is a local chart: give a folder to write it into`);
+    const folder = path.join(scratch, release.chart.name);
+    writeLocalChart(folder, release.chart);
+    return folder;
+  }
   const file = path.join(chartDir, `${release.chart.name}-${release.chart.version}.tgz`);
   if (!fs.existsSync(file)) {
     throw new Error(`${release.namespace}/${release.name}: chart ${release.chart.name} ${release.chart.version}: no ${file} (the chart folder must hold the pinned package)`);
@@ -36,7 +46,7 @@ export function helmTemplate(helm: string, chartDir: string, release: HelmReleas
     const args = [
       'template',
       release.name,
-      chartPackage(chartDir, release),
+      chartPackage(chartDir, release, directory),
       '--namespace',
       release.namespace,
       '--values',
@@ -46,7 +56,7 @@ export function helmTemplate(helm: string, chartDir: string, release: HelmReleas
       '--skip-crds',
       ...(options.apiVersions ?? []).flatMap((version) => ['--api-versions', version]),
     ];
-    const output = execFileSync(helm, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HELM_CACHE_HOME: path.join(directory, 'cache'), HELM_CONFIG_HOME: path.join(directory, 'config'), HELM_DATA_HOME: path.join(directory, 'data') } });
+    const output = execFileSync(helm, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HELM_CACHE_HOME: path.join(directory, 'cache'), HELM_CONFIG_HOME: path.join(directory, 'config'), HELM_DATA_HOME: path.join(directory, 'data') } });
     return (loadAll(output) as unknown[]).filter((document): document is KubeObject => typeof document === 'object' && document !== null);
   } catch (error) {
     const failure = error as { stderr?: string; message: string };
