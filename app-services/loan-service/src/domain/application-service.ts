@@ -15,7 +15,7 @@ import type {
 import type { ConfigVersionRepository } from '../repositories/config-version-repository';
 import type { BusinessConfigurationService, VersionOf } from './business-configuration-service';
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from './domain-errors';
-import { type LoanProduct, loanProductSchema } from './loan-product';
+import { type LoanProduct, storedLoanProductSchema } from './loan-product';
 import { gradeForCreditScore } from './risk-grades';
 import type { Clock, ServiceContext } from './service-context';
 
@@ -105,7 +105,7 @@ export class ApplicationService {
     }
     const now = this.clock();
     const startDate = input.startDate ?? now.toISOString().slice(0, 10);
-    const schedule = this.scheduleOrRuleError(limits, input.principalNgwee, input.instalmentCount, startDate);
+    const schedule = this.scheduleOrRuleError(input.productId, product, input.principalNgwee, input.instalmentCount, startDate);
     this.checkAffordability(schedule, limits, input.applicant.monthlyIncomeNgwee);
 
     const timestamp = now.toISOString();
@@ -156,7 +156,7 @@ export class ApplicationService {
     if (version === undefined) {
       throw new NotFoundError(`loan product "${application.productId}" version ${application.productVersion} does not exist`);
     }
-    const product = loanProductSchema.parse(version.payload);
+    const product = storedLoanProductSchema.parse(version.payload);
     return scheduleFor(product, application.principalNgwee, application.instalmentCount, application.startDate);
   }
 
@@ -164,7 +164,7 @@ export class ApplicationService {
   async quote(productId: string, principalNgwee: number, instalmentCount: number, startDate: string): Promise<{ productVersion: number; schedule: RepaymentSchedule }> {
     const product = await this.configuration.currentProduct(productId);
     assertWithinProductLimits(productId, product, principalNgwee, instalmentCount);
-    return { productVersion: product.version, schedule: this.scheduleOrRuleError(product.payload, principalNgwee, instalmentCount, startDate) };
+    return { productVersion: product.version, schedule: this.scheduleOrRuleError(productId, product, principalNgwee, instalmentCount, startDate) };
   }
 
   async approve(context: ServiceContext, id: string): Promise<ApplicationRecord> {
@@ -232,13 +232,33 @@ export class ApplicationService {
     return after;
   }
 
-  private scheduleOrRuleError(product: LoanProduct, principalNgwee: number, instalmentCount: number, startDate: string): RepaymentSchedule {
+  /**
+   * The schedule of a new quote or application. Refuses (422) terms the schedule cannot spread and
+   * a principal the up-front fees would consume: product validation refuses such fees, but a
+   * version approved before that rule may still be in force.
+   */
+  private scheduleOrRuleError(
+    productId: string,
+    product: VersionOf<LoanProduct>,
+    principalNgwee: number,
+    instalmentCount: number,
+    startDate: string,
+  ): RepaymentSchedule {
+    let schedule: RepaymentSchedule;
     try {
-      return scheduleFor(product, principalNgwee, instalmentCount, startDate);
+      schedule = scheduleFor(product.payload, principalNgwee, instalmentCount, startDate);
     } catch (error) {
       if (error instanceof ScheduleError) throw new BusinessRuleError(error.message);
       throw error;
     }
+    if (schedule.netDisbursementNgwee <= 0n) {
+      throw new BusinessRuleError(
+        `up-front fees of ${schedule.upfrontFeesNgwee} ngwee leave a net disbursement of ${schedule.netDisbursementNgwee} ngwee ` +
+          `on principalNgwee ${principalNgwee} under loan product "${productId}" version ${product.version} ` +
+          '(allowed: fees below the principal; a config_admin must correct the product)',
+      );
+    }
+    return schedule;
   }
 
   /** The regular instalment, as a monthly amount, may take at most 40% of monthly income. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INTEREST_METHODS, REPAYMENT_FREQUENCIES } from '../money/repayment-frequency';
+import { divideHalfUp } from '../money/rounding';
 
 /**
  * Largest money amount accepted anywhere: ZMW 10 billion in ngwee. Far below 2^53, so every
@@ -10,8 +11,15 @@ export const MAX_NGWEE = 1_000_000_000_000;
 const ngwee = z.number().int().min(0).max(MAX_NGWEE);
 const positiveNgwee = z.number().int().min(1).max(MAX_NGWEE);
 
-/** A loan product as proposed by a config admin (the body of a new product version). */
-export const loanProductSchema = z
+/** Basis points in one whole: 10,000 bps = 100%. */
+const BPS_PER_UNIT = 10_000n;
+
+/**
+ * A loan product's shape and limits: what every stored version satisfies. Versions are read back
+ * with this schema, so a version approved before a later rule keeps working (see
+ * loanProductSchema for the rules a new version must also meet).
+ */
+export const storedLoanProductSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     currency: z.literal('ZMW'),
@@ -46,7 +54,47 @@ export const loanProductSchema = z
     }
   });
 
-export type LoanProduct = z.infer<typeof loanProductSchema>;
+/**
+ * Up-front fees on a principal: the arrangement fee (basis points, half-up to the ngwee, as the
+ * schedule charges it) plus the flat fee.
+ */
+export function upfrontFeesNgwee(product: Pick<LoanProduct, 'arrangementFeeBps' | 'flatFeeNgwee'>, principalNgwee: number): number {
+  const arrangementFee = divideHalfUp(BigInt(principalNgwee) * BigInt(product.arrangementFeeBps), BPS_PER_UNIT);
+  return Number(arrangementFee) + product.flatFeeNgwee;
+}
+
+/**
+ * A loan product as proposed by a config admin (the body of a new product version): the stored
+ * shape plus the rules a version must meet to be proposed or approved.
+ *
+ * - Up-front fees on the smallest principal must stay below it. The net disbursement
+ *   (principal - fees) only grows with the principal while the arrangement fee is below 100%, so
+ *   checking the smallest principal covers every principal the product allows.
+ * - The smallest principal must be at least the largest instalment count, so every instalment
+ *   can repay at least one ngwee.
+ */
+export const loanProductSchema = storedLoanProductSchema.superRefine((product, context) => {
+  const fees = upfrontFeesNgwee(product, product.minPrincipalNgwee);
+  if (fees >= product.minPrincipalNgwee) {
+    context.addIssue({
+      code: 'custom',
+      path: ['flatFeeNgwee'],
+      message:
+        `flatFeeNgwee ${product.flatFeeNgwee} plus arrangementFeeBps ${product.arrangementFeeBps} of minPrincipalNgwee ` +
+        `${product.minPrincipalNgwee} (${fees - product.flatFeeNgwee}) makes up-front fees of ${fees} ngwee, which would leave ` +
+        `nothing to disburse (allowed: fees below minPrincipalNgwee ${product.minPrincipalNgwee})`,
+    });
+  }
+  if (product.minPrincipalNgwee < product.maxInstalments) {
+    context.addIssue({
+      code: 'custom',
+      path: ['minPrincipalNgwee'],
+      message: `must be at least maxInstalments (${product.maxInstalments}), so that every instalment repays at least one ngwee`,
+    });
+  }
+});
+
+export type LoanProduct = z.infer<typeof storedLoanProductSchema>;
 
 /** Product ids are part of URLs and stored on applications: lower-case slugs. */
 export const productIdSchema = z
