@@ -18,6 +18,7 @@ import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from 
 import { type LoanProduct, storedLoanProductSchema } from './loan-product';
 import { gradeForCreditScore } from './risk-grades';
 import type { Clock, ServiceContext } from './service-context';
+import { assertStartDateAllowed } from './start-date-window';
 
 /** Largest share of monthly income the regular instalment may take: 40% (4000 bps). */
 export const MAX_DEBT_TO_INCOME_BPS = 4000n;
@@ -105,6 +106,7 @@ export class ApplicationService {
     }
     const now = this.clock();
     const startDate = input.startDate ?? now.toISOString().slice(0, 10);
+    assertStartDateAllowed(startDate, now);
     const schedule = this.scheduleOrRuleError(input.productId, product, input.principalNgwee, input.instalmentCount, startDate);
     this.checkAffordability(schedule, limits, input.applicant.monthlyIncomeNgwee);
 
@@ -164,6 +166,7 @@ export class ApplicationService {
   async quote(productId: string, principalNgwee: number, instalmentCount: number, startDate: string): Promise<{ productVersion: number; schedule: RepaymentSchedule }> {
     const product = await this.configuration.currentProduct(productId);
     assertWithinProductLimits(productId, product, principalNgwee, instalmentCount);
+    assertStartDateAllowed(startDate, this.clock());
     return { productVersion: product.version, schedule: this.scheduleOrRuleError(productId, product, principalNgwee, instalmentCount, startDate) };
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INTEREST_METHODS, REPAYMENT_FREQUENCIES } from '../money/repayment-frequency';
 import { divideHalfUp } from '../money/rounding';
+import { plainTextSchema } from './plain-text';
 
 /**
  * Largest money amount accepted anywhere: ZMW 10 billion in ngwee. Far below 2^53, so every
@@ -14,45 +15,50 @@ const positiveNgwee = z.number().int().min(1).max(MAX_NGWEE);
 /** Basis points in one whole: 10,000 bps = 100%. */
 const BPS_PER_UNIT = 10_000n;
 
+/** A loan product's fields and limits, with the given rule for its name. */
+function productSchema<Name extends z.ZodType<string>>(name: Name) {
+  return z
+    .object({
+      name,
+      currency: z.literal('ZMW'),
+      /** Nominal annual rate in basis points; 2400 = 24% p.a. Capped at 1000% p.a. */
+      annualInterestRateBps: z.number().int().min(0).max(100_000),
+      interestMethod: z.enum(INTEREST_METHODS),
+      repaymentFrequency: z.enum(REPAYMENT_FREQUENCIES),
+      /** Arrangement fee as basis points of the principal, charged up front. */
+      arrangementFeeBps: z.number().int().min(0).max(10_000),
+      /** Flat fee in ngwee, charged up front. */
+      flatFeeNgwee: ngwee,
+      minPrincipalNgwee: positiveNgwee,
+      maxPrincipalNgwee: positiveNgwee,
+      minInstalments: z.number().int().min(1).max(520),
+      maxInstalments: z.number().int().min(1).max(520),
+    })
+    .strict()
+    .superRefine((product, context) => {
+      if (product.minPrincipalNgwee > product.maxPrincipalNgwee) {
+        context.addIssue({
+          code: 'custom',
+          path: ['maxPrincipalNgwee'],
+          message: `must be at least minPrincipalNgwee (${product.minPrincipalNgwee})`,
+        });
+      }
+      if (product.minInstalments > product.maxInstalments) {
+        context.addIssue({
+          code: 'custom',
+          path: ['maxInstalments'],
+          message: `must be at least minInstalments (${product.minInstalments})`,
+        });
+      }
+    });
+}
+
 /**
- * A loan product's shape and limits: what every stored version satisfies. Versions are read back
- * with this schema, so a version approved before a later rule keeps working (see
- * loanProductSchema for the rules a new version must also meet).
+ * A stored loan product version as it is read back: the fields and limits only. A version
+ * approved before a later rule (see loanProductSchema) keeps working, so the applications made
+ * under it keep their schedules.
  */
-export const storedLoanProductSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200),
-    currency: z.literal('ZMW'),
-    /** Nominal annual rate in basis points; 2400 = 24% p.a. Capped at 1000% p.a. */
-    annualInterestRateBps: z.number().int().min(0).max(100_000),
-    interestMethod: z.enum(INTEREST_METHODS),
-    repaymentFrequency: z.enum(REPAYMENT_FREQUENCIES),
-    /** Arrangement fee as basis points of the principal, charged up front. */
-    arrangementFeeBps: z.number().int().min(0).max(10_000),
-    /** Flat fee in ngwee, charged up front. */
-    flatFeeNgwee: ngwee,
-    minPrincipalNgwee: positiveNgwee,
-    maxPrincipalNgwee: positiveNgwee,
-    minInstalments: z.number().int().min(1).max(520),
-    maxInstalments: z.number().int().min(1).max(520),
-  })
-  .strict()
-  .superRefine((product, context) => {
-    if (product.minPrincipalNgwee > product.maxPrincipalNgwee) {
-      context.addIssue({
-        code: 'custom',
-        path: ['maxPrincipalNgwee'],
-        message: `must be at least minPrincipalNgwee (${product.minPrincipalNgwee})`,
-      });
-    }
-    if (product.minInstalments > product.maxInstalments) {
-      context.addIssue({
-        code: 'custom',
-        path: ['maxInstalments'],
-        message: `must be at least minInstalments (${product.minInstalments})`,
-      });
-    }
-  });
+export const storedLoanProductSchema = productSchema(z.string().min(1).max(200));
 
 /**
  * Up-front fees on a principal: the arrangement fee (basis points, half-up to the ngwee, as the
@@ -73,7 +79,7 @@ export function upfrontFeesNgwee(product: Pick<LoanProduct, 'arrangementFeeBps' 
  * - The smallest principal must be at least the largest instalment count, so every instalment
  *   can repay at least one ngwee.
  */
-export const loanProductSchema = storedLoanProductSchema.superRefine((product, context) => {
+export const loanProductSchema = productSchema(plainTextSchema({ min: 1, max: 200 })).superRefine((product, context) => {
   const fees = upfrontFeesNgwee(product, product.minPrincipalNgwee);
   if (fees >= product.minPrincipalNgwee) {
     context.addIssue({

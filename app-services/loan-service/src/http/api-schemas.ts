@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_NGWEE, productIdSchema } from '../domain/loan-product';
+import { plainTextSchema } from '../domain/plain-text';
 import { isIsoDate } from '../money/due-dates';
 import { APPLICATION_STATUSES } from '../repositories/application-repository';
 import { DOCUMENT_KINDS } from '../repositories/document-repository';
@@ -16,7 +17,7 @@ export const riskGradesVersionParamsSchema = z.object({ version: z.coerce.number
 export const applicationParamsSchema = z.object({ applicationId: uuidSchema });
 export const documentParamsSchema = z.object({ applicationId: uuidSchema, documentId: uuidSchema });
 
-export const rejectionSchema = z.object({ reason: z.string().trim().min(1, 'a rejection needs a reason').max(1000) }).strict();
+export const rejectionSchema = z.object({ reason: plainTextSchema({ min: 1, max: 1000, tooShort: 'a rejection needs a reason' }) }).strict();
 
 export const newApplicationSchema = z
   .object({
@@ -24,7 +25,7 @@ export const newApplicationSchema = z
     applicant: z
       .object({
         nationalId: nationalIdSchema,
-        fullName: z.string().trim().min(1).max(200),
+        fullName: plainTextSchema({ min: 1, max: 200 }),
         monthlyIncomeNgwee: z.number().int().min(0).max(MAX_NGWEE),
       })
       .strict(),

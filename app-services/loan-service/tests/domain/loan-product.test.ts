@@ -40,7 +40,7 @@ describe('loanProductSchema', () => {
   });
 
   it('still reads a stored version approved before these rules, so its applications keep their schedules', () => {
-    const legacy = { ...SALARY_ADVANCE, minPrincipalNgwee: 4_000, flatFeeNgwee: 5_000 };
+    const legacy = { ...SALARY_ADVANCE, name: 'Legacy \u202Eadvance', minPrincipalNgwee: 4_000, flatFeeNgwee: 5_000 };
     expect(storedLoanProductSchema.parse(legacy)).toEqual(legacy);
   });
 });

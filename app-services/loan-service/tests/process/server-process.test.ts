@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MWILA_APPLICATION, seedApprovedConfiguration } from '../support/fixtures';
+import { MWILA_APPLICATION_STARTING_TODAY, seedApprovedConfiguration } from '../support/fixtures';
 import { HttpClient, LOAN_OFFICER_OLIVIA } from '../support/http-client';
 import { freePort, spawnServer, startServer } from '../support/server-process';
 
@@ -69,7 +69,7 @@ describe('the built server as a process', () => {
     const worker = async (): Promise<void> => {
       for (let sent = 0; sent < MAX_REQUESTS_PER_WORKER && !signalled; sent++) {
         try {
-          const response = await client.post('/v1/applications', { as: LOAN_OFFICER_OLIVIA, body: MWILA_APPLICATION });
+          const response = await client.post('/v1/applications', { as: LOAN_OFFICER_OLIVIA, body: MWILA_APPLICATION_STARTING_TODAY });
           statuses.push(response.status);
         } catch (error) {
           failures.push(String((error as Error).cause ?? error));
