@@ -20,6 +20,26 @@ import { gradeForCreditScore } from './risk-grades';
 import type { Clock, ServiceContext } from './service-context';
 import { assertStartDateAllowed } from './start-date-window';
 
+/**
+ * Why `userId` may not take this step on the application, or undefined when it may:
+ * maker-checker (the creator neither approves nor rejects) and four eyes (the disburser is
+ * neither the creator nor the approver).
+ */
+function separationRefusal(application: ApplicationRecord, userId: string, verb: 'approve' | 'reject' | 'disburse'): ForbiddenError | undefined {
+  if (verb !== 'disburse') {
+    if (application.createdBy !== userId) return undefined;
+    return new ForbiddenError(
+      `loan application "${application.id}" was created by "${application.createdBy}", who cannot also ${verb} it ` +
+        '(maker-checker: a different credit_manager must decide)',
+    );
+  }
+  if (application.createdBy !== userId && application.decidedBy !== userId) return undefined;
+  return new ForbiddenError(
+    `loan application "${application.id}" was created by "${application.createdBy}" and approved by "${application.decidedBy ?? 'nobody'}"; ` +
+      `"${userId}" cannot also disburse it (four eyes: the credit_manager who disburses must be neither its creator nor its approver)`,
+  );
+}
+
 /** Largest share of monthly income the regular instalment may take: 40% (4000 bps). */
 export const MAX_DEBT_TO_INCOME_BPS = 4000n;
 
@@ -180,6 +200,7 @@ export class ApplicationService {
     return this.decide(context, id, 'rejected', reason);
   }
 
+  /** approved -> disbursed, by a credit_manager who neither created nor approved the application (four eyes). */
   async disburse(context: ServiceContext, id: string): Promise<ApplicationRecord> {
     requireRole(context.identity, 'credit_manager');
     const timestamp = this.clock().toISOString();
@@ -192,6 +213,7 @@ export class ApplicationService {
     return result;
   }
 
+  /** submitted -> approved | rejected, by a credit_manager other than the creator (maker-checker). */
   private async decide(
     context: ServiceContext,
     id: string,
@@ -199,13 +221,6 @@ export class ApplicationService {
     reason: string | null,
   ): Promise<ApplicationRecord> {
     const verb = to === 'approved' ? 'approve' : 'reject';
-    const application = await this.get(id);
-    if (application.createdBy === context.identity.userId) {
-      throw new ForbiddenError(
-        `loan application "${id}" was created by "${application.createdBy}", who cannot also ${verb} it ` +
-          '(maker-checker: a different credit_manager must decide)',
-      );
-    }
     const timestamp = this.clock().toISOString();
     const result = await this.transition(context, id, 'submitted', to, verb, {
       updatedAt: timestamp,
@@ -217,19 +232,32 @@ export class ApplicationService {
     return result;
   }
 
+  /**
+   * Moves an application from `from` to `to`. The separation rules are checked on the row read
+   * first and again by the conditional update itself (the row must still be in `from` and the
+   * caller must not be its creator, nor for a disbursement its approver), so neither a concurrent
+   * change nor a stale read lets a second request through.
+   */
   private async transition(
     context: ServiceContext,
     id: string,
     from: ApplicationStatus,
     to: ApplicationStatus,
-    verb: string,
+    verb: 'approve' | 'reject' | 'disburse',
     update: ApplicationTransitionUpdate,
   ): Promise<ApplicationRecord> {
+    const userId = context.identity.userId;
     const before = await this.get(id);
-    const conflict = (): ConflictError =>
-      new ConflictError(`loan application "${id}" is ${before.status}; only ${from} applications can be ${to === 'disbursed' ? 'disbursed' : `${verb}d`}`);
-    if (before.status !== from) throw conflict();
-    if (!(await this.applications.transition(id, from, to, update))) throw conflict();
+    const conflict = (current: ApplicationRecord): ConflictError =>
+      new ConflictError(`loan application "${id}" is ${current.status}; only ${from} applications can be ${to === 'disbursed' ? 'disbursed' : `${verb}d`}`);
+    if (before.status !== from) throw conflict(before);
+    const refusal = separationRefusal(before, userId, verb);
+    if (refusal !== undefined) throw refusal;
+    const mustDifferFrom = verb === 'disburse' ? (['createdBy', 'decidedBy'] as const) : (['createdBy'] as const);
+    if (!(await this.applications.transition(id, from, to, update, { userId, mustDifferFrom }))) {
+      const current = await this.get(id);
+      throw separationRefusal(current, userId, verb) ?? conflict(current);
+    }
     const after = await this.get(id);
     this.audit(context, `application.${verb}`, id, before, after, update.updatedAt);
     return after;

@@ -121,18 +121,39 @@ export class ApplicationRepository {
   }
 
   /**
-   * Moves an application from `from` to `to` only if it is still in `from`, so two concurrent
-   * decisions cannot both succeed.
+   * Moves an application from `from` to `to` only if it is still in `from` and `separation.userId`
+   * is none of the users in the `mustDifferFrom` columns, all in one conditional UPDATE, so two
+   * concurrent requests cannot both succeed and a stale read cannot bypass the separation rules.
    *
-   * @returns false when the application was not in `from` any more.
+   * @returns false when the row was not in `from` any more or the user is one of those named.
    */
-  async transition(id: string, from: ApplicationStatus, to: ApplicationStatus, update: ApplicationTransitionUpdate): Promise<boolean> {
+  async transition(
+    id: string,
+    from: ApplicationStatus,
+    to: ApplicationStatus,
+    update: ApplicationTransitionUpdate,
+    separation: { readonly userId: string; readonly mustDifferFrom: ReadonlyArray<'createdBy' | 'decidedBy'> },
+  ): Promise<boolean> {
+    return (await this.transitionQuery(id, from, to, update, separation)) === 1;
+  }
+
+  /** The UPDATE behind `transition`, exposed so its SQL Server text can be checked. */
+  transitionQuery(
+    id: string,
+    from: ApplicationStatus,
+    to: ApplicationStatus,
+    update: ApplicationTransitionUpdate,
+    separation: { readonly userId: string; readonly mustDifferFrom: ReadonlyArray<'createdBy' | 'decidedBy'> },
+  ): Knex.QueryBuilder {
     const changes: Record<string, unknown> = { status: to };
     for (const [field, value] of Object.entries(update)) {
       changes[COLUMNS[field as keyof ApplicationRecord]] = value;
     }
-    const updated = await this.database(TABLE).where({ id, status: from }).update(changes);
-    return updated === 1;
+    const builder = this.database(TABLE).where({ id, status: from });
+    // A NULL column (no approver yet) never equals the user, and `<>` on NULL matches no row:
+    // disbursement needs an approver anyway.
+    for (const field of separation.mustDifferFrom) builder.andWhere(COLUMNS[field], '<>', separation.userId);
+    return builder.update(changes);
   }
 }
 

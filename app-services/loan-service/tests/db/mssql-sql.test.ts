@@ -74,4 +74,20 @@ describe('SQL Server dialect', () => {
     const { sql } = mssql('loan_applications').where({ id: 'a', status: 'submitted' }).update({ status: 'approved' }).toSQL().toNative();
     expect(sql).toBe('update [loan_applications] set [status] = @p0 where [id] = @p1 and [status] = @p2;select @@rowcount');
   });
+
+  it('refuses a disbursement by the creator or the approver in the UPDATE itself (four eyes)', () => {
+    const { sql, bindings } = new ApplicationRepository(mssql)
+      .transitionQuery(
+        'a', 'approved', 'disbursed',
+        { updatedAt: '2026-01-15T10:00:00.000Z', disbursedBy: 'chileshe', disbursedAt: '2026-01-15T10:00:00.000Z' },
+        { userId: 'chileshe', mustDifferFrom: ['createdBy', 'decidedBy'] },
+      )
+      .toSQL()
+      .toNative();
+    expect(sql).toBe(
+      'update [loan_applications] set [status] = @p0, [updated_at] = @p1, [disbursed_by] = @p2, [disbursed_at] = @p3 ' +
+        'where [id] = @p4 and [status] = @p5 and [created_by] <> @p6 and [decided_by] <> @p7;select @@rowcount',
+    );
+    expect(bindings).toEqual(['disbursed', '2026-01-15T10:00:00.000Z', 'chileshe', '2026-01-15T10:00:00.000Z', 'a', 'approved', 'chileshe', 'chileshe']);
+  });
 });

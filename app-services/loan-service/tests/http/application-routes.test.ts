@@ -75,6 +75,42 @@ describe('application routes', () => {
     );
   });
 
+  it('needs a third person to disburse: neither the creator nor the approver (four eyes)', async () => {
+    const { json: byMike } = await submit(MWILA_APPLICATION, LOAN_OFFICER_AND_MANAGER_MIKE);
+    expect((await test.client.post(`/v1/applications/${byMike.id}/approve`, { as: CREDIT_MANAGER_CHILESHE })).status).toBe(200);
+    const creatorDisburses = await test.client.post(`/v1/applications/${byMike.id}/disburse`, { as: LOAN_OFFICER_AND_MANAGER_MIKE });
+    expect(creatorDisburses.status).toBe(403);
+    expect(creatorDisburses.json.message).toBe(
+      `loan application "${byMike.id}" was created by "mike" and approved by "chileshe"; "mike" cannot also disburse it ` +
+        '(four eyes: the credit_manager who disburses must be neither its creator nor its approver)',
+    );
+
+    const { json: byOlivia } = await submit();
+    await test.client.post(`/v1/applications/${byOlivia.id}/approve`, { as: LOAN_OFFICER_AND_MANAGER_MIKE });
+    const approverDisburses = await test.client.post(`/v1/applications/${byOlivia.id}/disburse`, { as: LOAN_OFFICER_AND_MANAGER_MIKE });
+    expect(approverDisburses.status).toBe(403);
+    expect(approverDisburses.json.message).toBe(
+      `loan application "${byOlivia.id}" was created by "olivia" and approved by "mike"; "mike" cannot also disburse it ` +
+        '(four eyes: the credit_manager who disburses must be neither its creator nor its approver)',
+    );
+    const stillApproved = await test.client.get(`/v1/applications/${byOlivia.id}`, { as: CREDIT_MANAGER_CHILESHE });
+    expect(stillApproved.json).toMatchObject({ status: 'approved', disbursedBy: null });
+    const third = await test.client.post(`/v1/applications/${byOlivia.id}/disburse`, { as: CREDIT_MANAGER_CHILESHE });
+    expect(third.json).toMatchObject({ status: 'disbursed', createdBy: 'olivia', decidedBy: 'mike', disbursedBy: 'chileshe' });
+  });
+
+  it('never lets an approver disburse, even when approval and disbursement race', async () => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { json: application } = await submit();
+      const [approval, disbursement] = await Promise.all([
+        test.client.post(`/v1/applications/${application.id}/approve`, { as: LOAN_OFFICER_AND_MANAGER_MIKE }),
+        test.client.post(`/v1/applications/${application.id}/disburse`, { as: LOAN_OFFICER_AND_MANAGER_MIKE }),
+      ]);
+      expect(approval.status).toBe(200);
+      expect([403, 409]).toContain(disbursement.status);
+    }
+  });
+
   it('answers 409 to transitions the state does not allow', async () => {
     const { json: application } = await submit();
     const early = await test.client.post(`/v1/applications/${application.id}/disburse`, { as: CREDIT_MANAGER_CHILESHE });
