@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { requireRole } from '../auth/identity';
+import { type Identity, requireRole } from '../auth/identity';
 import { calculateSchedule, type RepaymentSchedule, ScheduleError } from '../money/repayment-schedule';
 import { PERIODS_PER_YEAR } from '../money/repayment-frequency';
-import { writeAuditLog } from '../observability/audit-log';
+import { changedFields, writeAuditLog } from '../observability/audit-log';
 import type { ServiceMetrics } from '../observability/service-metrics';
 import type {
   ApplicationListQuery,
@@ -13,9 +13,11 @@ import type {
   ApplicationTransitionUpdate,
 } from '../repositories/application-repository';
 import type { ConfigVersionRepository } from '../repositories/config-version-repository';
+import { applicationReadScope, assertCanAct, assertCanList, assertCanRead, branchForNewApplication } from './application-access';
 import type { BusinessConfigurationService, VersionOf } from './business-configuration-service';
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from './domain-errors';
 import { type LoanProduct, storedLoanProductSchema } from './loan-product';
+import { maskNationalId } from './national-id';
 import { gradeForCreditScore } from './risk-grades';
 import type { Clock, ServiceContext } from './service-context';
 import { assertStartDateAllowed } from './start-date-window';
@@ -40,6 +42,16 @@ function separationRefusal(application: ApplicationRecord, userId: string, verb:
   );
 }
 
+/**
+ * A new application as its audit line records it: ids, terms and outcome, the NRC masked, and
+ * neither the applicant's name nor income (audit lines go to a log index many people can read).
+ */
+function auditViewOf(application: ApplicationRecord): Record<string, unknown> {
+  const { applicantName: _name, applicantMonthlyIncomeNgwee: _income, applicantNationalId, decidedBy: _decidedBy, decidedAt: _decidedAt,
+    rejectionReason: _reason, disbursedBy: _disbursedBy, disbursedAt: _disbursedAt, updatedAt: _updatedAt, ...rest } = application;
+  return { ...rest, applicantNationalId: maskNationalId(applicantNationalId) };
+}
+
 /** Largest share of monthly income the regular instalment may take: 40% (4000 bps). */
 export const MAX_DEBT_TO_INCOME_BPS = 4000n;
 
@@ -52,6 +64,8 @@ export interface NewApplication {
   readonly instalmentCount: number;
   /** Loan start date `YYYY-MM-DD`; defaults to today (UTC). */
   readonly startDate?: string | undefined;
+  /** Branch code; defaults to the loan officer's only branch. */
+  readonly branch?: string | undefined;
 }
 
 /** Builds the terms of a schedule from a product and an amount. */
@@ -106,7 +120,7 @@ export class ApplicationService {
   ) {}
 
   async create(context: ServiceContext, input: NewApplication): Promise<ApplicationRecord> {
-    requireRole(context.identity, 'loan_officer');
+    const branch = branchForNewApplication(context.identity, input.branch);
     const product = await this.configuration.currentProduct(input.productId);
     const riskGrades = await this.configuration.currentRiskGrades();
     assertWithinProductLimits(input.productId, product, input.principalNgwee, input.instalmentCount);
@@ -133,6 +147,7 @@ export class ApplicationService {
     const timestamp = now.toISOString();
     const application: ApplicationRecord = {
       id: randomUUID(),
+      branch,
       productId: input.productId,
       productVersion: product.version,
       applicantNationalId: input.applicant.nationalId,
@@ -157,29 +172,64 @@ export class ApplicationService {
     };
     await this.applications.insert(application);
     this.metrics.applicationsCreated.inc();
-    this.audit(context, 'application.create', application.id, null, application, timestamp);
+    this.audit(context, 'application.create', application.id, null, auditViewOf(application), timestamp);
     return application;
   }
 
-  async get(id: string): Promise<ApplicationRecord> {
-    const application = await this.applications.findById(id);
-    if (application === undefined) throw new NotFoundError(`loan application "${id}" does not exist`);
+  /**
+   * The application, for a caller who may read it: a loan officer or credit manager of its
+   * branch, or head office. Other domain services (documents) call this before touching anything
+   * of an application.
+   *
+   * @throws NotFoundError (404) for an unknown id; ForbiddenError (403) outside the caller's scope.
+   */
+  async assertCanReadApplication(identity: Identity, applicationId: string): Promise<ApplicationRecord> {
+    applicationReadScope(identity);
+    const application = await this.get(applicationId);
+    assertCanRead(identity, application);
     return application;
   }
 
-  async list(query: ApplicationListQuery): Promise<ApplicationPage> {
-    return this.applications.list(query);
+  /**
+   * The application, for a caller with `role` in its branch (`action` names the step in the
+   * refusal, e.g. "upload documents to").
+   *
+   * @throws NotFoundError (404) for an unknown id; ForbiddenError (403) without the role or outside the branch.
+   */
+  async assertCanActOnApplication(
+    identity: Identity,
+    applicationId: string,
+    role: 'loan_officer' | 'credit_manager',
+    action: string,
+  ): Promise<ApplicationRecord> {
+    requireRole(identity, role);
+    const application = await this.get(applicationId);
+    assertCanAct(identity, application, role, action);
+    return application;
+  }
+
+  /** A page of the applications the caller may read, scope and filters applied in the query. */
+  async list(identity: Identity, query: Omit<ApplicationListQuery, 'branches'>): Promise<ApplicationPage> {
+    const scope = applicationReadScope(identity);
+    if (query.branch !== undefined) assertCanList(identity, query.branch);
+    return this.applications.list({ ...query, branches: scope.allBranches ? undefined : scope.branches });
   }
 
   /** The repayment schedule of an application, from the product version it was submitted under. */
-  async schedule(id: string): Promise<RepaymentSchedule> {
-    const application = await this.get(id);
+  async schedule(identity: Identity, id: string): Promise<RepaymentSchedule> {
+    const application = await this.assertCanReadApplication(identity, id);
     const version = await this.configVersions.findVersion('loan_product', application.productId, application.productVersion);
     if (version === undefined) {
       throw new NotFoundError(`loan product "${application.productId}" version ${application.productVersion} does not exist`);
     }
     const product = storedLoanProductSchema.parse(version.payload);
     return scheduleFor(product, application.principalNgwee, application.instalmentCount, application.startDate);
+  }
+
+  private async get(id: string): Promise<ApplicationRecord> {
+    const application = await this.applications.findById(id);
+    if (application === undefined) throw new NotFoundError(`loan application "${id}" does not exist`);
+    return application;
   }
 
   /** A schedule quote under the product in force, checked against its limits. */
@@ -248,6 +298,7 @@ export class ApplicationService {
   ): Promise<ApplicationRecord> {
     const userId = context.identity.userId;
     const before = await this.get(id);
+    assertCanAct(context.identity, before, 'credit_manager', verb);
     const conflict = (current: ApplicationRecord): ConflictError =>
       new ConflictError(`loan application "${id}" is ${current.status}; only ${from} applications can be ${to === 'disbursed' ? 'disbursed' : `${verb}d`}`);
     if (before.status !== from) throw conflict(before);
@@ -259,7 +310,8 @@ export class ApplicationService {
       throw separationRefusal(current, userId, verb) ?? conflict(current);
     }
     const after = await this.get(id);
-    this.audit(context, `application.${verb}`, id, before, after, update.updatedAt);
+    const changed = changedFields(before, after);
+    this.audit(context, `application.${verb}`, id, changed.before, changed.after, update.updatedAt);
     return after;
   }
 

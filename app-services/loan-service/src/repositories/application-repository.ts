@@ -6,6 +6,8 @@ export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 /** A stored loan application. Money is integer ngwee. */
 export interface ApplicationRecord {
   readonly id: string;
+  /** Code of the branch the application belongs to, e.g. `lusaka-cairo-road`. */
+  readonly branch: string;
   readonly productId: string;
   readonly productVersion: number;
   readonly applicantNationalId: string;
@@ -31,6 +33,10 @@ export interface ApplicationRecord {
 
 /** Filters and page position for `list`. */
 export interface ApplicationListQuery {
+  /** Only applications of these branches; undefined for every branch (head office). */
+  readonly branches?: readonly string[] | undefined;
+  /** Only applications of this branch (a filter the caller asked for). */
+  readonly branch?: string | undefined;
   readonly status?: ApplicationStatus | undefined;
   readonly productId?: string | undefined;
   readonly applicantNationalId?: string | undefined;
@@ -54,6 +60,7 @@ const TABLE = 'loan_applications';
 
 const COLUMNS: Readonly<Record<keyof ApplicationRecord, string>> = {
   id: 'id',
+  branch: 'branch_code',
   productId: 'product_id',
   productVersion: 'product_version',
   applicantNationalId: 'applicant_national_id',
@@ -113,6 +120,9 @@ export class ApplicationRepository {
   /** The query behind `list` (page size + 1 rows), exposed so its SQL Server text can be checked. */
   listQuery(query: ApplicationListQuery): Knex.QueryBuilder {
     const builder = this.database(TABLE).select('*').orderBy('seq', 'asc').limit(query.limit + 1);
+    // Scope is part of the query, so pages and cursors only ever count rows the caller may see.
+    if (query.branches !== undefined) builder.whereIn('branch_code', [...query.branches]);
+    if (query.branch !== undefined) builder.where('branch_code', query.branch);
     if (query.status !== undefined) builder.where('status', query.status);
     if (query.productId !== undefined) builder.where('product_id', query.productId);
     if (query.applicantNationalId !== undefined) builder.where('applicant_national_id', query.applicantNationalId);

@@ -1,5 +1,6 @@
 import knex from 'knex';
 import { createInitialSchema } from '../../src/db/migrations/001-initial-schema';
+import { addApplicationBranch } from '../../src/db/migrations/002-application-branch';
 import { ApplicationRepository } from '../../src/repositories/application-repository';
 import { ConfigVersionRepository } from '../../src/repositories/config-version-repository';
 
@@ -31,6 +32,13 @@ describe('SQL Server dialect', () => {
     expect(createTable('application_documents')).toContain('[size_bytes] bigint not null');
   });
 
+  it('adds the application branch as NVARCHAR(50) NOT NULL, existing rows "unassigned", indexed with seq', () => {
+    expect(addApplicationBranch(mssql.schema).toSQL().map((statement) => statement.sql)).toEqual([
+      "ALTER TABLE [loan_applications] ADD [branch_code] nvarchar(50) not null CONSTRAINT [loan_applications_branch_code_default] DEFAULT 'unassigned'",
+      'CREATE INDEX [loan_applications_branch_seq_index] ON [loan_applications] ([branch_code], [seq])',
+    ]);
+  });
+
   it('keeps configuration payloads in NVARCHAR(MAX) with one row per version', () => {
     expect(createTable('config_versions')).toContain('[payload] nvarchar(max) not null');
     expect(ddl).toContain(
@@ -56,6 +64,19 @@ describe('SQL Server dialect', () => {
         'select top (@p0) * from [loan_applications] where [status] = @p1 and [product_id] = @p2 ' +
         'and [applicant_national_id] = @p3 and [seq] > @p4 order by [seq] asc',
       bindings: [21, 'submitted', 'salary-advance', '123456/78/1', 40],
+    });
+  });
+
+  it('filters a page by the branches in scope in the query itself', () => {
+    const query = new ApplicationRepository(mssql)
+      .listQuery({ branches: ['lusaka-cairo-road', 'kitwe-obote-avenue'], branch: 'kitwe-obote-avenue', applicantNationalId: '123456/78/1', limit: 20 })
+      .toSQL()
+      .toNative();
+    expect(query).toEqual({
+      sql:
+        'select top (@p0) * from [loan_applications] where [branch_code] in (@p1, @p2) and [branch_code] = @p3 ' +
+        'and [applicant_national_id] = @p4 order by [seq] asc',
+      bindings: [21, 'lusaka-cairo-road', 'kitwe-obote-avenue', 'kitwe-obote-avenue', '123456/78/1'],
     });
   });
 

@@ -10,6 +10,7 @@ import { ConfigVersionRepository } from '../../src/repositories/config-version-r
 
 const APPROVED_BY_MIKE: ApplicationRecord = {
   id: '0f8e3c1a-2b4d-4e6f-8a9b-0c1d2e3f4a5b',
+  branch: 'lusaka-cairo-road',
   productId: 'salary-advance',
   productVersion: 1,
   applicantNationalId: '123456/78/1',
@@ -66,7 +67,7 @@ describe('ApplicationService.disburse under concurrency', () => {
     const configVersions = new ConfigVersionRepository(database);
     const metrics = new ServiceMetrics();
     const service = new ApplicationService(stale, configVersions, new BusinessConfigurationService(configVersions, metrics, clock), metrics, clock);
-    const context = { identity: { userId: 'mike', roles: ['credit_manager' as const] }, log: { info: () => undefined } };
+    const context = { identity: { userId: 'mike', roles: ['credit_manager' as const], branches: ['lusaka-cairo-road'] }, log: { info: () => undefined } };
 
     await expect(service.disburse(context, APPROVED_BY_MIKE.id)).rejects.toThrow(
       new ForbiddenError(

@@ -66,6 +66,28 @@ describe('application routes', () => {
     expect(audit[1]).toMatchObject({ entity: { type: 'loan_application', id: application.id }, before: { status: 'submitted' }, after: { status: 'approved' } });
   });
 
+  it('keeps applicant names, incomes and full NRCs out of the audit log, with ids and what changed', async () => {
+    const { json: application } = await submit();
+    await test.client.post(`/v1/applications/${application.id}/reject`, { as: CREDIT_MANAGER_CHILESHE, body: { reason: 'payslip unreadable' } });
+    const audit = test.logLines.filter((line) => line.audit === true && String(line.action).startsWith('application.'));
+    expect(audit.map((line) => line.action)).toEqual(['application.create', 'application.reject']);
+    expect(audit[0]?.after).toEqual({
+      id: application.id, branch: 'lusaka-cairo-road', productId: 'salary-advance', productVersion: 1, applicantNationalId: '******/78/1',
+      creditScore: 720, riskGrade: 'A', riskGradesVersion: 1, principalNgwee: 1_000_000, instalmentCount: 12, startDate: '2026-01-15',
+      totalRepayableNgwee: 1_134_715, status: 'submitted', createdBy: 'olivia', createdAt: application.createdAt,
+    });
+    expect(audit[1]).toMatchObject({
+      entity: { type: 'loan_application', id: application.id },
+      before: { status: 'submitted', decidedBy: null, decidedAt: null, rejectionReason: null, updatedAt: application.createdAt },
+      after: { status: 'rejected', decidedBy: 'chileshe', rejectionReason: 'payslip unreadable' },
+    });
+    expect(Object.keys(audit[1]?.after as object).sort()).toEqual(['decidedAt', 'decidedBy', 'rejectionReason', 'status', 'updatedAt']);
+    const everything = JSON.stringify(test.logLines);
+    expect(everything).not.toContain('Mwila Banda');
+    expect(everything).not.toContain('123456/78/1');
+    expect(everything).not.toContain('applicantMonthlyIncomeNgwee');
+  });
+
   it('forbids the creator from deciding their own application', async () => {
     const { json: application } = await submit(MWILA_APPLICATION, LOAN_OFFICER_AND_MANAGER_MIKE);
     const response = await test.client.post(`/v1/applications/${application.id}/approve`, { as: LOAN_OFFICER_AND_MANAGER_MIKE });

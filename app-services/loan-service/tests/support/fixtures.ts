@@ -33,9 +33,6 @@ export const MWILA_APPLICATION = {
   startDate: '2026-01-15',
 } as const;
 
-/** The same application without a start date, so it starts on the server's today (for servers on the real clock). */
-export const MWILA_APPLICATION_STARTING_TODAY = (({ startDate: _startDate, ...rest }) => rest)(MWILA_APPLICATION);
-
 /** Proposes (alice) and approves (bob) the salary-advance product and the risk grades. */
 export async function seedApprovedConfiguration(client: HttpClient): Promise<void> {
   const steps: Array<[string, unknown]> = [

@@ -8,6 +8,13 @@ import type { Clock } from '../../src/domain/service-context';
 import { createLoanService, type LoanService } from '../../src/service';
 import { HttpClient } from './http-client';
 
+// Hoisted above the imports: the service under test authenticates through withBranchesHeader.
+jest.mock('../../src/auth/authenticator', () => {
+  const actual = jest.requireActual('../../src/auth/authenticator');
+  const { withBranchesHeader } = jest.requireActual('./branches-header');
+  return { ...actual, createAuthenticator: withBranchesHeader(actual.createAuthenticator) };
+});
+
 /** A service listening on 127.0.0.1 with a real SQLite database and document store in a temp dir. */
 export interface TestService {
   readonly client: HttpClient;
