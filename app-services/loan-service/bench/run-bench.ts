@@ -15,7 +15,7 @@ const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SERVICE_ROOT = join(__dirname, '..');
 
-const OFFICER = { 'x-authenticated-user': 'bench-officer', 'x-authenticated-roles': 'loan_officer' };
+const OFFICER = { 'x-authenticated-user': 'bench-officer', 'x-authenticated-roles': 'loan_officer', 'x-authenticated-branches': 'lusaka-cairo-road' };
 const JSON_HEADERS = { ...OFFICER, 'content-type': 'application/json' };
 const PRODUCT = {
   name: 'Salary advance', currency: 'ZMW', annualInterestRateBps: 2400, interestMethod: 'reducing_balance',
