@@ -1,13 +1,19 @@
 import { ForbiddenError } from '../domain/domain-errors';
 
 /** Roles the service knows; any others an identity carries are ignored. */
-export const ROLES = ['loan_officer', 'credit_manager', 'config_admin'] as const;
+export const ROLES = ['loan_officer', 'credit_manager', 'config_admin', 'head_office'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is calling, as established by the authenticator. */
 export interface Identity {
   readonly userId: string;
   readonly roles: readonly Role[];
+  /**
+   * The branch codes the user works in, lower-case (e.g. `lusaka-cairo-road`), from the JWT
+   * claim `branches` or the ingress header `x-authenticated-branches`. Loan officers and credit
+   * managers see and act on the applications of these branches only. Absent counts as none.
+   */
+  readonly branches?: readonly string[];
 }
 
 /** Keeps the known roles of a list, in order, without duplicates. */

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as initialSchema from './migrations/001-initial-schema';
+import * as applicationBranch from './migrations/002-application-branch';
 
 interface Migration {
   up(database: Knex): Promise<void>;
@@ -10,7 +11,10 @@ interface Migration {
  * Migrations are imported as modules rather than discovered on disk, so the same list runs from
  * the TypeScript sources in tests and from dist/ in the container. Append new ones; never rename.
  */
-const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [['001-initial-schema', initialSchema]];
+const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
+  ['001-initial-schema', initialSchema],
+  ['002-application-branch', applicationBranch],
+];
 
 /** knex migration source over the compiled-in migration list. */
 export class CompiledMigrationSource implements Knex.MigrationSource<string> {

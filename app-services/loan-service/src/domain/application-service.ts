@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { requireRole } from '../auth/identity';
+import { type Identity, requireRole } from '../auth/identity';
 import { calculateSchedule, type RepaymentSchedule, ScheduleError } from '../money/repayment-schedule';
 import { PERIODS_PER_YEAR } from '../money/repayment-frequency';
-import { writeAuditLog } from '../observability/audit-log';
+import { changedFields, writeAuditLog } from '../observability/audit-log';
 import type { ServiceMetrics } from '../observability/service-metrics';
 import type {
   ApplicationListQuery,
@@ -13,11 +13,44 @@ import type {
   ApplicationTransitionUpdate,
 } from '../repositories/application-repository';
 import type { ConfigVersionRepository } from '../repositories/config-version-repository';
+import { applicationReadScope, assertCanAct, assertCanList, assertCanRead, branchForNewApplication } from './application-access';
 import type { BusinessConfigurationService, VersionOf } from './business-configuration-service';
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from './domain-errors';
-import { type LoanProduct, loanProductSchema } from './loan-product';
+import { type LoanProduct, storedLoanProductSchema } from './loan-product';
+import { maskNationalId } from './national-id';
 import { gradeForCreditScore } from './risk-grades';
 import type { Clock, ServiceContext } from './service-context';
+import { assertStartDateAllowed } from './start-date-window';
+
+/**
+ * Why `userId` may not take this step on the application, or undefined when it may:
+ * maker-checker (the creator neither approves nor rejects) and four eyes (the disburser is
+ * neither the creator nor the approver).
+ */
+function separationRefusal(application: ApplicationRecord, userId: string, verb: 'approve' | 'reject' | 'disburse'): ForbiddenError | undefined {
+  if (verb !== 'disburse') {
+    if (application.createdBy !== userId) return undefined;
+    return new ForbiddenError(
+      `loan application "${application.id}" was created by "${application.createdBy}", who cannot also ${verb} it ` +
+        '(maker-checker: a different credit_manager must decide)',
+    );
+  }
+  if (application.createdBy !== userId && application.decidedBy !== userId) return undefined;
+  return new ForbiddenError(
+    `loan application "${application.id}" was created by "${application.createdBy}" and approved by "${application.decidedBy ?? 'nobody'}"; ` +
+      `"${userId}" cannot also disburse it (four eyes: the credit_manager who disburses must be neither its creator nor its approver)`,
+  );
+}
+
+/**
+ * A new application as its audit line records it: ids, terms and outcome, the NRC masked, and
+ * neither the applicant's name nor income (audit lines go to a log index many people can read).
+ */
+function auditViewOf(application: ApplicationRecord): Record<string, unknown> {
+  const { applicantName: _name, applicantMonthlyIncomeNgwee: _income, applicantNationalId, decidedBy: _decidedBy, decidedAt: _decidedAt,
+    rejectionReason: _reason, disbursedBy: _disbursedBy, disbursedAt: _disbursedAt, updatedAt: _updatedAt, ...rest } = application;
+  return { ...rest, applicantNationalId: maskNationalId(applicantNationalId) };
+}
 
 /** Largest share of monthly income the regular instalment may take: 40% (4000 bps). */
 export const MAX_DEBT_TO_INCOME_BPS = 4000n;
@@ -31,6 +64,8 @@ export interface NewApplication {
   readonly instalmentCount: number;
   /** Loan start date `YYYY-MM-DD`; defaults to today (UTC). */
   readonly startDate?: string | undefined;
+  /** Branch code; defaults to the loan officer's only branch. */
+  readonly branch?: string | undefined;
 }
 
 /** Builds the terms of a schedule from a product and an amount. */
@@ -85,7 +120,7 @@ export class ApplicationService {
   ) {}
 
   async create(context: ServiceContext, input: NewApplication): Promise<ApplicationRecord> {
-    requireRole(context.identity, 'loan_officer');
+    const branch = branchForNewApplication(context.identity, input.branch);
     const product = await this.configuration.currentProduct(input.productId);
     const riskGrades = await this.configuration.currentRiskGrades();
     assertWithinProductLimits(input.productId, product, input.principalNgwee, input.instalmentCount);
@@ -105,12 +140,14 @@ export class ApplicationService {
     }
     const now = this.clock();
     const startDate = input.startDate ?? now.toISOString().slice(0, 10);
-    const schedule = this.scheduleOrRuleError(limits, input.principalNgwee, input.instalmentCount, startDate);
+    assertStartDateAllowed(startDate, now);
+    const schedule = this.scheduleOrRuleError(input.productId, product, input.principalNgwee, input.instalmentCount, startDate);
     this.checkAffordability(schedule, limits, input.applicant.monthlyIncomeNgwee);
 
     const timestamp = now.toISOString();
     const application: ApplicationRecord = {
       id: randomUUID(),
+      branch,
       productId: input.productId,
       productVersion: product.version,
       applicantNationalId: input.applicant.nationalId,
@@ -135,36 +172,72 @@ export class ApplicationService {
     };
     await this.applications.insert(application);
     this.metrics.applicationsCreated.inc();
-    this.audit(context, 'application.create', application.id, null, application, timestamp);
+    this.audit(context, 'application.create', application.id, null, auditViewOf(application), timestamp);
     return application;
   }
 
-  async get(id: string): Promise<ApplicationRecord> {
-    const application = await this.applications.findById(id);
-    if (application === undefined) throw new NotFoundError(`loan application "${id}" does not exist`);
+  /**
+   * The application, for a caller who may read it: a loan officer or credit manager of its
+   * branch, or head office. Other domain services (documents) call this before touching anything
+   * of an application.
+   *
+   * @throws NotFoundError (404) for an unknown id; ForbiddenError (403) outside the caller's scope.
+   */
+  async assertCanReadApplication(identity: Identity, applicationId: string): Promise<ApplicationRecord> {
+    applicationReadScope(identity);
+    const application = await this.get(applicationId);
+    assertCanRead(identity, application);
     return application;
   }
 
-  async list(query: ApplicationListQuery): Promise<ApplicationPage> {
-    return this.applications.list(query);
+  /**
+   * The application, for a caller with `role` in its branch (`action` names the step in the
+   * refusal, e.g. "upload documents to").
+   *
+   * @throws NotFoundError (404) for an unknown id; ForbiddenError (403) without the role or outside the branch.
+   */
+  async assertCanActOnApplication(
+    identity: Identity,
+    applicationId: string,
+    role: 'loan_officer' | 'credit_manager',
+    action: string,
+  ): Promise<ApplicationRecord> {
+    requireRole(identity, role);
+    const application = await this.get(applicationId);
+    assertCanAct(identity, application, role, action);
+    return application;
+  }
+
+  /** A page of the applications the caller may read, scope and filters applied in the query. */
+  async list(identity: Identity, query: Omit<ApplicationListQuery, 'branches'>): Promise<ApplicationPage> {
+    const scope = applicationReadScope(identity);
+    if (query.branch !== undefined) assertCanList(identity, query.branch);
+    return this.applications.list({ ...query, branches: scope.allBranches ? undefined : scope.branches });
   }
 
   /** The repayment schedule of an application, from the product version it was submitted under. */
-  async schedule(id: string): Promise<RepaymentSchedule> {
-    const application = await this.get(id);
+  async schedule(identity: Identity, id: string): Promise<RepaymentSchedule> {
+    const application = await this.assertCanReadApplication(identity, id);
     const version = await this.configVersions.findVersion('loan_product', application.productId, application.productVersion);
     if (version === undefined) {
       throw new NotFoundError(`loan product "${application.productId}" version ${application.productVersion} does not exist`);
     }
-    const product = loanProductSchema.parse(version.payload);
+    const product = storedLoanProductSchema.parse(version.payload);
     return scheduleFor(product, application.principalNgwee, application.instalmentCount, application.startDate);
+  }
+
+  private async get(id: string): Promise<ApplicationRecord> {
+    const application = await this.applications.findById(id);
+    if (application === undefined) throw new NotFoundError(`loan application "${id}" does not exist`);
+    return application;
   }
 
   /** A schedule quote under the product in force, checked against its limits. */
   async quote(productId: string, principalNgwee: number, instalmentCount: number, startDate: string): Promise<{ productVersion: number; schedule: RepaymentSchedule }> {
     const product = await this.configuration.currentProduct(productId);
     assertWithinProductLimits(productId, product, principalNgwee, instalmentCount);
-    return { productVersion: product.version, schedule: this.scheduleOrRuleError(product.payload, principalNgwee, instalmentCount, startDate) };
+    assertStartDateAllowed(startDate, this.clock());
+    return { productVersion: product.version, schedule: this.scheduleOrRuleError(productId, product, principalNgwee, instalmentCount, startDate) };
   }
 
   async approve(context: ServiceContext, id: string): Promise<ApplicationRecord> {
@@ -177,6 +250,7 @@ export class ApplicationService {
     return this.decide(context, id, 'rejected', reason);
   }
 
+  /** approved -> disbursed, by a credit_manager who neither created nor approved the application (four eyes). */
   async disburse(context: ServiceContext, id: string): Promise<ApplicationRecord> {
     requireRole(context.identity, 'credit_manager');
     const timestamp = this.clock().toISOString();
@@ -189,6 +263,7 @@ export class ApplicationService {
     return result;
   }
 
+  /** submitted -> approved | rejected, by a credit_manager other than the creator (maker-checker). */
   private async decide(
     context: ServiceContext,
     id: string,
@@ -196,13 +271,6 @@ export class ApplicationService {
     reason: string | null,
   ): Promise<ApplicationRecord> {
     const verb = to === 'approved' ? 'approve' : 'reject';
-    const application = await this.get(id);
-    if (application.createdBy === context.identity.userId) {
-      throw new ForbiddenError(
-        `loan application "${id}" was created by "${application.createdBy}", who cannot also ${verb} it ` +
-          '(maker-checker: a different credit_manager must decide)',
-      );
-    }
     const timestamp = this.clock().toISOString();
     const result = await this.transition(context, id, 'submitted', to, verb, {
       updatedAt: timestamp,
@@ -214,31 +282,66 @@ export class ApplicationService {
     return result;
   }
 
+  /**
+   * Moves an application from `from` to `to`. The separation rules are checked on the row read
+   * first and again by the conditional update itself (the row must still be in `from` and the
+   * caller must not be its creator, nor for a disbursement its approver), so neither a concurrent
+   * change nor a stale read lets a second request through.
+   */
   private async transition(
     context: ServiceContext,
     id: string,
     from: ApplicationStatus,
     to: ApplicationStatus,
-    verb: string,
+    verb: 'approve' | 'reject' | 'disburse',
     update: ApplicationTransitionUpdate,
   ): Promise<ApplicationRecord> {
+    const userId = context.identity.userId;
     const before = await this.get(id);
-    const conflict = (): ConflictError =>
-      new ConflictError(`loan application "${id}" is ${before.status}; only ${from} applications can be ${to === 'disbursed' ? 'disbursed' : `${verb}d`}`);
-    if (before.status !== from) throw conflict();
-    if (!(await this.applications.transition(id, from, to, update))) throw conflict();
+    assertCanAct(context.identity, before, 'credit_manager', verb);
+    const conflict = (current: ApplicationRecord): ConflictError =>
+      new ConflictError(`loan application "${id}" is ${current.status}; only ${from} applications can be ${to === 'disbursed' ? 'disbursed' : `${verb}d`}`);
+    if (before.status !== from) throw conflict(before);
+    const refusal = separationRefusal(before, userId, verb);
+    if (refusal !== undefined) throw refusal;
+    const mustDifferFrom = verb === 'disburse' ? (['createdBy', 'decidedBy'] as const) : (['createdBy'] as const);
+    if (!(await this.applications.transition(id, from, to, update, { userId, mustDifferFrom }))) {
+      const current = await this.get(id);
+      throw separationRefusal(current, userId, verb) ?? conflict(current);
+    }
     const after = await this.get(id);
-    this.audit(context, `application.${verb}`, id, before, after, update.updatedAt);
+    const changed = changedFields(before, after);
+    this.audit(context, `application.${verb}`, id, changed.before, changed.after, update.updatedAt);
     return after;
   }
 
-  private scheduleOrRuleError(product: LoanProduct, principalNgwee: number, instalmentCount: number, startDate: string): RepaymentSchedule {
+  /**
+   * The schedule of a new quote or application. Refuses (422) terms the schedule cannot spread and
+   * a principal the up-front fees would consume: product validation refuses such fees, but a
+   * version approved before that rule may still be in force.
+   */
+  private scheduleOrRuleError(
+    productId: string,
+    product: VersionOf<LoanProduct>,
+    principalNgwee: number,
+    instalmentCount: number,
+    startDate: string,
+  ): RepaymentSchedule {
+    let schedule: RepaymentSchedule;
     try {
-      return scheduleFor(product, principalNgwee, instalmentCount, startDate);
+      schedule = scheduleFor(product.payload, principalNgwee, instalmentCount, startDate);
     } catch (error) {
       if (error instanceof ScheduleError) throw new BusinessRuleError(error.message);
       throw error;
     }
+    if (schedule.netDisbursementNgwee <= 0n) {
+      throw new BusinessRuleError(
+        `up-front fees of ${schedule.upfrontFeesNgwee} ngwee leave a net disbursement of ${schedule.netDisbursementNgwee} ngwee ` +
+          `on principalNgwee ${principalNgwee} under loan product "${productId}" version ${product.version} ` +
+          '(allowed: fees below the principal; a config_admin must correct the product)',
+      );
+    }
+    return schedule;
   }
 
   /** The regular instalment, as a monthly amount, may take at most 40% of monthly income. */

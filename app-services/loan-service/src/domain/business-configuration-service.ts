@@ -4,13 +4,19 @@ import { isUniqueViolation } from '../db/unique-violation';
 import { writeAuditLog } from '../observability/audit-log';
 import type { ServiceMetrics } from '../observability/service-metrics';
 import type { ConfigType, ConfigVersionRecord, ConfigVersionRepository } from '../repositories/config-version-repository';
-import { ConflictError, ForbiddenError, NotFoundError } from './domain-errors';
-import { type LoanProduct, loanProductSchema } from './loan-product';
+import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from './domain-errors';
+import { type LoanProduct, loanProductSchema, storedLoanProductSchema } from './loan-product';
 import { type RiskGrades, riskGradesSchema } from './risk-grades';
 import type { Clock, ServiceContext } from './service-context';
 
 /** Risk grades have a single configuration key. */
 export const RISK_GRADES_KEY = 'default';
+
+/** The rules a version must meet when it is proposed, checked again when it is approved. */
+const PROPOSAL_SCHEMAS: Readonly<Record<ConfigType, z.ZodType>> = {
+  loan_product: loanProductSchema,
+  risk_grades: riskGradesSchema,
+};
 
 /** Human names for error messages. */
 const DESCRIPTIONS: Readonly<Record<ConfigType, string>> = {
@@ -41,13 +47,13 @@ export class BusinessConfigurationService {
     if (current === undefined) {
       throw new NotFoundError(`loan product "${productId}" has no approved version`);
     }
-    return { ...current, payload: loanProductSchema.parse(current.payload) };
+    return { ...current, payload: storedLoanProductSchema.parse(current.payload) };
   }
 
   /** Every loan product in force. */
   async currentProducts(): Promise<VersionOf<LoanProduct>[]> {
     const current = await this.versions.listCurrent('loan_product');
-    return current.map((record) => ({ ...record, payload: loanProductSchema.parse(record.payload) }));
+    return current.map((record) => ({ ...record, payload: storedLoanProductSchema.parse(record.payload) }));
   }
 
   /** The risk grades in force; 409 when none has been approved yet, since applications cannot be graded. */
@@ -126,6 +132,14 @@ export class BusinessConfigurationService {
         `${name} was proposed by "${before.proposedBy}", who cannot also ${decision.approve ? 'approve' : 'reject'} it ` +
           '(maker-checker: a different config_admin must decide)',
       );
+    }
+    if (decision.approve) {
+      // A version proposed before a rule was added must not come into force without meeting it.
+      const checked = PROPOSAL_SCHEMAS[configType].safeParse(before.payload);
+      if (!checked.success) {
+        const problems = checked.error.issues.map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`);
+        throw new BusinessRuleError(`${name} breaks the ${DESCRIPTIONS[configType]} rules and cannot be approved: ${problems.join('; ')}`);
+      }
     }
     const now = this.clock().toISOString();
     const decided = await this.versions.decide(configType, configKey, version, {

@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { requireRole } from '../auth/identity';
 import type { DocumentStore } from '../documents/document-store';
 import { writeAuditLog } from '../observability/audit-log';
 import type { ServiceMetrics } from '../observability/service-metrics';
@@ -28,8 +27,7 @@ export class DocumentService {
     contentType: string,
     body: Buffer,
   ): Promise<DocumentRecord> {
-    requireRole(context.identity, 'loan_officer');
-    await this.applications.get(applicationId);
+    await this.applications.assertCanActOnApplication(context.identity, applicationId, 'loan_officer', 'upload documents to');
     const id = randomUUID();
     const document: DocumentRecord = {
       id,
@@ -54,13 +52,15 @@ export class DocumentService {
     return document;
   }
 
-  async list(applicationId: string): Promise<DocumentRecord[]> {
-    await this.applications.get(applicationId);
+  /** The documents of an application the caller may read (see ApplicationService.assertCanReadApplication). */
+  async list(context: ServiceContext, applicationId: string): Promise<DocumentRecord[]> {
+    await this.applications.assertCanReadApplication(context.identity, applicationId);
     return this.documents.listForApplication(applicationId);
   }
 
-  async download(applicationId: string, documentId: string): Promise<{ document: DocumentRecord; body: Buffer }> {
-    await this.applications.get(applicationId);
+  /** A document of an application the caller may read (see ApplicationService.assertCanReadApplication). */
+  async download(context: ServiceContext, applicationId: string, documentId: string): Promise<{ document: DocumentRecord; body: Buffer }> {
+    await this.applications.assertCanReadApplication(context.identity, applicationId);
     const document = await this.documents.find(applicationId, documentId);
     if (document === undefined) {
       throw new NotFoundError(`document "${documentId}" does not exist for loan application "${applicationId}"`);

@@ -36,3 +36,9 @@ export class UnauthenticatedError extends DomainError {
   readonly statusCode = 401;
   readonly code = 'unauthenticated';
 }
+
+/** Input the request must carry in this situation but does not (400), e.g. which branch. */
+export class InvalidInputError extends DomainError {
+  readonly statusCode = 400;
+  readonly code = 'validation_failed';
+}

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { branchCodeSchema } from '../domain/application-access';
 import { MAX_NGWEE, productIdSchema } from '../domain/loan-product';
+import { plainTextSchema } from '../domain/plain-text';
 import { isIsoDate } from '../money/due-dates';
 import { APPLICATION_STATUSES } from '../repositories/application-repository';
 import { DOCUMENT_KINDS } from '../repositories/document-repository';
@@ -16,7 +18,7 @@ export const riskGradesVersionParamsSchema = z.object({ version: z.coerce.number
 export const applicationParamsSchema = z.object({ applicationId: uuidSchema });
 export const documentParamsSchema = z.object({ applicationId: uuidSchema, documentId: uuidSchema });
 
-export const rejectionSchema = z.object({ reason: z.string().trim().min(1, 'a rejection needs a reason').max(1000) }).strict();
+export const rejectionSchema = z.object({ reason: plainTextSchema({ min: 1, max: 1000, tooShort: 'a rejection needs a reason' }) }).strict();
 
 export const newApplicationSchema = z
   .object({
@@ -24,7 +26,7 @@ export const newApplicationSchema = z
     applicant: z
       .object({
         nationalId: nationalIdSchema,
-        fullName: z.string().trim().min(1).max(200),
+        fullName: plainTextSchema({ min: 1, max: 200 }),
         monthlyIncomeNgwee: z.number().int().min(0).max(MAX_NGWEE),
       })
       .strict(),
@@ -32,12 +34,15 @@ export const newApplicationSchema = z
     principalNgwee: z.number().int().min(1).max(MAX_NGWEE),
     instalmentCount: z.number().int().min(1).max(520),
     startDate: isoDateSchema.optional(),
+    /** Defaults to the loan officer's only branch; required of an officer of several. */
+    branch: branchCodeSchema.optional(),
   })
   .strict();
 
 export const applicationListQuerySchema = z
   .object({
     status: z.enum(APPLICATION_STATUSES).optional(),
+    branch: branchCodeSchema.optional(),
     productId: productIdSchema.optional(),
     applicant: nationalIdSchema.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -58,6 +63,7 @@ export const documentUploadQuerySchema = z.object({ kind: z.enum(DOCUMENT_KINDS)
 
 export const applicationSchema = z.object({
   id: z.string(),
+  branch: z.string(),
   productId: z.string(),
   productVersion: z.number().int(),
   applicantNationalId: z.string(),
@@ -81,7 +87,12 @@ export const applicationSchema = z.object({
   disbursedAt: z.string().nullable(),
 });
 
-export const applicationPageSchema = z.object({ items: z.array(applicationSchema), nextCursor: z.string().nullable() });
+/** An application in a list or search result: the NRC masked (`******\/78/1`). */
+export const applicationSummarySchema = applicationSchema.extend({
+  applicantNationalId: z.string().describe('masked NRC, e.g. ******/78/1; the full value only on GET /v1/applications/{applicationId}'),
+});
+
+export const applicationPageSchema = z.object({ items: z.array(applicationSummarySchema), nextCursor: z.string().nullable() });
 
 export const scheduleSchema = z.object({
   method: z.string(),

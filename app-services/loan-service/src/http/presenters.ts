@@ -1,4 +1,6 @@
+import { maskNationalId } from '../domain/national-id';
 import type { RepaymentSchedule } from '../money/repayment-schedule';
+import type { ApplicationRecord } from '../repositories/application-repository';
 import type { ConfigVersionRecord } from '../repositories/config-version-repository';
 import type { DocumentRecord } from '../repositories/document-repository';
 
@@ -43,4 +45,14 @@ export function presentConfigVersion(record: ConfigVersionRecord): Record<string
 export function presentDocument(document: DocumentRecord): Record<string, unknown> {
   const { storageKey: _internal, ...visible } = document;
   return visible;
+}
+
+/** One application in full, for a caller in its scope (GET one, and the result of a change). */
+export function presentApplication(application: ApplicationRecord): Record<string, unknown> {
+  return { ...application };
+}
+
+/** An application in a list or search result: the NRC masked, the rest as stored. */
+export function presentApplicationSummary(application: ApplicationRecord): Record<string, unknown> {
+  return { ...application, applicantNationalId: maskNationalId(application.applicantNationalId) };
 }

@@ -5,6 +5,12 @@ import { divideHalfUp } from './rounding';
 /** Basis points in one whole: 10,000 bps = 100%. */
 const BPS_PER_UNIT = 10_000n;
 
+/**
+ * How far, in ngwee, a reducing-balance schedule's outstanding balance may drift from the exact
+ * annuity balance before an instalment is adjusted to bring it back: ZMW 1.
+ */
+export const MAX_BALANCE_DRIFT_NGWEE = 100n;
+
 /** The terms a schedule is computed from. All money is integer ngwee; rates are integer basis points. */
 export interface ScheduleTerms {
   readonly principalNgwee: bigint;
@@ -58,26 +64,37 @@ export class ScheduleError extends Error {
 
 /**
  * Computes a repayment schedule with exact integer arithmetic (bigint ngwee, no floating point).
- *
- * Rounding: every per-instalment amount is rounded half-up to the ngwee; the last instalment
- * takes whatever principal and interest are left, so the totals are exact.
+ * Every principal and interest share is a whole number of ngwee; the shares sum exactly to the
+ * principal and the total interest, and every instalment is positive.
  *
  * - `flat`: total interest = principal x rate x instalments / periods per year (half-up once);
- *   principal and interest are each spread evenly (half-up per instalment).
- * - `reducing_balance`: the annuity payment A = P.r.(1+r)^n / ((1+r)^n - 1) with r = bps / (10,000 x
- *   periods per year), computed as one exact fraction and rounded half-up; each instalment's
- *   interest is the opening balance x r (half-up) and its principal is A less that interest.
+ *   principal and interest are each spread evenly, the per-instalment shares rounded down, and
+ *   the last instalment takes the remainder (less than one ngwee per instalment of each).
+ * - `reducing_balance`: the annuity payment A = P.r.(1+r)^n / ((1+r)^n - 1) with r = bps /
+ *   (10,000 x periods per year), computed as one exact fraction and rounded half-up; each
+ *   instalment's interest is the opening balance x r (half-up) and its principal is A less that
+ *   interest, the last instalment repaying whatever balance is left. A rounded payment differs
+ *   from the exact one by up to half a ngwee, and that difference compounds at the periodic rate:
+ *   over 360 months at 36% p.a. it grows about 42,000-fold, so a constant payment would leave a
+ *   last instalment thousands of kwacha off (or a negative one). The balance is therefore kept
+ *   within MAX_BALANCE_DRIFT_NGWEE of the exact annuity balance: when an instalment would take it
+ *   further, that instalment's principal is set so the balance lands on the exact balance
+ *   (rounded half-up). Short and moderate loans never drift that far and keep one constant
+ *   payment with the last absorbing a few ngwee; long loans at high rates see an occasional
+ *   instalment adjusted by about a kwacha.
+ * - a zero rate (either method) spreads the principal as `flat` does.
  *
- * @throws ScheduleError when the principal is too small to spread over the instalments.
+ * @throws ScheduleError when the principal is too small to give every instalment at least one ngwee.
  */
 export function calculateSchedule(terms: ScheduleTerms): RepaymentSchedule {
   validateTerms(terms);
   const rows =
-    terms.method === 'flat' ? flatRows(terms) : reducingBalanceRows(terms);
+    terms.method === 'flat' || terms.annualInterestRateBps === 0 ? evenRows(terms) : reducingBalanceRows(terms);
   const instalments: Instalment[] = [];
   let balance = terms.principalNgwee;
   rows.forEach((row, index) => {
-    if (row.principalNgwee < 0n || row.interestNgwee < 0n || row.principalNgwee > balance) {
+    const paymentNgwee = row.principalNgwee + row.interestNgwee;
+    if (paymentNgwee <= 0n) {
       throw new ScheduleError(
         `principal of ${terms.principalNgwee} ngwee is too small to spread over ${terms.instalmentCount} instalments`,
       );
@@ -88,7 +105,7 @@ export function calculateSchedule(terms: ScheduleTerms): RepaymentSchedule {
       dueDate: dueDate(terms.startDate, terms.frequency, index + 1),
       principalNgwee: row.principalNgwee,
       interestNgwee: row.interestNgwee,
-      paymentNgwee: row.principalNgwee + row.interestNgwee,
+      paymentNgwee,
       closingBalanceNgwee: balance,
     });
   });
@@ -113,14 +130,15 @@ interface RowAmounts {
   readonly interestNgwee: bigint;
 }
 
-function flatRows(terms: ScheduleTerms): RowAmounts[] {
+/** Flat interest (zero at a zero rate) and principal, each spread in equal shares rounded down. */
+function evenRows(terms: ScheduleTerms): RowAmounts[] {
   const count = BigInt(terms.instalmentCount);
   const totalInterest = divideHalfUp(
     terms.principalNgwee * BigInt(terms.annualInterestRateBps) * count,
     BPS_PER_UNIT * PERIODS_PER_YEAR[terms.frequency],
   );
-  const regularPrincipal = divideHalfUp(terms.principalNgwee, count);
-  const regularInterest = divideHalfUp(totalInterest, count);
+  const regularPrincipal = terms.principalNgwee / count;
+  const regularInterest = totalInterest / count;
   const rows: RowAmounts[] = [];
   for (let number = 1n; number <= count; number++) {
     const isLast = number === count;
@@ -132,34 +150,45 @@ function flatRows(terms: ScheduleTerms): RowAmounts[] {
   return rows;
 }
 
+/**
+ * Annuity rows, the balance held within MAX_BALANCE_DRIFT_NGWEE of the exact annuity balance.
+ *
+ * With r = a/b and G = a + b, the exact balance after k instalments is
+ * P.((1+r)^n - (1+r)^k) / ((1+r)^n - 1) = P.(G^n - G^k.b^(n-k)) / (G^n - b^n), compared as integers.
+ */
 function reducingBalanceRows(terms: ScheduleTerms): RowAmounts[] {
   const count = terms.instalmentCount;
-  // Periodic rate r = rateNumerator / rateDenominator exactly.
+  const principal = terms.principalNgwee;
   const rateNumerator = BigInt(terms.annualInterestRateBps);
   const rateDenominator = BPS_PER_UNIT * PERIODS_PER_YEAR[terms.frequency];
-  const payment =
-    rateNumerator === 0n
-      ? divideHalfUp(terms.principalNgwee, BigInt(count))
-      : annuityPayment(terms.principalNgwee, rateNumerator, rateDenominator, count);
+  const growthFactor = rateDenominator + rateNumerator;
+  const growth = growthFactor ** BigInt(count);
+  const denominator = growth - rateDenominator ** BigInt(count);
+  // A = P.a.G^n / (b.(G^n - b^n)), rounded half-up once.
+  const payment = divideHalfUp(principal * rateNumerator * growth, rateDenominator * denominator);
+  const allowedDrift = MAX_BALANCE_DRIFT_NGWEE * denominator;
   const rows: RowAmounts[] = [];
-  let balance = terms.principalNgwee;
+  let balance = principal;
+  // G^k.b^(n-k), from b^n at k = 0 to G^n at k = n.
+  let mixedPower = rateDenominator ** BigInt(count);
   for (let number = 1; number <= count; number++) {
     const interest = divideHalfUp(balance * rateNumerator, rateDenominator);
-    const principal = number === count ? balance : payment - interest;
-    rows.push({ principalNgwee: principal, interestNgwee: interest });
-    balance -= principal;
+    mixedPower = (mixedPower / rateDenominator) * growthFactor;
+    let principalPart = number === count ? balance : payment - interest;
+    if (number < count) {
+      const exactBalanceTimesDenominator = principal * (growth - mixedPower);
+      const drift = (balance - principalPart) * denominator - exactBalanceTimesDenominator;
+      if (principalPart < 0n || principalPart > balance || drift > allowedDrift || -drift > allowedDrift) {
+        const exactBalance = divideHalfUp(exactBalanceTimesDenominator, denominator);
+        principalPart = balance - exactBalance;
+        if (principalPart < 0n) principalPart = 0n;
+        if (principalPart > balance) principalPart = balance;
+      }
+    }
+    rows.push({ principalNgwee: principalPart, interestNgwee: interest });
+    balance -= principalPart;
   }
   return rows;
-}
-
-/**
- * A = P.r.(1+r)^n / ((1+r)^n - 1) with r = a/b, rewritten over integers:
- * A = P.a.(b+a)^n / (b.((b+a)^n - b^n)), then rounded half-up once.
- */
-function annuityPayment(principal: bigint, rateNumerator: bigint, rateDenominator: bigint, count: number): bigint {
-  const growth = (rateDenominator + rateNumerator) ** BigInt(count);
-  const base = rateDenominator ** BigInt(count);
-  return divideHalfUp(principal * rateNumerator * growth, rateDenominator * (growth - base));
 }
 
 function validateTerms(terms: ScheduleTerms): void {

@@ -23,3 +23,18 @@ export interface AuditEvent {
 export function writeAuditLog(sink: AuditLogSink, event: AuditEvent, at: string): void {
   sink.info({ audit: true, ...event, at }, `audit ${event.action}`);
 }
+
+/**
+ * The fields whose values differ between two versions of a record, as `before` and `after`
+ * halves of an audit event: the line then says what changed and nothing else about the record.
+ */
+export function changedFields<Entity extends object>(before: Entity, after: Entity): { before: Partial<Entity>; after: Partial<Entity> } {
+  const changedBefore: Partial<Entity> = {};
+  const changedAfter: Partial<Entity> = {};
+  for (const key of Object.keys(after) as Array<keyof Entity>) {
+    if (Object.is(before[key], after[key])) continue;
+    changedBefore[key] = before[key];
+    changedAfter[key] = after[key];
+  }
+  return { before: changedBefore, after: changedAfter };
+}

@@ -6,6 +6,8 @@ export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 /** A stored loan application. Money is integer ngwee. */
 export interface ApplicationRecord {
   readonly id: string;
+  /** Code of the branch the application belongs to, e.g. `lusaka-cairo-road`. */
+  readonly branch: string;
   readonly productId: string;
   readonly productVersion: number;
   readonly applicantNationalId: string;
@@ -31,6 +33,10 @@ export interface ApplicationRecord {
 
 /** Filters and page position for `list`. */
 export interface ApplicationListQuery {
+  /** Only applications of these branches; undefined for every branch (head office). */
+  readonly branches?: readonly string[] | undefined;
+  /** Only applications of this branch (a filter the caller asked for). */
+  readonly branch?: string | undefined;
   readonly status?: ApplicationStatus | undefined;
   readonly productId?: string | undefined;
   readonly applicantNationalId?: string | undefined;
@@ -54,6 +60,7 @@ const TABLE = 'loan_applications';
 
 const COLUMNS: Readonly<Record<keyof ApplicationRecord, string>> = {
   id: 'id',
+  branch: 'branch_code',
   productId: 'product_id',
   productVersion: 'product_version',
   applicantNationalId: 'applicant_national_id',
@@ -113,6 +120,9 @@ export class ApplicationRepository {
   /** The query behind `list` (page size + 1 rows), exposed so its SQL Server text can be checked. */
   listQuery(query: ApplicationListQuery): Knex.QueryBuilder {
     const builder = this.database(TABLE).select('*').orderBy('seq', 'asc').limit(query.limit + 1);
+    // Scope is part of the query, so pages and cursors only ever count rows the caller may see.
+    if (query.branches !== undefined) builder.whereIn('branch_code', [...query.branches]);
+    if (query.branch !== undefined) builder.where('branch_code', query.branch);
     if (query.status !== undefined) builder.where('status', query.status);
     if (query.productId !== undefined) builder.where('product_id', query.productId);
     if (query.applicantNationalId !== undefined) builder.where('applicant_national_id', query.applicantNationalId);
@@ -121,18 +131,39 @@ export class ApplicationRepository {
   }
 
   /**
-   * Moves an application from `from` to `to` only if it is still in `from`, so two concurrent
-   * decisions cannot both succeed.
+   * Moves an application from `from` to `to` only if it is still in `from` and `separation.userId`
+   * is none of the users in the `mustDifferFrom` columns, all in one conditional UPDATE, so two
+   * concurrent requests cannot both succeed and a stale read cannot bypass the separation rules.
    *
-   * @returns false when the application was not in `from` any more.
+   * @returns false when the row was not in `from` any more or the user is one of those named.
    */
-  async transition(id: string, from: ApplicationStatus, to: ApplicationStatus, update: ApplicationTransitionUpdate): Promise<boolean> {
+  async transition(
+    id: string,
+    from: ApplicationStatus,
+    to: ApplicationStatus,
+    update: ApplicationTransitionUpdate,
+    separation: { readonly userId: string; readonly mustDifferFrom: ReadonlyArray<'createdBy' | 'decidedBy'> },
+  ): Promise<boolean> {
+    return (await this.transitionQuery(id, from, to, update, separation)) === 1;
+  }
+
+  /** The UPDATE behind `transition`, exposed so its SQL Server text can be checked. */
+  transitionQuery(
+    id: string,
+    from: ApplicationStatus,
+    to: ApplicationStatus,
+    update: ApplicationTransitionUpdate,
+    separation: { readonly userId: string; readonly mustDifferFrom: ReadonlyArray<'createdBy' | 'decidedBy'> },
+  ): Knex.QueryBuilder {
     const changes: Record<string, unknown> = { status: to };
     for (const [field, value] of Object.entries(update)) {
       changes[COLUMNS[field as keyof ApplicationRecord]] = value;
     }
-    const updated = await this.database(TABLE).where({ id, status: from }).update(changes);
-    return updated === 1;
+    const builder = this.database(TABLE).where({ id, status: from });
+    // A NULL column (no approver yet) never equals the user, and `<>` on NULL matches no row:
+    // disbursement needs an approver anyway.
+    for (const field of separation.mustDifferFrom) builder.andWhere(COLUMNS[field], '<>', separation.userId);
+    return builder.update(changes);
   }
 }
 

@@ -1,5 +1,6 @@
 import knex from 'knex';
 import { createInitialSchema } from '../../src/db/migrations/001-initial-schema';
+import { addApplicationBranch } from '../../src/db/migrations/002-application-branch';
 import { ApplicationRepository } from '../../src/repositories/application-repository';
 import { ConfigVersionRepository } from '../../src/repositories/config-version-repository';
 
@@ -31,6 +32,13 @@ describe('SQL Server dialect', () => {
     expect(createTable('application_documents')).toContain('[size_bytes] bigint not null');
   });
 
+  it('adds the application branch as NVARCHAR(50) NOT NULL, existing rows "unassigned", indexed with seq', () => {
+    expect(addApplicationBranch(mssql.schema).toSQL().map((statement) => statement.sql)).toEqual([
+      "ALTER TABLE [loan_applications] ADD [branch_code] nvarchar(50) not null CONSTRAINT [loan_applications_branch_code_default] DEFAULT 'unassigned'",
+      'CREATE INDEX [loan_applications_branch_seq_index] ON [loan_applications] ([branch_code], [seq])',
+    ]);
+  });
+
   it('keeps configuration payloads in NVARCHAR(MAX) with one row per version', () => {
     expect(createTable('config_versions')).toContain('[payload] nvarchar(max) not null');
     expect(ddl).toContain(
@@ -59,6 +67,19 @@ describe('SQL Server dialect', () => {
     });
   });
 
+  it('filters a page by the branches in scope in the query itself', () => {
+    const query = new ApplicationRepository(mssql)
+      .listQuery({ branches: ['lusaka-cairo-road', 'kitwe-obote-avenue'], branch: 'kitwe-obote-avenue', applicantNationalId: '123456/78/1', limit: 20 })
+      .toSQL()
+      .toNative();
+    expect(query).toEqual({
+      sql:
+        'select top (@p0) * from [loan_applications] where [branch_code] in (@p1, @p2) and [branch_code] = @p3 ' +
+        'and [applicant_national_id] = @p4 order by [seq] asc',
+      bindings: [21, 'lusaka-cairo-road', 'kitwe-obote-avenue', 'kitwe-obote-avenue', '123456/78/1'],
+    });
+  });
+
   it('selects the highest approved version of every product', () => {
     const { sql, bindings } = new ConfigVersionRepository(mssql).currentQuery('loan_product').toSQL().toNative();
     expect(sql).toBe(
@@ -73,5 +94,21 @@ describe('SQL Server dialect', () => {
   it('makes status changes conditional on the current status and reads the row count', () => {
     const { sql } = mssql('loan_applications').where({ id: 'a', status: 'submitted' }).update({ status: 'approved' }).toSQL().toNative();
     expect(sql).toBe('update [loan_applications] set [status] = @p0 where [id] = @p1 and [status] = @p2;select @@rowcount');
+  });
+
+  it('refuses a disbursement by the creator or the approver in the UPDATE itself (four eyes)', () => {
+    const { sql, bindings } = new ApplicationRepository(mssql)
+      .transitionQuery(
+        'a', 'approved', 'disbursed',
+        { updatedAt: '2026-01-15T10:00:00.000Z', disbursedBy: 'chileshe', disbursedAt: '2026-01-15T10:00:00.000Z' },
+        { userId: 'chileshe', mustDifferFrom: ['createdBy', 'decidedBy'] },
+      )
+      .toSQL()
+      .toNative();
+    expect(sql).toBe(
+      'update [loan_applications] set [status] = @p0, [updated_at] = @p1, [disbursed_by] = @p2, [disbursed_at] = @p3 ' +
+        'where [id] = @p4 and [status] = @p5 and [created_by] <> @p6 and [decided_by] <> @p7;select @@rowcount',
+    );
+    expect(bindings).toEqual(['disbursed', '2026-01-15T10:00:00.000Z', 'chileshe', '2026-01-15T10:00:00.000Z', 'a', 'approved', 'chileshe', 'chileshe']);
   });
 });

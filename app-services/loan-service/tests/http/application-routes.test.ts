@@ -66,6 +66,28 @@ describe('application routes', () => {
     expect(audit[1]).toMatchObject({ entity: { type: 'loan_application', id: application.id }, before: { status: 'submitted' }, after: { status: 'approved' } });
   });
 
+  it('keeps applicant names, incomes and full NRCs out of the audit log, with ids and what changed', async () => {
+    const { json: application } = await submit();
+    await test.client.post(`/v1/applications/${application.id}/reject`, { as: CREDIT_MANAGER_CHILESHE, body: { reason: 'payslip unreadable' } });
+    const audit = test.logLines.filter((line) => line.audit === true && String(line.action).startsWith('application.'));
+    expect(audit.map((line) => line.action)).toEqual(['application.create', 'application.reject']);
+    expect(audit[0]?.after).toEqual({
+      id: application.id, branch: 'lusaka-cairo-road', productId: 'salary-advance', productVersion: 1, applicantNationalId: '******/78/1',
+      creditScore: 720, riskGrade: 'A', riskGradesVersion: 1, principalNgwee: 1_000_000, instalmentCount: 12, startDate: '2026-01-15',
+      totalRepayableNgwee: 1_134_715, status: 'submitted', createdBy: 'olivia', createdAt: application.createdAt,
+    });
+    expect(audit[1]).toMatchObject({
+      entity: { type: 'loan_application', id: application.id },
+      before: { status: 'submitted', decidedBy: null, decidedAt: null, rejectionReason: null, updatedAt: application.createdAt },
+      after: { status: 'rejected', decidedBy: 'chileshe', rejectionReason: 'payslip unreadable' },
+    });
+    expect(Object.keys(audit[1]?.after as object).sort()).toEqual(['decidedAt', 'decidedBy', 'rejectionReason', 'status', 'updatedAt']);
+    const everything = JSON.stringify(test.logLines);
+    expect(everything).not.toContain('Mwila Banda');
+    expect(everything).not.toContain('123456/78/1');
+    expect(everything).not.toContain('applicantMonthlyIncomeNgwee');
+  });
+
   it('forbids the creator from deciding their own application', async () => {
     const { json: application } = await submit(MWILA_APPLICATION, LOAN_OFFICER_AND_MANAGER_MIKE);
     const response = await test.client.post(`/v1/applications/${application.id}/approve`, { as: LOAN_OFFICER_AND_MANAGER_MIKE });
@@ -73,6 +95,42 @@ describe('application routes', () => {
     expect(response.json.message).toBe(
       `loan application "${application.id}" was created by "mike", who cannot also approve it (maker-checker: a different credit_manager must decide)`,
     );
+  });
+
+  it('needs a third person to disburse: neither the creator nor the approver (four eyes)', async () => {
+    const { json: byMike } = await submit(MWILA_APPLICATION, LOAN_OFFICER_AND_MANAGER_MIKE);
+    expect((await test.client.post(`/v1/applications/${byMike.id}/approve`, { as: CREDIT_MANAGER_CHILESHE })).status).toBe(200);
+    const creatorDisburses = await test.client.post(`/v1/applications/${byMike.id}/disburse`, { as: LOAN_OFFICER_AND_MANAGER_MIKE });
+    expect(creatorDisburses.status).toBe(403);
+    expect(creatorDisburses.json.message).toBe(
+      `loan application "${byMike.id}" was created by "mike" and approved by "chileshe"; "mike" cannot also disburse it ` +
+        '(four eyes: the credit_manager who disburses must be neither its creator nor its approver)',
+    );
+
+    const { json: byOlivia } = await submit();
+    await test.client.post(`/v1/applications/${byOlivia.id}/approve`, { as: LOAN_OFFICER_AND_MANAGER_MIKE });
+    const approverDisburses = await test.client.post(`/v1/applications/${byOlivia.id}/disburse`, { as: LOAN_OFFICER_AND_MANAGER_MIKE });
+    expect(approverDisburses.status).toBe(403);
+    expect(approverDisburses.json.message).toBe(
+      `loan application "${byOlivia.id}" was created by "olivia" and approved by "mike"; "mike" cannot also disburse it ` +
+        '(four eyes: the credit_manager who disburses must be neither its creator nor its approver)',
+    );
+    const stillApproved = await test.client.get(`/v1/applications/${byOlivia.id}`, { as: CREDIT_MANAGER_CHILESHE });
+    expect(stillApproved.json).toMatchObject({ status: 'approved', disbursedBy: null });
+    const third = await test.client.post(`/v1/applications/${byOlivia.id}/disburse`, { as: CREDIT_MANAGER_CHILESHE });
+    expect(third.json).toMatchObject({ status: 'disbursed', createdBy: 'olivia', decidedBy: 'mike', disbursedBy: 'chileshe' });
+  });
+
+  it('never lets an approver disburse, even when approval and disbursement race', async () => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { json: application } = await submit();
+      const [approval, disbursement] = await Promise.all([
+        test.client.post(`/v1/applications/${application.id}/approve`, { as: LOAN_OFFICER_AND_MANAGER_MIKE }),
+        test.client.post(`/v1/applications/${application.id}/disburse`, { as: LOAN_OFFICER_AND_MANAGER_MIKE }),
+      ]);
+      expect(approval.status).toBe(200);
+      expect([403, 409]).toContain(disbursement.status);
+    }
   });
 
   it('answers 409 to transitions the state does not allow', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { MWILA_APPLICATION, seedApprovedConfiguration } from '../support/fixtures';
-import { CREDIT_MANAGER_CHILESHE, LOAN_OFFICER_OLIVIA } from '../support/http-client';
+import { CREDIT_MANAGER_CHILESHE, LOAN_OFFICER_OLIVIA, LUSAKA_BRANCH } from '../support/http-client';
 import { startTestService, type TestService } from '../support/test-service';
 
 /** A few bytes that look like a PDF; the service stores bytes as they are. */
@@ -93,7 +93,7 @@ describe.each(drivers)('document routes with the %s store', (_name, startStore) 
     expect(listed.json.items.map((item: { id: string }) => item.id)).toContain(uploaded.json.id);
 
     const response = await fetch(`${test.client.baseUrl}/v1/applications/${applicationId}/documents/${uploaded.json.id}`, {
-      headers: { 'x-authenticated-user': 'chileshe', 'x-authenticated-roles': 'credit_manager' },
+      headers: { 'x-authenticated-user': 'chileshe', 'x-authenticated-roles': 'credit_manager', 'x-authenticated-branches': LUSAKA_BRANCH },
     });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');

@@ -99,10 +99,10 @@ describe('calculateSchedule, flat', () => {
     expect(schedule.netDisbursementNgwee).toBe(970_000n);
   });
 
-  it('rounds a fractional total interest half-up once', () => {
+  it('rounds a fractional total interest half-up once and the shares down, the last taking the remainder', () => {
     // ZMW 1,000.01 = 100,001 ngwee, 26 fortnights (one year) at 30% p.a.:
     //   total interest = 100,001 x 3000 x 26 / (10,000 x 26) = 30,000.3 -> 30,000
-    //   interest per fortnight = 30,000 / 26 = 1,153.846 -> 1,154; last = 30,000 - 25 x 1,154 = 1,150
+    //   interest per fortnight = 30,000 / 26 = 1,153.846 -> 1,153; last = 30,000 - 25 x 1,153 = 1,175
     //   principal per fortnight = 100,001 / 26 = 3,846.19 -> 3,846; last = 100,001 - 25 x 3,846 = 3,851
     const fortnightly = calculateSchedule({
       ...TEN_THOUSAND_KWACHA_A_YEAR_AT_24,
@@ -113,17 +113,60 @@ describe('calculateSchedule, flat', () => {
       frequency: 'fortnightly',
     });
     expect(fortnightly.totalInterestNgwee).toBe(30_000n);
-    expect(fortnightly.instalments[0]).toMatchObject({ principalNgwee: 3_846n, interestNgwee: 1_154n, dueDate: '2026-01-29' });
-    expect(fortnightly.instalments[25]).toMatchObject({ principalNgwee: 3_851n, interestNgwee: 1_150n });
+    expect(fortnightly.instalments[0]).toMatchObject({ principalNgwee: 3_846n, interestNgwee: 1_153n, dueDate: '2026-01-29' });
+    expect(fortnightly.instalments[25]).toMatchObject({ principalNgwee: 3_851n, interestNgwee: 1_175n });
+  });
+
+  it('never asks the last instalment to give money back', () => {
+    // ZMW 1.50 over 100 weeks: half-up shares of 2 ngwee would need 99 x 2 = 198 > 150; shares of
+    // 1 ngwee leave the last instalment 150 - 99 = 51.
+    const tiny = calculateSchedule({ ...TEN_THOUSAND_KWACHA_A_YEAR_AT_24, method: 'flat', annualInterestRateBps: 0, principalNgwee: 150n, instalmentCount: 100 });
+    expect(tiny.instalments.slice(0, 99).every((row) => row.paymentNgwee === 1n)).toBe(true);
+    expect(tiny.instalments[99]).toMatchObject({ principalNgwee: 51n, paymentNgwee: 51n, closingBalanceNgwee: 0n });
+  });
+});
+
+describe('calculateSchedule, long reducing-balance loans', () => {
+  // ZMW 47,162.49 over 360 months at 36% p.a. (3% a month). The exact payment is 141,490.66 ngwee;
+  // a constant 141,491 overpays 0.34 ngwee a month, which compounds to about ZMW 4,800 by the
+  // end: the schedule used to run out of balance before the last instalment (a 422). Now the
+  // balance is held within ZMW 1 of the exact annuity balance.
+  const long = calculateSchedule({
+    ...TEN_THOUSAND_KWACHA_A_YEAR_AT_24,
+    principalNgwee: 4_716_249n,
+    annualInterestRateBps: 3600,
+    instalmentCount: 360,
+  });
+
+  it('keeps one regular payment and adjusts only the instalments where the balance would drift over ZMW 1', () => {
+    expect(long.regularPaymentNgwee).toBe(141_491n);
+    const adjusted = long.instalments
+      .filter((row) => row.paymentNgwee !== 141_491n)
+      .map((row) => [row.number, row.paymentNgwee]);
+    expect(adjusted).toEqual([
+      [97, 141_430n],
+      [126, 141_389n],
+      [228, 141_389n],
+      [352, 141_390n],
+      [360, 141_490n],
+    ]);
+  });
+
+  it('charges interest on the actual balance and repays the principal exactly', () => {
+    // 3% of 4,716,249 = 141,487.47 -> 141,487; the first instalment repays 141,491 - 141,487 = 4.
+    expect(long.instalments[0]).toMatchObject({ interestNgwee: 141_487n, principalNgwee: 4n, closingBalanceNgwee: 4_716_245n });
+    expect(long.instalments.reduce((sum, row) => sum + row.principalNgwee, 0n)).toBe(4_716_249n);
+    expect(long.totalRepayableNgwee).toBe(long.instalments.reduce((sum, row) => sum + row.paymentNgwee, 0n));
+    expect(long.instalments[359]?.closingBalanceNgwee).toBe(0n);
   });
 });
 
 describe('calculateSchedule, errors', () => {
-  it('rejects a principal too small to spread', () => {
-    // 150 / 100 = 1.5 -> 2 per instalment; 99 x 2 = 198 > 150 would leave a negative last instalment
+  it('rejects a principal too small to give every instalment a ngwee', () => {
+    // Interest-free, 99 ngwee over 100 instalments: 99 of them would be 0.
     expect(() =>
-      calculateSchedule({ ...TEN_THOUSAND_KWACHA_A_YEAR_AT_24, method: 'flat', principalNgwee: 150n, instalmentCount: 100 }),
-    ).toThrow(new ScheduleError('principal of 150 ngwee is too small to spread over 100 instalments'));
+      calculateSchedule({ ...TEN_THOUSAND_KWACHA_A_YEAR_AT_24, annualInterestRateBps: 0, principalNgwee: 99n, instalmentCount: 100 }),
+    ).toThrow(new ScheduleError('principal of 99 ngwee is too small to spread over 100 instalments'));
   });
 
   it('rejects a zero principal', () => {

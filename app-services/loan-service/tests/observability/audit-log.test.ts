@@ -1,4 +1,4 @@
-import { writeAuditLog } from '../../src/observability/audit-log';
+import { changedFields, writeAuditLog } from '../../src/observability/audit-log';
 
 describe('writeAuditLog', () => {
   it('writes one structured line marked audit with who, what, when, before and after', () => {
@@ -17,5 +17,16 @@ describe('writeAuditLog', () => {
         'audit application.approve',
       ],
     ]);
+  });
+});
+
+describe('changedFields', () => {
+  it('keeps only the fields whose values changed, on both sides', () => {
+    expect(
+      changedFields(
+        { id: 'a1', status: 'submitted', decidedBy: null as string | null, principalNgwee: 1_000_000 },
+        { id: 'a1', status: 'approved', decidedBy: 'mike' as string | null, principalNgwee: 1_000_000 },
+      ),
+    ).toEqual({ before: { status: 'submitted', decidedBy: null }, after: { status: 'approved', decidedBy: 'mike' } });
   });
 });

@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MWILA_APPLICATION, seedApprovedConfiguration } from '../support/fixtures';
+import { seedApprovedConfiguration } from '../support/fixtures';
 import { HttpClient, LOAN_OFFICER_OLIVIA } from '../support/http-client';
 import { freePort, spawnServer, startServer } from '../support/server-process';
+
+/** A quote for a loan starting today (start dates may not lie in the past beyond a few days). */
+const QUOTE_STARTING_TODAY = { productId: 'salary-advance', principalNgwee: 1_000_000, instalmentCount: 12, startDate: new Date().toISOString().slice(0, 10) };
 
 describe('the built server as a process', () => {
   let directory: string;
@@ -69,7 +72,8 @@ describe('the built server as a process', () => {
     const worker = async (): Promise<void> => {
       for (let sent = 0; sent < MAX_REQUESTS_PER_WORKER && !signalled; sent++) {
         try {
-          const response = await client.post('/v1/applications', { as: LOAN_OFFICER_OLIVIA, body: MWILA_APPLICATION });
+          // Quotes: each reads the product in force from the database and computes a schedule.
+          const response = await client.post('/v1/schedules', { as: LOAN_OFFICER_OLIVIA, body: QUOTE_STARTING_TODAY });
           statuses.push(response.status);
         } catch (error) {
           failures.push(String((error as Error).cause ?? error));
@@ -89,7 +93,7 @@ describe('the built server as a process', () => {
 
     expect(failures).toEqual([]);
     expect(statuses.length).toBeGreaterThanOrEqual(REQUESTS_BEFORE_SIGTERM);
-    expect(statuses.filter((status) => status !== 201)).toEqual([]);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
     expect(readinessDuringDrain).toBe(503);
     expect(await server.exited).toBe(0);
     const log = server.stdout.join('');

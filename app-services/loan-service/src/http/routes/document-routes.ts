@@ -39,15 +39,15 @@ export function registerDocumentRoutes(dependencies: RouteDependencies): void {
   routes.add(app, {
     method: 'GET', url: '/v1/applications/:applicationId/documents', tag: TAG, authenticated: true, params: applicationParamsSchema,
     summary: "List an application's documents, oldest first.",
-    responses: { 200: { description: 'Document metadata.', schema: z.object({ items: z.array(documentSchema) }) }, 401: { description: 'No or invalid identity.' }, 404: { description: 'Unknown application.' } },
-    handler: async ({ params }) => ({ items: (await documents.list(params.applicationId)).map(presentDocument) }),
+    responses: { 200: { description: 'Document metadata.', schema: z.object({ items: z.array(documentSchema) }) }, 401: { description: 'No or invalid identity.' }, 403: { description: 'The application is outside the caller\'s branches, or the caller has no application role.' }, 404: { description: 'Unknown application.' } },
+    handler: async ({ params, identity, request }) => ({ items: (await documents.list({ identity, log: request.log }, params.applicationId)).map(presentDocument) }),
   });
   routes.add(app, {
     method: 'GET', url: '/v1/applications/:applicationId/documents/:documentId', tag: TAG, authenticated: true, params: documentParamsSchema,
     summary: 'Download a document with its original Content-Type.',
-    responses: { 200: { description: 'The document bytes.', contentType: 'application/octet-stream' }, 401: { description: 'No or invalid identity.' }, 404: { description: 'Unknown application or document.' } },
-    handler: async ({ params, reply }) => {
-      const { document, body } = await documents.download(params.applicationId, params.documentId);
+    responses: { 200: { description: 'The document bytes.', contentType: 'application/octet-stream' }, 401: { description: 'No or invalid identity.' }, 403: { description: 'The application is outside the caller\'s branches, or the caller has no application role.' }, 404: { description: 'Unknown application or document.' } },
+    handler: async ({ params, identity, request, reply }) => {
+      const { document, body } = await documents.download({ identity, log: request.log }, params.applicationId, params.documentId);
       return reply
         .header('content-type', document.contentType)
         .header('content-disposition', `attachment; filename="${document.kind}-${document.id}${EXTENSIONS[document.contentType] ?? ''}"`)
