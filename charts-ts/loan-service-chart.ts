@@ -14,6 +14,20 @@ export interface PeerSelector {
   readonly port: number;
 }
 
+/** Servers outside the cluster the loan-service calls, by address block, on one TCP port. */
+export interface AddressBlocksPeer {
+  readonly addressBlocks: readonly string[];
+  readonly port: number;
+}
+
+/** Requests and limits of each Vault agent container the injector adds to the pod (Kubernetes quantities). */
+export interface VaultAgentResources {
+  readonly cpuRequest: string;
+  readonly cpuLimit: string;
+  readonly memoryRequest: string;
+  readonly memoryLimit: string;
+}
+
 export interface LoanServiceChartProps {
   readonly namespace: string;
   readonly image: string;
@@ -25,18 +39,33 @@ export interface LoanServiceChartProps {
   readonly labels: Readonly<Record<string, string>>;
   /** Plain (non-secret) environment variables of the container. */
   readonly env: Readonly<Record<string, string>>;
-  /** The Vault agent's address, role, trust (a Secret with `ca.crt` in the namespace) and the files it renders. */
-  readonly vault: { readonly address: string; readonly role: string; readonly caSecretName: string; readonly secrets: readonly VaultSecretFile[] };
+  /**
+   * The Vault agent's address, role, trust (a Secret with `ca.crt` in the namespace), the files
+   * it renders, and the requests and limits of its containers (init and sidecar), set on the
+   * pod so they hold whatever the injector's own defaults are.
+   */
+  readonly vault: {
+    readonly address: string;
+    readonly role: string;
+    readonly caSecretName: string;
+    readonly secrets: readonly VaultSecretFile[];
+    readonly agentResources: VaultAgentResources;
+  };
   /** A Secret in the namespace whose `ca.crt` (the site CA) the service trusts for TLS to the object store, mounted in `directory`. */
   readonly trustedCa: { readonly secretName: string; readonly directory: string };
+  /** Who may connect, each to its own port (callers to `http`, Prometheus to `metrics`). */
   readonly ingressFrom: readonly PeerSelector[];
   readonly egressTo: readonly PeerSelector[];
+  /** Servers outside the cluster the service calls (the identity provider's JWKS). */
+  readonly egressToAddressBlocks: readonly AddressBlocksPeer[];
   /** Labels the Prometheus operator selects ServiceMonitors by. */
   readonly serviceMonitorLabels: Readonly<Record<string, string>>;
 }
 
 export const LOAN_SERVICE_NAME = 'loan-service';
 export const LOAN_SERVICE_PORT = 8080;
+/** The second listener (`METRICS_PORT`): only `GET /metrics` and `GET /openapi.json`, for Prometheus. */
+export const LOAN_SERVICE_METRICS_PORT = 9464;
 /** The port of the loan-service's Service (it forwards to LOAN_SERVICE_PORT on the pods). */
 export const LOAN_SERVICE_SERVICE_PORT = 80;
 
@@ -68,14 +97,17 @@ export class LoanServiceChart extends Chart {
       strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
       podMetadata: {
         labels: selector,
-        annotations: vaultAgentAnnotations({
-          address: props.vault.address,
-          role: props.vault.role,
-          secrets: props.vault.secrets,
-          // The agent verifies Vault's certificate with the site CA from this Secret.
-          tlsSecret: props.vault.caSecretName,
-          caCertFile: VAULT_AGENT_TLS_CA_FILE,
-        }),
+        annotations: {
+          ...vaultAgentAnnotations({
+            address: props.vault.address,
+            role: props.vault.role,
+            secrets: props.vault.secrets,
+            // The agent verifies Vault's certificate with the site CA from this Secret.
+            tlsSecret: props.vault.caSecretName,
+            caCertFile: VAULT_AGENT_TLS_CA_FILE,
+          }),
+          ...vaultAgentResourceAnnotations(props.vault.agentResources),
+        },
       },
       securityContext: { user: props.runAsUser, group: props.runAsUser, fsGroup: props.runAsUser, ensureNonRoot: true },
       terminationGracePeriod: Duration.seconds(40),
@@ -85,7 +117,10 @@ export class LoanServiceChart extends Chart {
           name: LOAN_SERVICE_NAME,
           image: props.image,
           imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-          ports: [{ number: LOAN_SERVICE_PORT, name: 'http' }],
+          ports: [
+            { number: LOAN_SERVICE_PORT, name: 'http' },
+            { number: LOAN_SERVICE_METRICS_PORT, name: 'metrics' },
+          ],
           envVariables: Object.fromEntries(Object.entries(props.env).map(([name, value]) => [name, kplus.EnvValue.fromValue(value)])),
           liveness: kplus.Probe.fromHttpGet('/healthz', { port: LOAN_SERVICE_PORT, periodSeconds: Duration.seconds(10), failureThreshold: 3 }),
           readiness: kplus.Probe.fromHttpGet('/readyz', { port: LOAN_SERVICE_PORT, periodSeconds: Duration.seconds(5), failureThreshold: 2 }),
@@ -140,7 +175,11 @@ export class LoanServiceChart extends Chart {
     new kplus.Service(this, 'service', {
       metadata: { name: LOAN_SERVICE_NAME, labels: selector },
       selector: deployment,
-      ports: [{ name: 'http', port: LOAN_SERVICE_SERVICE_PORT, targetPort: LOAN_SERVICE_PORT }],
+      ports: [
+        { name: 'http', port: LOAN_SERVICE_SERVICE_PORT, targetPort: LOAN_SERVICE_PORT },
+        // Only Prometheus reaches it (the NetworkPolicy); the ServiceMonitor scrapes it by name.
+        { name: 'metrics', port: LOAN_SERVICE_METRICS_PORT, targetPort: LOAN_SERVICE_METRICS_PORT },
+      ],
     });
 
     new kplus.HorizontalPodAutoscaler(this, 'autoscaler', {
@@ -168,6 +207,10 @@ export class LoanServiceChart extends Chart {
         ingress: props.ingressFrom.map((p) => ({ from: [peer(p)], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(p.port) }] })),
         egress: [
           ...props.egressTo.map((p) => ({ to: [peer(p)], ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(p.port) }] })),
+          ...props.egressToAddressBlocks.map((p) => ({
+            to: p.addressBlocks.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: [{ protocol: 'TCP', port: IntOrString.fromNumber(p.port) }],
+          })),
           {
             to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
             ports: [
@@ -184,8 +227,21 @@ export class LoanServiceChart extends Chart {
       spec: {
         selector: { matchLabels: selector },
         namespaceSelector: { matchNames: [props.namespace] },
-        endpoints: [{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }],
+        endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }],
       },
     });
   }
+}
+
+/**
+ * The injector's per-pod requests and limits of its agent containers.
+ * @see https://developer.hashicorp.com/vault/docs/platform/k8s/injector/annotations
+ */
+function vaultAgentResourceAnnotations(resources: VaultAgentResources): Record<string, string> {
+  return {
+    'vault.hashicorp.com/agent-requests-cpu': resources.cpuRequest,
+    'vault.hashicorp.com/agent-limits-cpu': resources.cpuLimit,
+    'vault.hashicorp.com/agent-requests-mem': resources.memoryRequest,
+    'vault.hashicorp.com/agent-limits-mem': resources.memoryLimit,
+  };
 }

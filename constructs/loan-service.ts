@@ -1,6 +1,7 @@
 import { App as Cdk8sApp } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { LOAN_SERVICE_NAME, LOAN_SERVICE_PORT, LoanServiceChart, VAULT_SECRETS_DIR, type LoanServiceChartProps, type VaultSecretFile } from '../charts-ts/loan-service-chart';
+import { LOAN_SERVICE_METRICS_PORT, LOAN_SERVICE_NAME, LOAN_SERVICE_PORT, LoanServiceChart, VAULT_SECRETS_DIR, type LoanServiceChartProps, type VaultSecretFile } from '../charts-ts/loan-service-chart';
+import { isIpv4Cidr } from './host-names';
 import { PlatformComponent, type KubeObject } from './platform-component';
 import { PlatformError, formatValue } from './platform-error';
 import { cpuMillis, memoryMiB } from './quantities';
@@ -45,6 +46,22 @@ export interface LoanServiceDocumentStore {
   readonly credentials: VaultSecret;
 }
 
+/**
+ * The identity provider whose tokens the service accepts (`AUTH_JWT_ISSUER`,
+ * `AUTH_JWT_AUDIENCE`, `AUTH_JWKS_URL`): it verifies each bearer token's signature with the
+ * provider's published keys, its `iss` and its `aud`.
+ */
+export interface LoanServiceIdentityProvider {
+  /** The `iss` claim every token must carry: an `https://` URL. */
+  readonly issuer: string;
+  /** The `aud` claim every token must carry, e.g. `loan-service`. */
+  readonly audience: string;
+  /** Where the provider publishes its signing keys (JWKS): an `https://` URL. */
+  readonly jwksUrl: string;
+  /** Address blocks of the provider's servers: the only addresses outside the cluster the pods may call, on the JWKS URL's port. */
+  readonly addressBlocks: readonly string[];
+}
+
 /** How the loan-service's pods get their secrets. */
 export interface LoanServiceVault {
   /** The site's Vault. */
@@ -78,10 +95,12 @@ export interface LoanServiceProps {
   readonly secrets: LoanServiceVault;
   /** Workloads that call the service's HTTP port (the ingress controller). */
   readonly callers: readonly NetworkPeer[];
-  /** The Prometheus that scrapes the service's `/metrics`. */
+  /** The Prometheus that scrapes the service's `/metrics` on its metrics port. */
   readonly metrics: MetricsScraper;
+  /** Who issues the bearer tokens the service accepts. */
+  readonly identityProvider: LoanServiceIdentityProvider;
   /**
-   * Numeric user the container runs as.
+   * Numeric user the container runs as, at least LOWEST_WORKLOAD_USER.
    * @default 10001 - the image's non-root user (USER in app-services/loan-service/Dockerfile)
    */
   readonly runAsUser?: number;
@@ -89,6 +108,12 @@ export interface LoanServiceProps {
 
 /** The numeric user of the loan-service image (`USER 10001:10001` in its Dockerfile; a test checks it). */
 export const LOAN_SERVICE_IMAGE_USER = 10001;
+
+/**
+ * The lowest user id the container may run as: ids below 10000 belong to the node's own
+ * users (Debian's first login user is 1000), and image scanners flag them.
+ */
+export const LOWEST_WORKLOAD_USER = 10000;
 
 /** Files the Vault agent writes, each named as the service reads it (see app-services/loan-service/README.md). */
 const SECRET_FILES = [
@@ -123,6 +148,7 @@ export class LoanService extends PlatformComponent {
   public readonly vaultConsumer: VaultConsumer;
   public override readonly vaultConsumers: readonly VaultConsumer[];
   public readonly runAsUser: number;
+  public readonly identityProvider: LoanServiceIdentityProvider;
   /** The secret files the Vault agent renders. */
   public readonly secretFiles: readonly VaultSecretFile[];
   /**
@@ -143,8 +169,13 @@ export class LoanService extends PlatformComponent {
     this.replicas = props.siteRole === 'primary' ? props.sizing.replicas : props.sizing.standbyReplicas;
     this.maxReplicas = props.sizing.maxReplicas;
     this.runAsUser = props.runAsUser ?? LOAN_SERVICE_IMAGE_USER;
-    if (!Number.isInteger(this.runAsUser) || this.runAsUser < 1) {
-      throw PlatformError.invalidProp(where, 'runAsUser', props.runAsUser, 'a whole number above 0: the container never runs as root');
+    if (!Number.isInteger(this.runAsUser) || this.runAsUser < LOWEST_WORKLOAD_USER || this.runAsUser > 2147483647) {
+      throw PlatformError.invalidProp(
+        where,
+        'runAsUser',
+        props.runAsUser,
+        `a whole number from ${LOWEST_WORKLOAD_USER} to 2147483647, e.g. the image's own ${LOAN_SERVICE_IMAGE_USER}: ids below ${LOWEST_WORKLOAD_USER} belong to the node's users and root`,
+      );
     }
     this.database = props.database;
     if (!Number.isInteger(this.database.server.port) || this.database.server.port < 1 || this.database.server.port > 65535) {
@@ -164,6 +195,8 @@ export class LoanService extends PlatformComponent {
     if (this.documentStore.credentials.capabilities.join(',') !== 'read') {
       throw PlatformError.invalidProp(where, 'documentStore.credentials.capabilities', this.documentStore.credentials.capabilities, '["read"]: the service only reads its secrets');
     }
+    this.identityProvider = props.identityProvider;
+    const jwksPort = checkIdentityProvider(where, this.identityProvider);
     this.vaultConsumer = new VaultConsumer({ serviceAccount: LOAN_SERVICE_NAME, namespace: this.namespace, secrets: [this.secrets.secret, this.documentStore.credentials], role: this.secrets.role });
     this.vaultConsumers = [this.vaultConsumer];
     this.secretFiles = [
@@ -188,6 +221,8 @@ export class LoanService extends PlatformComponent {
       NODE_ENV: 'production',
       HOST: '0.0.0.0',
       PORT: String(LOAN_SERVICE_PORT),
+      // The second listener, for Prometheus only: /metrics and /openapi.json.
+      METRICS_PORT: String(LOAN_SERVICE_METRICS_PORT),
       LOG_LEVEL: 'info',
       // After SIGTERM the service keeps serving (readiness failing) while endpoints drop the
       // pod, then finishes in-flight requests: well inside terminationGracePeriodSeconds (40).
@@ -207,6 +242,9 @@ export class LoanService extends PlatformComponent {
       // Node adds it to its trusted roots at start.
       NODE_EXTRA_CA_CERTS: `${TRUSTED_CA_DIRECTORY}/ca.crt`,
       AUTH_MODE: 'jwt',
+      AUTH_JWT_ISSUER: this.identityProvider.issuer,
+      AUTH_JWT_AUDIENCE: this.identityProvider.audience,
+      AUTH_JWKS_URL: this.identityProvider.jwksUrl,
       VAULT_SECRETS_DIR,
     };
 
@@ -220,13 +258,45 @@ export class LoanService extends PlatformComponent {
       priorityClassName: PRIORITY_CLASSES.apps.name,
       labels: { ...props.cluster.labels, 'app.kubernetes.io/component': 'loan-service' },
       env: this.containerEnv,
-      vault: { address: this.secrets.vault.address, role: this.vaultConsumer.role, caSecretName: this.secrets.vault.caSecretName, secrets: this.secretFiles },
+      vault: {
+        address: this.secrets.vault.address,
+        role: this.vaultConsumer.role,
+        caSecretName: this.secrets.vault.caSecretName,
+        secrets: this.secretFiles,
+        // What the namespace budget counts for each agent container (podBudget).
+        agentResources: VAULT_AGENT_RESOURCES,
+      },
       trustedCa: { secretName: this.documentStore.store.caSecretName, directory: TRUSTED_CA_DIRECTORY },
-      // Callers and Prometheus reach the service port itself.
-      ingressFrom: [...props.callers, props.metrics.peer].map((peer) => ({ ...peer, port: LOAN_SERVICE_PORT })),
+      // Callers reach the API port only, Prometheus the metrics port only.
+      ingressFrom: [...props.callers.map((peer) => ({ ...peer, port: LOAN_SERVICE_PORT })), { ...props.metrics.peer, port: LOAN_SERVICE_METRICS_PORT }],
       egressTo: [this.database.server.peer, this.documentStore.store.peer, this.secrets.vault.peer],
+      egressToAddressBlocks: [{ addressBlocks: this.identityProvider.addressBlocks, port: jwksPort }],
       serviceMonitorLabels: props.metrics.serviceMonitorLabels,
     });
     this.objects = chart.toJson() as KubeObject[];
   }
+}
+
+/** Checks the identity provider's settings; returns the TCP port of its JWKS URL. */
+function checkIdentityProvider(where: string, provider: LoanServiceIdentityProvider): number {
+  const httpsUrl = (prop: 'issuer' | 'jwksUrl'): URL => {
+    const value = provider[prop];
+    const url = URL.canParse(value) ? new URL(value) : undefined;
+    if (url === undefined || url.protocol !== 'https:' || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+      throw PlatformError.invalidProp(where, `identityProvider.${prop}`, value, 'an https:// URL without credentials, query or fragment; tokens and keys travel encrypted');
+    }
+    return url;
+  };
+  httpsUrl('issuer');
+  const jwks = httpsUrl('jwksUrl');
+  if (!/^[\x21-\x7e]{1,255}$/.test(provider.audience)) {
+    throw PlatformError.invalidProp(where, 'identityProvider.audience', provider.audience, 'the aud claim the service accepts: 1-255 printable characters without spaces, e.g. "loan-service"');
+  }
+  if (provider.addressBlocks.length === 0) {
+    throw PlatformError.invalidProp(where, 'identityProvider.addressBlocks', provider.addressBlocks, 'at least one IPv4 block: the pods reach the JWKS only there');
+  }
+  provider.addressBlocks.forEach((cidr, index) => {
+    if (!isIpv4Cidr(cidr)) throw PlatformError.invalidProp(where, `identityProvider.addressBlocks[${index}]`, cidr, 'IPv4 blocks with their host bits zero, e.g. "10.60.0.0/28"');
+  });
+  return jwks.port === '' ? 443 : Number(jwks.port);
 }

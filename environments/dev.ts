@@ -87,6 +87,16 @@ export default {
     restoreInterval: '1h',
     standbyMode: 'norecovery',
   },
+  // The bank's identity provider: tokens name one issuer, so they stay valid after a failover;
+  // each site fetches the signing keys from the provider's node at its own data centre.
+  identityProvider: {
+    issuer: 'https://id.dev.lms.co.zm/realms/lms-dev',
+    audience: 'loan-service',
+    jwks: {
+      lusaka: { url: 'https://id.dev.lusaka.lms.co.zm/realms/lms-dev/protocol/openid-connect/certs', addressBlocks: ['10.62.0.0/28'] },
+      kitwe: { url: 'https://id.dev.kitwe.lms.co.zm/realms/lms-dev/protocol/openid-connect/certs', addressBlocks: ['10.62.16.0/28'] },
+    },
+  },
   sites: {
     lusaka: {
       role: 'primary',

@@ -91,6 +91,16 @@ export default {
     restoreInterval: '15m',
     standbyMode: 'norecovery',
   },
+  // The bank's identity provider: tokens name one issuer, so they stay valid after a failover;
+  // each site fetches the signing keys from the provider's node at its own data centre.
+  identityProvider: {
+    issuer: 'https://id.lms.co.zm/realms/lms-production',
+    audience: 'loan-service',
+    jwks: {
+      lusaka: { url: 'https://id.prod.lusaka.lms.co.zm/realms/lms-production/protocol/openid-connect/certs', addressBlocks: ['10.60.0.0/28'] },
+      kitwe: { url: 'https://id.prod.kitwe.lms.co.zm/realms/lms-production/protocol/openid-connect/certs', addressBlocks: ['10.60.16.0/28'] },
+    },
+  },
   sites: {
     lusaka: {
       role: 'primary',

@@ -82,6 +82,16 @@ export default {
     // Readable between restores: release checks compare the standby copy with the primary.
     standbyMode: 'standby',
   },
+  // The bank's identity provider: tokens name one issuer, so they stay valid after a failover;
+  // each site fetches the signing keys from the provider's node at its own data centre.
+  identityProvider: {
+    issuer: 'https://id.staging.lms.co.zm/realms/lms-staging',
+    audience: 'loan-service',
+    jwks: {
+      lusaka: { url: 'https://id.staging.lusaka.lms.co.zm/realms/lms-staging/protocol/openid-connect/certs', addressBlocks: ['10.61.0.0/28'] },
+      kitwe: { url: 'https://id.staging.kitwe.lms.co.zm/realms/lms-staging/protocol/openid-connect/certs', addressBlocks: ['10.61.16.0/28'] },
+    },
+  },
   sites: {
     lusaka: {
       role: 'primary',

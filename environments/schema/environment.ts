@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RUN_ALWAYS, dnsLabel, parsedFields, strict } from './common';
+import { RUN_ALWAYS, dnsLabel, inDomain, parsedFields, strict } from './common';
 import { OPERATIONS_PLAN, objectives } from './objectives';
 import { cidrBlock, overlaps, poolBlocks } from './network';
 import { SITE_NAMES, site, type SiteName } from './site';
@@ -9,6 +9,7 @@ import { objectStorage } from './object-storage';
 import { sqlServer } from './sql-server';
 import { monitoring } from './monitoring';
 import { logging } from './logging';
+import { identityProvider } from './identity-provider';
 import { worstCaseDataLoss } from '../../constructs/recovery-objectives';
 import { erasureLayout } from '../../constructs/erasure-coding';
 import { poolsFor } from './capacity';
@@ -34,6 +35,8 @@ export const EnvironmentSchema = strict({
   monitoring,
   /** Elasticsearch, Kibana, Logstash and Filebeat at both sites: node sets, retention per log class, snapshots. */
   logging,
+  /** Who issues the bearer tokens the loan-service accepts: issuer, audience, published keys. */
+  identityProvider,
   sites: strict(Object.fromEntries(SITE_NAMES.map((name) => [name, site])) as Record<SiteName, typeof site>),
 }, {
   state: `a state backend for the whole environment is no longer accepted (allowed: one per site, as ${SITE_NAMES.map((name) => `sites.${name}.state`).join(' and ')}, so either site can be planned and applied with the other gone)`,
@@ -142,6 +145,19 @@ export const EnvironmentSchema = strict({
         code: 'custom',
         path: ['sites', siteName, 'retention', 'backups'],
         message: `"${kept}" is shorter than the recovery point objective "${env.objectives.recoveryPoint}" (allowed: at least the recovery point; older versions of backups expire and object locks lapse after this)`,
+      });
+    }
+  }
+  for (const siteName of SITE_NAMES) {
+    const keysPath = ['identityProvider', 'jwks', siteName, 'url'];
+    if (!parsed(keysPath, ['sites', siteName, 'dnsDomain'])) continue;
+    const keysUrl = env.identityProvider.jwks[siteName].url;
+    const dnsDomain = env.sites[siteName].dnsDomain;
+    if (!inDomain(new URL(keysUrl).hostname, dnsDomain)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: keysPath,
+        message: `${JSON.stringify(keysUrl)} is not in the site's dnsDomain ${JSON.stringify(dnsDomain)} (allowed: https://<host in *.${dnsDomain}>/..., so the site verifies tokens with the other site gone)`,
       });
     }
   }

@@ -43,6 +43,26 @@ export const inCountryEndpoint = z.string().superRefine((value, ctx) => {
   }
 });
 
+/**
+ * An https URL, path allowed, whose host is in an approved in-country domain: where a service
+ * of the bank publishes something (an identity provider's issuer or its keys).
+ */
+export const inCountryUrl = z.string().superRefine((value, ctx) => {
+  const allowed = `allowed: https://<host in ${approvedDomainsText}>[:port][/path]`;
+  if (!URL.canParse(value)) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a URL (${allowed})` });
+    return;
+  }
+  const url = new URL(value);
+  if (url.protocol !== 'https:') {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} does not use https (${allowed})` });
+  } else if (!inApprovedDomain(url.hostname)) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not an approved in-country URL (${allowed})` });
+  } else if (url.search || url.hash || url.username || url.password) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} must not carry a query, fragment or credentials (${allowed})` });
+  }
+});
+
 /** One of the approved in-country registry mirrors. */
 export const approvedRegistry = z.string().refine((value) => (DATA_SOVEREIGNTY.approvedRegistries as readonly string[]).includes(value), {
   error: (issue) =>

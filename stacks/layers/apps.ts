@@ -33,6 +33,13 @@ export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }
     secrets: { vault: security.vault.endpoint, secret: VaultSecret.kv(environment.name, 'loan-service') },
     callers: [traffic.gateway.peer],
     metrics: peers.metrics,
+    identityProvider: {
+      issuer: environment.identityProvider.issuer,
+      audience: environment.identityProvider.audience,
+      // The provider's keys from its node at this site's data centre.
+      jwksUrl: environment.identityProvider.jwks[siteName].url,
+      addressBlocks: environment.identityProvider.jwks[siteName].addressBlocks,
+    },
   });
   checkNamespaceBudget(`apps layer ${stack.node.id}`, loanService.namespace, site.sizing.namespaces.apps, [loanService.podBudget]);
   const route = loanServiceRoute(stack, 'loan-service-route', { gateway: traffic.gateway, loanService, limits: environment.traffic.loanServiceRoute });

@@ -82,10 +82,14 @@ describe('buildPlatform', () => {
         // site's MinIO: the primary's bucket replication names it as the target it copies to (a
         // name in a Job's script), and each site's probe of the other verifies its certificate by
         // that name (the ServiceMonitor's TLS server name); neither is a connection of the plan.
+        // Nor is the identity provider's issuer, in the apps layer: the name its tokens carry,
+        // which the loan-service compares and never connects to (it fetches the keys from the
+        // provider's node in its own site's domain).
         const replicationTarget = site === 'lusaka' && layer === 'data' ? `minio.${production.sites[other].dnsDomain}` : undefined;
         const probedName = layer === 'observability' ? `minio.${production.sites[other].dnsDomain}` : undefined;
+        const issuer = layer === 'apps' ? new URL(production.identityProvider.issuer).hostname : undefined;
         const hosts = [...text.matchAll(/https:\/\/([a-z0-9.-]+\.lms\.co\.zm)/g)].map((match) => match[1]);
-        expect(hosts.filter((host) => !host.endsWith(`.${production.sites[site].dnsDomain}`) && host !== replicationTarget)).toEqual([]);
+        expect(hosts.filter((host) => !host.endsWith(`.${production.sites[site].dnsDomain}`) && host !== replicationTarget && host !== issuer)).toEqual([]);
         const otherNames = [...text.matchAll(new RegExp(`[a-z0-9.-]*${production.sites[other].dnsDomain.replace(/\./g, '\\.')}`, 'g'))].map((match) => match[0]);
         expect([...new Set(otherNames)]).toEqual([replicationTarget ?? probedName].filter((name) => name !== undefined));
       }

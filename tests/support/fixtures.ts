@@ -52,6 +52,12 @@ export function loanServiceFixtureProps(cluster: SiteCluster): LoanServiceProps 
     secrets: { vault: { address: 'https://vault.lms-security.svc.cluster.local:8200', peer: peer('lms-security', 'vault', 8200), caSecretName: 'vault-agent-trust' }, secret: VaultSecret.kv('test', 'loan-service') },
     callers: [peer('lms-platform', 'gateway', 8443)],
     metrics: { peer: peer('lms-observability', 'prometheus', 9090), serviceMonitorLabels: { 'lms.co.zm/scrape': 'true' } },
+    identityProvider: {
+      issuer: 'https://id.test.lms.co.zm/realms/lms-test',
+      audience: 'loan-service',
+      jwksUrl: 'https://id.test.lms.co.zm/realms/lms-test/protocol/openid-connect/certs',
+      addressBlocks: ['10.60.0.0/28'],
+    },
   };
 }
 

@@ -37,7 +37,7 @@ describe('the environment as a whole', () => {
   });
 
   test('not an object at all', () => {
-    expect(checkEnvironment(42, FILE).problems).toEqual([`${FILE}: (top level): 42 is not an object (allowed: an object with name, tier, objectives, traffic, vault, objectStorage, sqlServer, monitoring, logging, sites)`]);
+    expect(checkEnvironment(42, FILE).problems).toEqual([`${FILE}: (top level): 42 is not an object (allowed: an object with name, tier, objectives, traffic, vault, objectStorage, sqlServer, monitoring, logging, identityProvider, sites)`]);
   });
 
   test('unknown key lists the allowed keys', () => {

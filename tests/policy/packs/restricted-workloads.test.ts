@@ -24,10 +24,11 @@ function loanServiceObjects(): KubeObject[] {
     priorityClassName: 'lms-apps',
     labels: { 'app.kubernetes.io/part-of': 'lms' },
     env: { NODE_ENV: 'production' },
-    vault: { address: 'https://vault.lms-security.svc.cluster.local:8200', role: 'loan-service', caSecretName: 'vault-agent-trust', secrets: [{ file: 'mssql-password', path: 'kv/data/dev/loan-service', key: 'mssql_password' }] },
+    vault: { address: 'https://vault.lms-security.svc.cluster.local:8200', role: 'loan-service', caSecretName: 'vault-agent-trust', secrets: [{ file: 'mssql-password', path: 'kv/data/dev/loan-service', key: 'mssql_password' }], agentResources: { cpuRequest: '25m', cpuLimit: '250m', memoryRequest: '64Mi', memoryLimit: '128Mi' } },
     trustedCa: { secretName: 'object-store-trust', directory: '/etc/lms-ca' },
     ingressFrom: [{ namespace: 'lms-platform', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' }, port: 8080 }],
     egressTo: [{ namespace: 'lms-data', podLabels: { 'app.kubernetes.io/name': 'sql-server' }, port: 1433 }],
+    egressToAddressBlocks: [{ addressBlocks: ['10.60.0.0/28'], port: 443 }],
     serviceMonitorLabels: { 'lms.co.zm/scrape': 'true' },
   });
   return chart.toJson() as KubeObject[];

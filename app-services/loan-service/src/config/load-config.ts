@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigurationError } from './configuration-error';
-import { readSecret, type SecretName, secretEnvironmentName } from './secrets';
+import { SecretFiles, type SecretGetter, type SecretName, secretEnvironmentName } from './secrets';
 import type { AuthConfig, DatabaseConfig, DocumentStoreConfig, ServiceConfig } from './service-config';
 import { LOG_LEVELS } from './service-config';
 import {
@@ -14,6 +14,15 @@ import {
 
 /** Shortest HS256 secret accepted: 256 bits, as RFC 7518 section 3.2 requires. */
 export const MINIMUM_JWT_SECRET_LENGTH = 32;
+
+/**
+ * The HS256 secret as the Vault agent last wrote it, for the authenticator: a rotated
+ * `auth-jwt-secret` takes effect without a restart; a rewritten one shorter than
+ * MINIMUM_JWT_SECRET_LENGTH makes the getter throw rather than sign with a weak key.
+ */
+export function authJwtSecretGetter(secrets: SecretFiles): SecretGetter {
+  return secrets.getter('auth-jwt-secret', { accept: (value) => value.length >= MINIMUM_JWT_SECRET_LENGTH });
+}
 
 /** Every environment variable the service reads (secrets excluded), keyed by its exact name. */
 const environmentSchema = z.object({
@@ -55,22 +64,23 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ServiceConfig {
   }
   const settings = parsed.data;
   const problems: string[] = [];
-  const secret = (name: SecretName): string | undefined =>
-    readSecret(name, settings.VAULT_SECRETS_DIR, environment)?.value;
+  const secrets = new SecretFiles(settings.VAULT_SECRETS_DIR, environment);
+  const secret = (name: SecretName): string | undefined => secrets.read(name)?.value;
   const required = <T>(name: string, value: T | undefined, allowed: string, reason: string): T | undefined => {
     if (value === undefined) problems.push(`${name}: is not set (allowed: ${allowed}; required when ${reason})`);
     return value;
   };
-  const requiredSecret = (name: SecretName, reason: string): string => {
+  const requiredSecret = (name: SecretName, reason: string): SecretGetter => {
     const value = secret(name);
     if (value === undefined || value === '') {
       problems.push(
         `${secretEnvironmentName(name)}: is not set (allowed: the file ${settings.VAULT_SECRETS_DIR}/${name} ` +
           `or the environment variable ${secretEnvironmentName(name)}; required when ${reason})`,
       );
-      return '';
+      // Never called: the configuration is refused below.
+      return () => '';
     }
-    return value;
+    return secrets.getter(name);
   };
 
   const database = resolveDatabase(settings, required, requiredSecret);
@@ -92,7 +102,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ServiceConfig {
 }
 
 type RequireSetting = <T>(name: string, value: T | undefined, allowed: string, reason: string) => T | undefined;
-type RequireSecret = (name: SecretName, reason: string) => string;
+/** The getter of a secret that must be set (else a problem is recorded). */
+type RequireSecret = (name: SecretName, reason: string) => SecretGetter;
 
 function resolveDatabase(settings: Environment, required: RequireSetting, requiredSecret: RequireSecret): DatabaseConfig {
   if (settings.DATABASE_CLIENT !== 'mssql') {
@@ -139,7 +150,7 @@ function resolveDocuments(
 function resolveAuth(settings: Environment, problems: string[], requiredSecret: RequireSecret): AuthConfig {
   const mode = settings.AUTH_MODE ?? (settings.NODE_ENV === 'production' ? 'jwt' : 'header');
   if (mode === 'header') return { mode: 'header' };
-  const jwtSecret = requiredSecret('auth-jwt-secret', 'AUTH_MODE is jwt');
+  const jwtSecret = requiredSecret('auth-jwt-secret', 'AUTH_MODE is jwt')();
   if (jwtSecret !== '' && jwtSecret.length < MINIMUM_JWT_SECRET_LENGTH) {
     problems.push(
       `AUTH_JWT_SECRET: is ${jwtSecret.length} characters long (allowed: at least ${MINIMUM_JWT_SECRET_LENGTH} ` +

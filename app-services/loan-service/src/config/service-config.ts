@@ -1,4 +1,6 @@
-/** The validated, resolved configuration of the service. Built once by `loadConfig`. */
+import type { SecretGetter } from './secrets';
+
+/** The validated, resolved configuration of the service. Built once by `loadConfig`; secrets are getters that follow the Vault agent's files. */
 export interface ServiceConfig {
   /** TCP port to listen on (`PORT`). */
   readonly port: number;
@@ -35,8 +37,8 @@ export interface MssqlDatabaseConfig {
   readonly port: number;
   readonly database: string;
   readonly user: string;
-  /** From the `mssql-password` secret. */
-  readonly password: string;
+  /** The `mssql-password` secret as it is now: each new connection logs in with it. */
+  readonly password: SecretGetter;
   readonly encrypt: boolean;
   readonly poolMax: number;
 }
@@ -57,10 +59,10 @@ export interface S3DocumentStoreConfig {
   readonly region: string;
   readonly bucket: string;
   readonly forcePathStyle: boolean;
-  /** From the `s3-access-key-id` secret. */
-  readonly accessKeyId: string;
-  /** From the `s3-secret-access-key` secret. */
-  readonly secretAccessKey: string;
+  /** The `s3-access-key-id` secret as it is now: each request is signed with it. */
+  readonly accessKeyId: SecretGetter;
+  /** The `s3-secret-access-key` secret as it is now. */
+  readonly secretAccessKey: SecretGetter;
   readonly maxDocumentBytes: number;
 }
 

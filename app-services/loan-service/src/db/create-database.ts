@@ -1,14 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knex, { type Knex } from 'knex';
-import type { DatabaseConfig } from '../config/service-config';
+import type { DatabaseConfig, MssqlDatabaseConfig } from '../config/service-config';
 
 /**
  * Opens a knex connection pool for the configured dialect.
  *
  * - `sqlite` (better-sqlite3): one connection (SQLite serialises writes anyway, and `:memory:`
  *   is per connection); WAL journal and foreign keys switched on; the file's directory is created.
- * - `mssql` (tedious): a pool of `DB_POOL_MAX` connections, TLS per `MSSQL_ENCRYPT`.
+ * - `mssql` (tedious): a pool of `DB_POOL_MAX` connections, TLS per `MSSQL_ENCRYPT`. The login's
+ *   password is read for each new connection (`mssqlConnection`), so a password the Vault agent
+ *   rewrites is used without a restart.
  */
 export function createDatabase(config: DatabaseConfig): Knex {
   if (config.client === 'sqlite') {
@@ -31,14 +33,31 @@ export function createDatabase(config: DatabaseConfig): Knex {
   }
   return knex({
     client: 'mssql',
-    connection: {
+    connection: mssqlConnection(config),
+    pool: { min: 0, max: config.poolMax },
+  });
+}
+
+/** The SQL Server connection settings with the password as it is now, and when they go stale. */
+export type MssqlConnectionSettings = Knex.MsSqlConnectionConfig & { readonly expirationChecker: () => boolean };
+
+/**
+ * knex's connection provider for SQL Server: knex calls it for the first connection and again
+ * whenever `expirationChecker` reports the settings stale, which is when the password file
+ * holds another password than the one they carry. New connections then log in with the new
+ * password; a pooled connection found stale on acquire is replaced rather than reused.
+ */
+export function mssqlConnection(config: MssqlDatabaseConfig): () => MssqlConnectionSettings {
+  return () => {
+    const password = config.password();
+    return {
       server: config.host,
       port: config.port,
       database: config.database,
       user: config.user,
-      password: config.password,
+      password,
       options: { encrypt: config.encrypt, trustServerCertificate: false },
-    },
-    pool: { min: 0, max: config.poolMax },
-  });
+      expirationChecker: () => config.password() !== password,
+    };
+  };
 }

@@ -17,7 +17,7 @@ export class S3DocumentStore implements DocumentStore {
     this.client = new S3Client({
       region: config.region,
       forcePathStyle: config.forcePathStyle,
-      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+      credentials: currentCredentials(config),
       ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
       maxAttempts: 2,
       // Checksums only where the API requires them: older MinIO releases reject the SDK's default CRC32 trailers.
@@ -46,4 +46,26 @@ export class S3DocumentStore implements DocumentStore {
   destroy(): void {
     this.client.destroy();
   }
+}
+
+/** Keys that sign one request. */
+export interface S3Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** When the SDK must ask for the keys again. */
+  readonly expiration: Date;
+}
+
+/**
+ * The object store keys as the Vault agent last wrote them. The SDK keeps what a provider
+ * returns until shortly before its `expiration`; an expiration of now makes it ask again
+ * before each request, so rotated keys sign the next request (the getters only stat the files
+ * once a second).
+ */
+export function currentCredentials(config: Pick<S3DocumentStoreConfig, 'accessKeyId' | 'secretAccessKey'>): () => Promise<S3Credentials> {
+  return async () => ({
+    accessKeyId: config.accessKeyId(),
+    secretAccessKey: config.secretAccessKey(),
+    expiration: new Date(),
+  });
 }

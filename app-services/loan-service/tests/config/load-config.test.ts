@@ -63,14 +63,17 @@ describe('loadConfig', () => {
       S3_BUCKET: 'loan-documents',
       SHUTDOWN_DELAY_MS: '5000',
     });
+    // Secrets are getters that follow the files (tests/config/secrets.test.ts).
     expect(config.database).toEqual({
       client: 'mssql', host: 'sql-primary.lusaka.lms.internal', port: 1433, database: 'loans', user: 'loan_service',
-      password: 'from-vault-file', encrypt: false, poolMax: 25,
+      password: expect.any(Function), encrypt: false, poolMax: 25,
     });
+    expect(config.database.client === 'mssql' && config.database.password()).toBe('from-vault-file');
     expect(config.documents).toEqual({
       store: 's3', endpoint: 'https://minio.lusaka.lms.internal:9000', region: 'us-east-1', bucket: 'loan-documents',
-      forcePathStyle: true, accessKeyId: 'loan-service', secretAccessKey: 's3-secret', maxDocumentBytes: 10_485_760,
+      forcePathStyle: true, accessKeyId: expect.any(Function), secretAccessKey: expect.any(Function), maxDocumentBytes: 10_485_760,
     });
+    expect(config.documents.store === 's3' && [config.documents.accessKeyId(), config.documents.secretAccessKey()]).toEqual(['loan-service', 's3-secret']);
     expect(config.auth).toEqual({ mode: 'jwt', jwtSecret: 'k'.repeat(40) });
     expect(config.port).toBe(9090);
     expect(config.shutdownDelayMs).toBe(5000);

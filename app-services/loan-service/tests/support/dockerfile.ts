@@ -32,7 +32,7 @@ export function environmentOf(instructions: readonly Instruction[], stage: strin
   const environment: Record<string, string> = {};
   for (const instruction of instructions) {
     if (instruction.stage !== stage || instruction.keyword !== 'ENV') continue;
-    for (const match of instruction.argument.matchAll(/([A-Z_][A-Z0-9_]*)=(\S+)/g)) environment[match[1] as string] = match[2] as string;
+    for (const match of instruction.argument.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(\S+)/g)) environment[match[1] as string] = match[2] as string;
   }
   return environment;
 }
