@@ -74,7 +74,7 @@ export class RouteRegistry {
       ...(definition.bodyLimit === undefined ? {} : { bodyLimit: definition.bodyLimit }),
       config: { allowedContentTypes: binaryTypes ?? ['application/json'] },
       handler: async (request, reply) => {
-        const identity = definition.authenticated ? await this.authenticate(request.headers) : { userId: 'anonymous', roles: [] };
+        const identity = definition.authenticated ? await this.authenticate(request.raw) : { userId: 'anonymous', roles: [], branches: [] };
         const params = parsePart('params', definition.params, request.params) as Params;
         const query = parsePart('query', definition.query, request.query) as Query;
         let body: unknown = request.body;
