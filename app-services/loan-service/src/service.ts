@@ -9,6 +9,7 @@ import { createDatabase } from './db/create-database';
 import { migrateToLatest } from './db/migration-source';
 import { createDocumentStore } from './documents/create-document-store';
 import type { DocumentStore } from './documents/document-store';
+import { DocumentUploader } from './documents/document-uploader';
 import { S3DocumentStore } from './documents/s3-document-store';
 import { ApplicationService } from './domain/application-service';
 import { BusinessConfigurationService } from './domain/business-configuration-service';
@@ -69,14 +70,18 @@ export async function createLoanService(config: ServiceConfig, logger: Logger, o
     const reason = error instanceof Error ? error.message : String(error);
     throw new StartupError(`cannot migrate the database (${describeDatabase(config.database)}): ${reason}`, { cause: error });
   }
-  const documentStore = createDocumentStore(config.documents);
+  const documentStore = createDocumentStore(config.documents, logger);
   const metrics = new ServiceMetrics();
   metrics.observeDatabasePool(database);
 
   const configVersions = new ConfigVersionRepository(database);
   const configuration = new BusinessConfigurationService(configVersions, metrics, clock);
   const applications = new ApplicationService(new ApplicationRepository(database), configVersions, configuration, metrics, clock);
-  const documents = new DocumentService(new DocumentRepository(database), documentStore, applications, metrics, clock);
+  const documentRepository = new DocumentRepository(database);
+  const documents = new DocumentService(documentRepository, documentStore, applications, metrics, clock);
+  const documentUploads = new DocumentUploader(
+    documentRepository, documentStore, applications, metrics, clock, config.documents.maxDocumentBytes,
+  );
 
   const app = createFastify(logger);
   const lifecycle: Lifecycle = { shuttingDown: false };
@@ -87,6 +92,7 @@ export async function createLoanService(config: ServiceConfig, logger: Logger, o
       configuration,
       applications,
       documents,
+      documentUploads,
       metrics,
       database,
       documentStore,

@@ -43,6 +43,10 @@ export function createFastify(logger: Logger): FastifyInstance {
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    // Applications, documents and searches carry personal data: no cache, shared or private,
+    // may keep them. Downloads are not to be sniffed into something a browser would run.
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
   });
   installErrorHandlers(app);
   return app;
@@ -51,6 +55,7 @@ export function createFastify(logger: Logger): FastifyInstance {
 /** Registers every route and the metrics hook, and builds the OpenAPI document from them. */
 export function registerRoutes(dependencies: RouteDependencies, version: string): void {
   const { app, metrics, routes } = dependencies;
+  routes.installAccessControl(app);
   app.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) };
     metrics.httpRequests.inc(labels);

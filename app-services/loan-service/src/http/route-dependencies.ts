@@ -4,6 +4,7 @@ import type { ApplicationService } from '../domain/application-service';
 import type { BusinessConfigurationService } from '../domain/business-configuration-service';
 import type { DocumentService } from '../domain/document-service';
 import type { DocumentStore } from '../documents/document-store';
+import type { DocumentUploader } from '../documents/document-uploader';
 import type { ServiceMetrics } from '../observability/service-metrics';
 import type { RouteRegistry } from './route-registry';
 
@@ -19,6 +20,7 @@ export interface RouteDependencies {
   readonly configuration: BusinessConfigurationService;
   readonly applications: ApplicationService;
   readonly documents: DocumentService;
+  readonly documentUploads: DocumentUploader;
   readonly metrics: ServiceMetrics;
   readonly database: Knex;
   readonly documentStore: DocumentStore;
