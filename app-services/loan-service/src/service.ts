@@ -16,6 +16,8 @@ import { BusinessConfigurationService } from './domain/business-configuration-se
 import { DocumentService } from './domain/document-service';
 import type { Clock } from './domain/service-context';
 import { createFastify, registerRoutes } from './http/build-app';
+import { createDatabaseCheck } from './http/database-readiness';
+import { createMetricsApp } from './http/metrics-app';
 import type { Lifecycle } from './http/route-dependencies';
 import { RouteRegistry } from './http/route-registry';
 import { ServiceMetrics } from './observability/service-metrics';
@@ -23,13 +25,17 @@ import { ApplicationRepository } from './repositories/application-repository';
 import { ConfigVersionRepository } from './repositories/config-version-repository';
 import { DocumentRepository } from './repositories/document-repository';
 
-/** A built, migrated service ready to `listen`. */
+/** A built, migrated service ready to `listen`: the API app on PORT, the metrics app on METRICS_PORT. */
 export interface LoanService {
   readonly app: FastifyInstance;
+  /** Serves only /metrics and /openapi.json. */
+  readonly metricsApp: FastifyInstance;
   readonly database: Knex;
   readonly documentStore: DocumentStore;
   readonly metrics: ServiceMetrics;
   readonly lifecycle: Lifecycle;
+  /** Closes the API app (in-flight requests finish, then the database pool and the store close), then the metrics app. */
+  close(): Promise<void>;
 }
 
 /** Optional replacements, for tests. */
@@ -62,7 +68,13 @@ export function serviceVersion(): string {
  */
 export async function createLoanService(config: ServiceConfig, logger: Logger, options: LoanServiceOptions = {}): Promise<LoanService> {
   const clock = options.clock ?? (() => new Date());
-  const database = createDatabase(config.database);
+  let database: Knex;
+  try {
+    database = createDatabase(config.database, logger);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StartupError(`cannot open the database (${describeDatabase(config.database)}): ${reason}`, { cause: error });
+  }
   try {
     await migrateToLatest(database);
   } catch (error) {
@@ -85,7 +97,7 @@ export async function createLoanService(config: ServiceConfig, logger: Logger, o
 
   const app = createFastify(logger);
   const lifecycle: Lifecycle = { shuttingDown: false };
-  registerRoutes(
+  const openApiDocument = registerRoutes(
     {
       app,
       routes: new RouteRegistry(createAuthenticator(config.auth)),
@@ -94,7 +106,7 @@ export async function createLoanService(config: ServiceConfig, logger: Logger, o
       documents,
       documentUploads,
       metrics,
-      database,
+      checkDatabase: createDatabaseCheck(database, config.database),
       documentStore,
       lifecycle,
       maxDocumentBytes: config.documents.maxDocumentBytes,
@@ -105,5 +117,20 @@ export async function createLoanService(config: ServiceConfig, logger: Logger, o
     await database.destroy();
     if (documentStore instanceof S3DocumentStore) documentStore.destroy();
   });
-  return { app, database, documentStore, metrics, lifecycle };
+  const metricsApp = createMetricsApp(logger, metrics, openApiDocument);
+  return {
+    app,
+    metricsApp,
+    database,
+    documentStore,
+    metrics,
+    lifecycle,
+    async close() {
+      try {
+        await app.close();
+      } finally {
+        await metricsApp.close();
+      }
+    },
+  };
 }

@@ -18,6 +18,7 @@ export const MINIMUM_JWT_SECRET_LENGTH = 32;
 /** Every environment variable the service reads (secrets excluded), keyed by its exact name. */
 const environmentSchema = z.object({
   PORT: integerSetting(8080, 1, 65535),
+  METRICS_PORT: integerSetting(9464, 1, 65535),
   HOST: stringSetting('0.0.0.0', 'an IP address or host name'),
   LOG_LEVEL: enumSetting(LOG_LEVELS, 'info'),
   NODE_ENV: z.string().optional(),
@@ -76,6 +77,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ServiceConfig {
     return value;
   };
 
+  if (settings.METRICS_PORT === settings.PORT) {
+    problems.push(`METRICS_PORT: "${settings.METRICS_PORT}" is not valid (allowed: a port other than PORT, ${settings.PORT})`);
+  }
   const database = resolveDatabase(settings, required, requiredSecret);
   const documents = resolveDocuments(settings, required, requiredSecret);
   const auth = resolveAuth(settings, environment, problems, required, requiredSecret);
@@ -83,6 +87,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ServiceConfig {
 
   return {
     port: settings.PORT,
+    metricsPort: settings.METRICS_PORT,
     host: settings.HOST,
     logLevel: settings.LOG_LEVEL ?? 'info',
     nodeEnvironment: settings.NODE_ENV,

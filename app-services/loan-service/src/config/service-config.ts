@@ -1,8 +1,10 @@
 /** The validated, resolved configuration of the service. Built once by `loadConfig`. */
 export interface ServiceConfig {
-  /** TCP port to listen on (`PORT`). */
+  /** TCP port of the API and the health probes (`PORT`). */
   readonly port: number;
-  /** Address to bind (`HOST`). */
+  /** TCP port of the second listener, serving only /metrics and /openapi.json (`METRICS_PORT`). */
+  readonly metricsPort: number;
+  /** Address both listeners bind (`HOST`). */
   readonly host: string;
   /** pino log level (`LOG_LEVEL`). */
   readonly logLevel: LogLevel;

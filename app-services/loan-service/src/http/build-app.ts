@@ -16,7 +16,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** Paths whose requests are not logged. */
-const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const QUIET_PATHS = new Set(['/healthz', '/readyz']);
 
 /** JSON bodies (everything but documents) are small. */
 export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
@@ -52,8 +52,11 @@ export function createFastify(logger: Logger): FastifyInstance {
   return app;
 }
 
-/** Registers every route and the metrics hook, and builds the OpenAPI document from them. */
-export function registerRoutes(dependencies: RouteDependencies, version: string): void {
+/**
+ * Registers the access hook, every route and the metrics hook. Returns the OpenAPI document
+ * of the routes (built on first use), which the metrics listener serves.
+ */
+export function registerRoutes(dependencies: RouteDependencies, version: string): () => Record<string, unknown> {
   const { app, metrics, routes } = dependencies;
   routes.installAccessControl(app);
   app.addHook('onResponse', async (request, reply) => {
@@ -62,10 +65,11 @@ export function registerRoutes(dependencies: RouteDependencies, version: string)
     if (reply.statusCode >= 400) metrics.httpErrors.inc(labels);
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
   });
-  let openApiDocument: Record<string, unknown> | undefined;
-  registerOperationsRoutes(dependencies, () => (openApiDocument ??= buildOpenApiDocument(routes.routes, version)));
+  registerOperationsRoutes(dependencies);
   registerBusinessConfigurationRoutes(dependencies);
   registerApplicationRoutes(dependencies);
   registerScheduleRoutes(dependencies);
   registerDocumentRoutes(dependencies);
+  let openApiDocument: Record<string, unknown> | undefined;
+  return () => (openApiDocument ??= buildOpenApiDocument(routes.routes, version));
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Knex } from 'knex';
 import type { ApplicationService } from '../domain/application-service';
 import type { BusinessConfigurationService } from '../domain/business-configuration-service';
 import type { DocumentService } from '../domain/document-service';
@@ -22,7 +21,8 @@ export interface RouteDependencies {
   readonly documents: DocumentService;
   readonly documentUploads: DocumentUploader;
   readonly metrics: ServiceMetrics;
-  readonly database: Knex;
+  /** The database part of /readyz (see database-readiness.ts); rejects when not ready. */
+  readonly checkDatabase: () => Promise<void>;
   readonly documentStore: DocumentStore;
   readonly lifecycle: Lifecycle;
   readonly maxDocumentBytes: number;

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
   it('has embedded defaults for a bare local run', () => {
     expect(loadConfig({ VAULT_SECRETS_DIR: vault })).toEqual({
       port: 8080,
+      metricsPort: 9464,
       host: '0.0.0.0',
       logLevel: 'info',
       nodeEnvironment: undefined,
@@ -94,6 +95,12 @@ describe('loadConfig', () => {
       'DB_POOL_MAX: "1000" is not valid (allowed: an integer from 1 to 100)',
       'MAX_DOCUMENT_BYTES: "0" is not valid (allowed: an integer from 1 to 104857600)',
     ]);
+  });
+
+  it('takes METRICS_PORT for the second listener, which must differ from PORT', () => {
+    expect(loadConfig({ VAULT_SECRETS_DIR: vault, PORT: '8081', METRICS_PORT: '9100' })).toMatchObject({ port: 8081, metricsPort: 9100 });
+    expect(problemsOf({ METRICS_PORT: '8080' })).toEqual(['METRICS_PORT: "8080" is not valid (allowed: a port other than PORT, 8080)']);
+    expect(problemsOf({ METRICS_PORT: 'metrics' })).toEqual(['METRICS_PORT: "metrics" is not valid (allowed: an integer from 1 to 65535)']);
   });
 
   it('lists every setting a SQL Server and S3 deployment is missing', () => {
