@@ -19,7 +19,7 @@ const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SERVICE_ROOT = join(__dirname, '..');
 
-const OFFICER = { 'x-authenticated-user': 'bench-officer', 'x-authenticated-roles': 'loan_officer' };
+const OFFICER = { 'x-authenticated-user': 'bench-officer', 'x-authenticated-roles': 'loan_officer', 'x-authenticated-branches': 'lusaka-cairo-road' };
 const JSON_HEADERS = { ...OFFICER, 'content-type': 'application/json' };
 const PRODUCT = {
   name: 'Salary advance', currency: 'ZMW', annualInterestRateBps: 2400, interestMethod: 'reducing_balance',
@@ -27,11 +27,12 @@ const PRODUCT = {
   maxPrincipalNgwee: 5_000_000, minInstalments: 1, maxInstalments: 24,
 };
 const RISK_GRADES = { grades: [{ grade: 'A', minCreditScore: 700, maxPrincipalNgwee: 5_000_000 }] };
-const SCHEDULE_REQUEST = { productId: 'salary-advance', principalNgwee: 1_000_000, instalmentCount: 12, startDate: '2026-01-15' };
+// Loans may start from 7 days before today to a year after: the bench quotes and applies for today.
+const SCHEDULE_REQUEST = { productId: 'salary-advance', principalNgwee: 1_000_000, instalmentCount: 12, startDate: new Date().toISOString().slice(0, 10) };
 const APPLICATION = {
   productId: 'salary-advance',
   applicant: { nationalId: '123456/78/1', fullName: 'Mwila Banda', monthlyIncomeNgwee: 1_000_000 },
-  creditScore: 720, principalNgwee: 1_000_000, instalmentCount: 12, startDate: '2026-01-15',
+  creditScore: 720, principalNgwee: 1_000_000, instalmentCount: 12,
 };
 
 interface Row {
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   try {
     const servicePort = await freePort();
     children.push(await startProcess(join(SERVICE_ROOT, 'dist', 'server.js'), {
-      PORT: String(servicePort), HOST: '127.0.0.1', AUTH_MODE: 'header', LOG_LEVEL: 'info',
+      PORT: String(servicePort), METRICS_PORT: String(await freePort()), HOST: '127.0.0.1', AUTH_MODE: 'header', LOG_LEVEL: 'info',
       SQLITE_FILENAME: join(directory, 'bench.sqlite'), DOCUMENTS_DIR: join(directory, 'documents'), VAULT_SECRETS_DIR: directory,
     }, 'loan-service listening'));
     const helloPort = await freePort();

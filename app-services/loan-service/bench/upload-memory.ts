@@ -17,7 +17,7 @@ export interface UploadMemoryRow {
   readonly peakRssMiB: number;
 }
 
-const OFFICER = { 'x-authenticated-user': 'bench-officer', 'x-authenticated-roles': 'loan_officer' };
+const OFFICER = { 'x-authenticated-user': 'bench-officer', 'x-authenticated-roles': 'loan_officer', 'x-authenticated-branches': 'lusaka-cairo-road' };
 
 /**
  * Starts a fresh service process per case (so its peak resident set size, VmHWM, belongs to that
@@ -38,7 +38,7 @@ export async function measureUploadMemory(
   const rows: UploadMemoryRow[] = [];
   for (const uploadCase of cases) {
     const port = await freePort();
-    const child = await startProcess(serviceEntry, { ...environment, PORT: String(port) }, 'loan-service listening');
+    const child = await startProcess(serviceEntry, { ...environment, PORT: String(port), METRICS_PORT: String(await freePort()) }, 'loan-service listening');
     try {
       const service = `http://127.0.0.1:${port}`;
       const applicationId = await prepare(service);

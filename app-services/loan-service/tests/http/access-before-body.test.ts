@@ -1,5 +1,5 @@
 import { MWILA_APPLICATION, seedApprovedConfiguration } from '../support/fixtures';
-import { CREDIT_MANAGER_CHILESHE, LOAN_OFFICER_OLIVIA } from '../support/http-client';
+import { CREDIT_MANAGER_CHILESHE, LOAN_OFFICER_OLIVIA, LUSAKA_BRANCH } from '../support/http-client';
 import { openRequest } from '../support/raw-request';
 import { startTestService, type TestService } from '../support/test-service';
 
@@ -116,16 +116,23 @@ describe('identities over HTTP', () => {
   });
 
   it('treats "Carol" as carol, so she cannot approve her own application', async () => {
-    const created = await test.client.post('/v1/applications', { as: { user: 'carol', roles: ['loan_officer', 'credit_manager'] }, body: MWILA_APPLICATION });
+    const created = await test.client.post('/v1/applications', {
+      as: { user: 'carol', roles: ['loan_officer', 'credit_manager'], branches: [LUSAKA_BRANCH] }, body: MWILA_APPLICATION,
+    });
     expect(created.status).toBe(201);
     expect(created.json.createdBy).toBe('carol');
-    const approved = await test.client.post(`/v1/applications/${created.json.id}/approve`, { as: { user: 'Carol', roles: ['credit_manager'] } });
+    const approved = await test.client.post(`/v1/applications/${created.json.id}/approve`, {
+      as: { user: 'Carol', roles: ['credit_manager'], branches: [LUSAKA_BRANCH] },
+    });
     expect(approved.status).toBe(403);
+    expect(approved.json.message).toContain('carol');
   });
 
   it.each(['x-authenticated-user', 'x-authenticated-roles', 'x-authenticated-branches'])('refuses %s sent twice as ambiguous (401)', async (header) => {
-    const identity: Record<string, string | string[]> = { 'x-authenticated-user': 'carol', 'x-authenticated-roles': 'credit_manager' };
-    identity[header] = header === 'x-authenticated-user' ? ['carol', 'carol'] : ['credit_manager', 'config_admin'];
+    const identity: Record<string, string | string[]> = {
+      'x-authenticated-user': 'carol', 'x-authenticated-roles': 'credit_manager', 'x-authenticated-branches': LUSAKA_BRANCH,
+    };
+    identity[header] = { 'x-authenticated-user': ['carol', 'carol'], 'x-authenticated-roles': ['credit_manager', 'config_admin'], 'x-authenticated-branches': [LUSAKA_BRANCH, 'kitwe-obote-avenue'] }[header] ?? [];
     const request = openRequest(test.client.baseUrl, 'GET', '/v1/products', identity);
     request.end();
     const response = await request.response();

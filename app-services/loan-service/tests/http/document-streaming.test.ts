@@ -2,12 +2,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOCUMENT_STORE_DRIVERS, type StartedStore } from '../support/document-store-drivers';
 import { MWILA_APPLICATION, seedApprovedConfiguration } from '../support/fixtures';
-import { LOAN_OFFICER_OLIVIA } from '../support/http-client';
+import { LOAN_OFFICER_OLIVIA, LUSAKA_BRANCH } from '../support/http-client';
 import { openRequest } from '../support/raw-request';
 import { startTestService, type TestService } from '../support/test-service';
 
 const MAX_DOCUMENT_BYTES = 2 * 1024 * 1024;
-const OLIVIA = { 'x-authenticated-user': 'olivia', 'x-authenticated-roles': 'loan_officer' };
+const OLIVIA = { 'x-authenticated-user': 'olivia', 'x-authenticated-roles': 'loan_officer', 'x-authenticated-branches': LUSAKA_BRANCH };
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const JPEG_START = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);
 

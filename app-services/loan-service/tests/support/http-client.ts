@@ -11,6 +11,8 @@ export interface TestResponse {
 export interface Caller {
   readonly user?: string;
   readonly roles?: readonly string[];
+  /** Branch codes the user works in (header mode: `x-authenticated-branches`). */
+  readonly branches?: readonly string[];
   readonly authorization?: string;
 }
 
@@ -39,6 +41,7 @@ export class HttpClient {
     const headers: Record<string, string> = { ...options.headers };
     if (options.as?.user !== undefined) headers['x-authenticated-user'] = options.as.user;
     if (options.as?.roles !== undefined) headers['x-authenticated-roles'] = options.as.roles.join(',');
+    if (options.as?.branches !== undefined) headers['x-authenticated-branches'] = options.as.branches.join(',');
     if (options.as?.authorization !== undefined) headers.authorization = options.as.authorization;
     let body: string | Buffer | undefined;
     if (options.raw !== undefined) {
@@ -60,8 +63,17 @@ export class HttpClient {
   }
 }
 
+/** The branch most test callers work in, and a second one to test scoping. */
+export const LUSAKA_BRANCH = 'lusaka-cairo-road';
+export const KITWE_BRANCH = 'kitwe-obote-avenue';
+
 export const CONFIG_ADMIN_ALICE: Caller = { user: 'alice', roles: ['config_admin'] };
 export const CONFIG_ADMIN_BOB: Caller = { user: 'bob', roles: ['config_admin'] };
-export const LOAN_OFFICER_OLIVIA: Caller = { user: 'olivia', roles: ['loan_officer'] };
-export const LOAN_OFFICER_AND_MANAGER_MIKE: Caller = { user: 'mike', roles: ['loan_officer', 'credit_manager'] };
-export const CREDIT_MANAGER_CHILESHE: Caller = { user: 'chileshe', roles: ['credit_manager'] };
+export const LOAN_OFFICER_OLIVIA: Caller = { user: 'olivia', roles: ['loan_officer'], branches: [LUSAKA_BRANCH] };
+export const LOAN_OFFICER_AND_MANAGER_MIKE: Caller = { user: 'mike', roles: ['loan_officer', 'credit_manager'], branches: [LUSAKA_BRANCH] };
+export const CREDIT_MANAGER_CHILESHE: Caller = { user: 'chileshe', roles: ['credit_manager'], branches: [LUSAKA_BRANCH] };
+export const LOAN_OFFICER_MUTALE_KITWE: Caller = { user: 'mutale', roles: ['loan_officer'], branches: [KITWE_BRANCH] };
+export const CREDIT_MANAGER_BWALYA_KITWE: Caller = { user: 'bwalya', roles: ['credit_manager'], branches: [KITWE_BRANCH] };
+/** Works in both branches, so must say which one an application belongs to. */
+export const LOAN_OFFICER_NAMWAAMBA_BOTH: Caller = { user: 'namwaamba', roles: ['loan_officer'], branches: [LUSAKA_BRANCH, KITWE_BRANCH] };
+export const HEAD_OFFICE_NATASHA: Caller = { user: 'natasha', roles: ['head_office'] };
