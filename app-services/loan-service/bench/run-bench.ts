@@ -1,15 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { freePort, startProcess, stopProcess } from './bench-processes';
+import { measureUploadMemory, POD_MEMORY_LIMIT_MIB, uploadMemoryTable } from './upload-memory';
 
 /**
  * `npm run bench`: starts the built service (SQLite and documents in a temp dir, header auth,
  * info-level JSON logs to a discarded stdout, as in production) and a bare fastify hello-world,
  * drives each case with autocannon for DURATION_SECONDS with CONNECTIONS connections, and
- * prints a markdown table. A benchmark, not a test: it asserts nothing about speed.
+ * prints a markdown table. Then, against a fresh service process per case, it sends concurrent
+ * 10 MiB document uploads (without identity, and as a loan officer) and prints the service's
+ * peak resident set size next to the production pod memory limit. A benchmark, not a test: it
+ * asserts nothing about speed or memory.
  */
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -45,7 +49,7 @@ async function main(): Promise<void> {
   try {
     const servicePort = await freePort();
     children.push(await startProcess(join(SERVICE_ROOT, 'dist', 'server.js'), {
-      PORT: String(servicePort), HOST: '127.0.0.1', AUTH_MODE: 'header', LOG_LEVEL: 'info',
+      PORT: String(servicePort), METRICS_PORT: String(await freePort()), HOST: '127.0.0.1', AUTH_MODE: 'header', LOG_LEVEL: 'info',
       SQLITE_FILENAME: join(directory, 'bench.sqlite'), DOCUMENTS_DIR: join(directory, 'documents'), VAULT_SECRETS_DIR: directory,
     }, 'loan-service listening'));
     const helloPort = await freePort();
@@ -60,8 +64,25 @@ async function main(): Promise<void> {
       await measure('POST /v1/applications (SQLite insert)', { url: `${service}/v1/applications`, method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(APPLICATION) }),
     ];
     printTable(rows);
+    for (const child of children.splice(0)) await stopProcess(child);
+
+    const uploadDirectory = join(directory, 'uploads');
+    const uploadRows = await measureUploadMemory(
+      join(SERVICE_ROOT, 'dist', 'server.js'),
+      {
+        HOST: '127.0.0.1', AUTH_MODE: 'header', LOG_LEVEL: 'info', SQLITE_FILENAME: join(uploadDirectory, 'bench.sqlite'),
+        DOCUMENTS_DIR: join(uploadDirectory, 'documents'), VAULT_SECRETS_DIR: directory,
+      },
+      async (uploadService) => {
+        await seed(uploadService);
+        const created = await fetch(`${uploadService}/v1/applications`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(APPLICATION) });
+        if (created.status !== 201) throw new Error(`creating an application failed with ${created.status}`);
+        return ((await created.json()) as { id: string }).id;
+      },
+    );
+    process.stdout.write(`\nDocument uploads against the filesystem store (pod memory limit ${POD_MEMORY_LIMIT_MIB} MiB):\n\n${uploadMemoryTable(uploadRows)}\n`);
   } finally {
-    for (const child of children) child.kill('SIGTERM');
+    for (const child of children) await stopProcess(child);
     rmSync(directory, { recursive: true, force: true });
   }
 }
@@ -98,36 +119,6 @@ async function seed(service: string): Promise<void> {
     const approved = await fetch(`${service}${path}/${version}/approve`, { method: 'POST', headers: { 'x-authenticated-user': 'bench-checker', 'x-authenticated-roles': 'config_admin' } });
     if (approved.status !== 200) throw new Error(`seeding ${path} failed with ${approved.status}`);
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function startProcess(entry: string, environment: Record<string, string>, readyText: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH ?? '', ...environment }, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    let seen = '';
-    const onData = (chunk: Buffer): void => {
-      seen += chunk.toString('utf8');
-      if (seen.includes(readyText)) {
-        // Keep draining stdout (the service logs every request) without holding it.
-        seen = '';
-        child.stdout?.off('data', onData);
-        child.stdout?.resume();
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before it was ready`)));
-  });
-  return child;
 }
 
 main().catch((error: unknown) => {

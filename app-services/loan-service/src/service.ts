@@ -9,12 +9,15 @@ import { createDatabase } from './db/create-database';
 import { migrateToLatest } from './db/migration-source';
 import { createDocumentStore } from './documents/create-document-store';
 import type { DocumentStore } from './documents/document-store';
+import { DocumentUploader } from './documents/document-uploader';
 import { S3DocumentStore } from './documents/s3-document-store';
 import { ApplicationService } from './domain/application-service';
 import { BusinessConfigurationService } from './domain/business-configuration-service';
 import { DocumentService } from './domain/document-service';
 import type { Clock } from './domain/service-context';
 import { createFastify, registerRoutes } from './http/build-app';
+import { createDatabaseCheck } from './http/database-readiness';
+import { createMetricsApp } from './http/metrics-app';
 import type { Lifecycle } from './http/route-dependencies';
 import { RouteRegistry } from './http/route-registry';
 import { ServiceMetrics } from './observability/service-metrics';
@@ -22,13 +25,17 @@ import { ApplicationRepository } from './repositories/application-repository';
 import { ConfigVersionRepository } from './repositories/config-version-repository';
 import { DocumentRepository } from './repositories/document-repository';
 
-/** A built, migrated service ready to `listen`. */
+/** A built, migrated service ready to `listen`: the API app on PORT, the metrics app on METRICS_PORT. */
 export interface LoanService {
   readonly app: FastifyInstance;
+  /** Serves only /metrics and /openapi.json. */
+  readonly metricsApp: FastifyInstance;
   readonly database: Knex;
   readonly documentStore: DocumentStore;
   readonly metrics: ServiceMetrics;
   readonly lifecycle: Lifecycle;
+  /** Closes the API app (in-flight requests finish, then the database pool and the store close), then the metrics app. */
+  close(): Promise<void>;
 }
 
 /** Optional replacements, for tests. */
@@ -61,7 +68,13 @@ export function serviceVersion(): string {
  */
 export async function createLoanService(config: ServiceConfig, logger: Logger, options: LoanServiceOptions = {}): Promise<LoanService> {
   const clock = options.clock ?? (() => new Date());
-  const database = createDatabase(config.database);
+  let database: Knex;
+  try {
+    database = createDatabase(config.database, logger);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StartupError(`cannot open the database (${describeDatabase(config.database)}): ${reason}`, { cause: error });
+  }
   try {
     await migrateToLatest(database);
   } catch (error) {
@@ -69,26 +82,31 @@ export async function createLoanService(config: ServiceConfig, logger: Logger, o
     const reason = error instanceof Error ? error.message : String(error);
     throw new StartupError(`cannot migrate the database (${describeDatabase(config.database)}): ${reason}`, { cause: error });
   }
-  const documentStore = createDocumentStore(config.documents);
+  const documentStore = createDocumentStore(config.documents, logger);
   const metrics = new ServiceMetrics();
   metrics.observeDatabasePool(database);
 
   const configVersions = new ConfigVersionRepository(database);
   const configuration = new BusinessConfigurationService(configVersions, metrics, clock);
   const applications = new ApplicationService(new ApplicationRepository(database), configVersions, configuration, metrics, clock);
-  const documents = new DocumentService(new DocumentRepository(database), documentStore, applications, metrics, clock);
+  const documentRepository = new DocumentRepository(database);
+  const documents = new DocumentService(documentRepository, documentStore, applications, metrics, clock);
+  const documentUploads = new DocumentUploader(
+    documentRepository, documentStore, applications, metrics, clock, config.documents.maxDocumentBytes,
+  );
 
   const app = createFastify(logger);
   const lifecycle: Lifecycle = { shuttingDown: false };
-  registerRoutes(
+  const openApiDocument = registerRoutes(
     {
       app,
       routes: new RouteRegistry(createAuthenticator(config.auth)),
       configuration,
       applications,
       documents,
+      documentUploads,
       metrics,
-      database,
+      checkDatabase: createDatabaseCheck(database, config.database),
       documentStore,
       lifecycle,
       maxDocumentBytes: config.documents.maxDocumentBytes,
@@ -99,5 +117,20 @@ export async function createLoanService(config: ServiceConfig, logger: Logger, o
     await database.destroy();
     if (documentStore instanceof S3DocumentStore) documentStore.destroy();
   });
-  return { app, database, documentStore, metrics, lifecycle };
+  const metricsApp = createMetricsApp(logger, metrics, openApiDocument);
+  return {
+    app,
+    metricsApp,
+    database,
+    documentStore,
+    metrics,
+    lifecycle,
+    async close() {
+      try {
+        await app.close();
+      } finally {
+        await metricsApp.close();
+      }
+    },
+  };
 }

@@ -6,14 +6,14 @@ export type Role = (typeof ROLES)[number];
 
 /** Who is calling, as established by the authenticator. */
 export interface Identity {
+  /** Normalised (NFC, lower case): compare it as is. */
   readonly userId: string;
   readonly roles: readonly Role[];
   /**
-   * The branch codes the user works in, lower-case (e.g. `lusaka-cairo-road`), from the JWT
-   * claim `branches` or the ingress header `x-authenticated-branches`. Loan officers and credit
-   * managers see and act on the applications of these branches only. Absent counts as none.
+   * The branch codes the user works in, lower-case (e.g. `lusaka-cairo-road`): the JWT claim
+   * `branches` or the `x-authenticated-branches` header; empty when neither is present.
    */
-  readonly branches?: readonly string[];
+  readonly branches: readonly string[];
 }
 
 /** Keeps the known roles of a list, in order, without duplicates. */

@@ -27,6 +27,7 @@ export function authJwtSecretGetter(secrets: SecretFiles): SecretGetter {
 /** Every environment variable the service reads (secrets excluded), keyed by its exact name. */
 const environmentSchema = z.object({
   PORT: integerSetting(8080, 1, 65535),
+  METRICS_PORT: integerSetting(9464, 1, 65535),
   HOST: stringSetting('0.0.0.0', 'an IP address or host name'),
   LOG_LEVEL: enumSetting(LOG_LEVELS, 'info'),
   NODE_ENV: z.string().optional(),
@@ -47,6 +48,9 @@ const environmentSchema = z.object({
   MAX_DOCUMENT_BYTES: integerSetting(10 * 1024 * 1024, 1, 100 * 1024 * 1024),
   VAULT_SECRETS_DIR: stringSetting('/vault/secrets', 'a directory path'),
   AUTH_MODE: enumSetting(['jwt', 'header'] as const, undefined),
+  AUTH_JWT_ISSUER: optionalStringSetting('the identity provider\'s issuer, e.g. https://id.lms.co.zm/realms/staff'),
+  AUTH_JWT_AUDIENCE: optionalStringSetting('the audience tokens are issued for, e.g. loan-service'),
+  AUTH_JWKS_URL: urlSetting(),
   SHUTDOWN_DELAY_MS: integerSetting(0, 0, 60000),
 });
 
@@ -83,13 +87,17 @@ export function loadConfig(environment: NodeJS.ProcessEnv): ServiceConfig {
     return secrets.getter(name);
   };
 
+  if (settings.METRICS_PORT === settings.PORT) {
+    problems.push(`METRICS_PORT: "${settings.METRICS_PORT}" is not valid (allowed: a port other than PORT, ${settings.PORT})`);
+  }
   const database = resolveDatabase(settings, required, requiredSecret);
   const documents = resolveDocuments(settings, required, requiredSecret);
-  const auth = resolveAuth(settings, problems, requiredSecret);
+  const auth = resolveAuth(settings, secrets, problems, required, requiredSecret);
   if (problems.length > 0) throw new ConfigurationError(problems);
 
   return {
     port: settings.PORT,
+    metricsPort: settings.METRICS_PORT,
     host: settings.HOST,
     logLevel: settings.LOG_LEVEL ?? 'info',
     nodeEnvironment: settings.NODE_ENV,
@@ -143,19 +151,50 @@ function resolveDocuments(
   };
 }
 
+/** Host names an http:// key set URL may name (outside production): the node itself. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
 /**
  * `AUTH_MODE` defaults to `jwt` when `NODE_ENV` is `production` and to `header` otherwise, so a
  * bare local `npm start` works while a production pod never trusts identity headers by accident.
+ *
+ * In `jwt` mode tokens must name `AUTH_JWT_ISSUER` and `AUTH_JWT_AUDIENCE`. With `AUTH_JWKS_URL`
+ * they are verified against the identity provider's keys, which must be fetched over https (a
+ * key set fetched in clear text could be swapped in transit); http:// is allowed only to the
+ * node's own loopback address and never with NODE_ENV=production, for local identity providers
+ * and tests. Without it the HS256 `auth-jwt-secret` is used, read again for every token.
  */
-function resolveAuth(settings: Environment, problems: string[], requiredSecret: RequireSecret): AuthConfig {
+function resolveAuth(
+  settings: Environment,
+  secrets: SecretFiles,
+  problems: string[],
+  required: RequireSetting,
+  requiredSecret: RequireSecret,
+): AuthConfig {
   const mode = settings.AUTH_MODE ?? (settings.NODE_ENV === 'production' ? 'jwt' : 'header');
   if (mode === 'header') return { mode: 'header' };
-  const jwtSecret = requiredSecret('auth-jwt-secret', 'AUTH_MODE is jwt')();
+  const reason = 'AUTH_MODE is jwt';
+  const issuer = required('AUTH_JWT_ISSUER', settings.AUTH_JWT_ISSUER, "the identity provider's issuer, e.g. https://id.lms.co.zm/realms/staff", reason) ?? '';
+  const audience = required('AUTH_JWT_AUDIENCE', settings.AUTH_JWT_AUDIENCE, 'the audience tokens are issued for, e.g. loan-service', reason) ?? '';
+  const jwksUrl = settings.AUTH_JWKS_URL;
+  if (jwksUrl !== undefined) {
+    const url = new URL(jwksUrl);
+    const loopbackOutsideProduction = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname) && settings.NODE_ENV !== 'production';
+    if (url.protocol !== 'https:' && !loopbackOutsideProduction) {
+      problems.push(
+        `AUTH_JWKS_URL: "${jwksUrl}" is not valid (allowed: an https:// URL; http:// only to 127.0.0.1, [::1] or localhost ` +
+          'and not with NODE_ENV=production)',
+      );
+    }
+    return { mode: 'jwt', issuer, audience, jwksUrl, jwtSecret: undefined };
+  }
+  const jwtSecret = requiredSecret('auth-jwt-secret', `${reason} and AUTH_JWKS_URL is not set`)();
   if (jwtSecret !== '' && jwtSecret.length < MINIMUM_JWT_SECRET_LENGTH) {
     problems.push(
       `AUTH_JWT_SECRET: is ${jwtSecret.length} characters long (allowed: at least ${MINIMUM_JWT_SECRET_LENGTH} ` +
         'characters; the value is secret and not shown)',
     );
   }
-  return { mode: 'jwt', jwtSecret };
+  // Read through the Vault agent's file on each token: a rotated secret applies without a restart.
+  return { mode: 'jwt', issuer, audience, jwksUrl: undefined, jwtSecret: authJwtSecretGetter(secrets) };
 }

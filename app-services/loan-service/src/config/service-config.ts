@@ -2,9 +2,11 @@ import type { SecretGetter } from './secrets';
 
 /** The validated, resolved configuration of the service. Built once by `loadConfig`; secrets are getters that follow the Vault agent's files. */
 export interface ServiceConfig {
-  /** TCP port to listen on (`PORT`). */
+  /** TCP port of the API and the health probes (`PORT`). */
   readonly port: number;
-  /** Address to bind (`HOST`). */
+  /** TCP port of the second listener, serving only /metrics and /openapi.json (`METRICS_PORT`). */
+  readonly metricsPort: number;
+  /** Address both listeners bind (`HOST`). */
   readonly host: string;
   /** pino log level (`LOG_LEVEL`). */
   readonly logLevel: LogLevel;
@@ -66,4 +68,25 @@ export interface S3DocumentStoreConfig {
   readonly maxDocumentBytes: number;
 }
 
-export type AuthConfig = { readonly mode: 'jwt'; readonly jwtSecret: string } | { readonly mode: 'header' };
+export type AuthConfig = JwtAuthConfig | HeaderAuthConfig;
+
+/** Identity from `x-authenticated-*` headers set by a trusted ingress. */
+export interface HeaderAuthConfig {
+  readonly mode: 'header';
+}
+
+/** Identity from a bearer JWT that must carry `exp`, this `iss` and this `aud`. */
+export interface JwtAuthConfig {
+  readonly mode: 'jwt';
+  /** The required `iss` claim (`AUTH_JWT_ISSUER`). */
+  readonly issuer: string;
+  /** The required `aud` claim (`AUTH_JWT_AUDIENCE`). */
+  readonly audience: string;
+  /** The identity provider's JSON Web Key Set (`AUTH_JWKS_URL`); undefined uses the HS256 secret. */
+  readonly jwksUrl: string | undefined;
+  /**
+   * Reads the HS256 `auth-jwt-secret` when `jwksUrl` is undefined (else undefined). Called for
+   * every token, so a secret the Vault agent rewrites applies without a restart.
+   */
+  readonly jwtSecret: (() => string) | undefined;
+}

@@ -1,7 +1,23 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import knex, { type Knex } from 'knex';
+import type { Logger } from 'pino';
 import type { DatabaseConfig, MssqlDatabaseConfig } from '../config/service-config';
+
+/**
+ * knex's own messages (e.g. "Acquire connection error" with a stack trace) as JSON log lines
+ * instead of coloured multi-line console text.
+ */
+function knexLog(logger: Logger | undefined): Knex.Config['log'] {
+  if (logger === undefined) return undefined;
+  const log = logger.child({ component: 'knex' });
+  return {
+    warn: (message: unknown) => log.warn(String(message)),
+    error: (message: unknown) => log.error(String(message)),
+    deprecate: (method: string, alternative: string) => log.warn(`${method} is deprecated, use ${alternative}`),
+    debug: (message: unknown) => log.debug(String(message)),
+  };
+}
 
 /**
  * Opens a knex connection pool for the configured dialect.
@@ -11,11 +27,15 @@ import type { DatabaseConfig, MssqlDatabaseConfig } from '../config/service-conf
  * - `mssql` (tedious): a pool of `DB_POOL_MAX` connections, TLS per `MSSQL_ENCRYPT`. The login's
  *   password is read for each new connection (`mssqlConnection`), so a password the Vault agent
  *   rewrites is used without a restart.
+ *
+ * knex's own warnings go to `logger` as JSON lines (the service passes its logger; without
+ * one, knex prints to the console).
  */
-export function createDatabase(config: DatabaseConfig): Knex {
+export function createDatabase(config: DatabaseConfig, logger?: Logger): Knex {
   if (config.client === 'sqlite') {
     if (config.filename !== ':memory:') mkdirSync(dirname(config.filename), { recursive: true });
     return knex({
+      log: knexLog(logger),
       client: 'better-sqlite3',
       connection: { filename: config.filename },
       useNullAsDefault: true,
@@ -32,6 +52,7 @@ export function createDatabase(config: DatabaseConfig): Knex {
     });
   }
   return knex({
+    log: knexLog(logger),
     client: 'mssql',
     connection: mssqlConnection(config),
     pool: { min: 0, max: config.poolMax },

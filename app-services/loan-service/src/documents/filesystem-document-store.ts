@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { access, constants, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { access, constants, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { DocumentStore } from './document-store';
+import { pipeline } from 'node:stream/promises';
+import type { DocumentBody, DocumentStore } from './document-store';
 
 /**
  * Stores documents as files under one directory (`DOCUMENTS_DIR`): the embedded default for
- * local runs. Writes go to a temporary file renamed into place, so a crash never leaves half a document.
+ * local runs. Writes go to a temporary file renamed into place, so a crash never leaves half a
+ * document under its key; a failed write removes the temporary file.
  */
 export class FilesystemDocumentStore implements DocumentStore {
   readonly description: string;
@@ -16,12 +19,18 @@ export class FilesystemDocumentStore implements DocumentStore {
     this.description = `filesystem ${directory}`;
   }
 
-  async put(key: string, body: Buffer): Promise<void> {
+  async put(key: string, body: DocumentBody): Promise<void> {
     const path = this.pathOf(key);
     await mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.${randomUUID()}.partial`;
-    await writeFile(temporary, body);
-    await rename(temporary, path);
+    try {
+      if (Buffer.isBuffer(body)) await writeFile(temporary, body, { flag: 'wx' });
+      else await pipeline(body.stream, createWriteStream(temporary, { flags: 'wx' }));
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
   }
 
   async get(key: string): Promise<Buffer> {

@@ -1,8 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
 import type { DocumentStore } from '../documents/document-store';
-import { writeAuditLog } from '../observability/audit-log';
 import type { ServiceMetrics } from '../observability/service-metrics';
-import type { DocumentKind, DocumentRecord, DocumentRepository } from '../repositories/document-repository';
+import type { DocumentRecord, DocumentRepository } from '../repositories/document-repository';
 import type { ApplicationService } from './application-service';
 import { NotFoundError } from './domain-errors';
 import type { Clock, ServiceContext } from './service-context';
@@ -19,38 +17,6 @@ export class DocumentService {
     private readonly metrics: ServiceMetrics,
     private readonly clock: Clock,
   ) {}
-
-  async upload(
-    context: ServiceContext,
-    applicationId: string,
-    kind: DocumentKind,
-    contentType: string,
-    body: Buffer,
-  ): Promise<DocumentRecord> {
-    await this.applications.assertCanActOnApplication(context.identity, applicationId, 'loan_officer', 'upload documents to');
-    const id = randomUUID();
-    const document: DocumentRecord = {
-      id,
-      applicationId,
-      kind,
-      contentType,
-      sizeBytes: body.length,
-      sha256: createHash('sha256').update(body).digest('hex'),
-      storageKey: `applications/${applicationId}/${id}`,
-      uploadedBy: context.identity.userId,
-      uploadedAt: this.clock().toISOString(),
-    };
-    // Bytes first: a failed upload leaves at worst an orphan object, never metadata without bytes.
-    await this.store.put(document.storageKey, body, contentType);
-    await this.documents.insert(document);
-    this.metrics.documentsUploaded.inc();
-    writeAuditLog(
-      context.log,
-      { actor: context.identity.userId, action: 'document.upload', entity: { type: 'application_document', id }, before: null, after: document },
-      document.uploadedAt,
-    );
-    return document;
-  }
 
   /** The documents of an application the caller may read (see ApplicationService.assertCanReadApplication). */
   async list(context: ServiceContext, applicationId: string): Promise<DocumentRecord[]> {

@@ -16,7 +16,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 /** Paths whose requests are not logged. */
-const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const QUIET_PATHS = new Set(['/healthz', '/readyz']);
 
 /** JSON bodies (everything but documents) are small. */
 export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
@@ -43,24 +43,33 @@ export function createFastify(logger: Logger): FastifyInstance {
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    // Applications, documents and searches carry personal data: no cache, shared or private,
+    // may keep them. Downloads are not to be sniffed into something a browser would run.
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
   });
   installErrorHandlers(app);
   return app;
 }
 
-/** Registers every route and the metrics hook, and builds the OpenAPI document from them. */
-export function registerRoutes(dependencies: RouteDependencies, version: string): void {
+/**
+ * Registers the access hook, every route and the metrics hook. Returns the OpenAPI document
+ * of the routes (built on first use), which the metrics listener serves.
+ */
+export function registerRoutes(dependencies: RouteDependencies, version: string): () => Record<string, unknown> {
   const { app, metrics, routes } = dependencies;
+  routes.installAccessControl(app);
   app.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) };
     metrics.httpRequests.inc(labels);
     if (reply.statusCode >= 400) metrics.httpErrors.inc(labels);
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
   });
-  let openApiDocument: Record<string, unknown> | undefined;
-  registerOperationsRoutes(dependencies, () => (openApiDocument ??= buildOpenApiDocument(routes.routes, version)));
+  registerOperationsRoutes(dependencies);
   registerBusinessConfigurationRoutes(dependencies);
   registerApplicationRoutes(dependencies);
   registerScheduleRoutes(dependencies);
   registerDocumentRoutes(dependencies);
+  let openApiDocument: Record<string, unknown> | undefined;
+  return () => (openApiDocument ??= buildOpenApiDocument(routes.routes, version));
 }

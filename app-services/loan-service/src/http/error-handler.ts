@@ -18,6 +18,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const { statusCode, body } = describeError(error, request);
     if (statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    // The rest of an oversized or unbounded body is not worth reading: close instead of draining it.
+    if (statusCode === 413 || statusCode === 411) reply.header('connection', 'close');
     return reply.code(statusCode).send(body);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -37,7 +37,7 @@ export function buildOpenApiDocument(routes: readonly AnyRoute[], version: strin
     components: {
       schemas: { Error: ERROR_SCHEMA },
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (HS256; sub = user id, roles = string[])' },
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RS256, PS256, ES256 or EdDSA from the identity provider, or HS256; exp, iss and aud required; sub = user id, roles and branches = string[])' },
         ingressHeaders: { type: 'apiKey', in: 'header', name: 'x-authenticated-user' },
       },
     },

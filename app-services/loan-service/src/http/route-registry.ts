@@ -1,7 +1,11 @@
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Authenticator } from '../auth/authenticator';
-import type { Identity } from '../auth/identity';
+import { type Identity, requireRole, type Role } from '../auth/identity';
+import { PayloadTooLargeError } from '../documents/document-errors';
+import type { IncomingDocument } from '../documents/document-uploader';
+import { LengthRequiredError } from './http-errors';
 import { RequestValidationError } from './request-validation-error';
 
 type HttpMethod = 'GET' | 'POST';
@@ -36,27 +40,68 @@ export interface RouteDefinition<Params, Query, Body> {
   readonly summary: string;
   readonly tag: string;
   readonly authenticated: boolean;
+  /**
+   * The caller needs one of these roles. Checked with authentication, before the body is read
+   * or any input validated. Domain services check again (and check maker-checker rules).
+   * @default - any authenticated caller
+   */
+  readonly roles?: readonly Role[];
   readonly params?: z.ZodType<Params>;
   readonly query?: z.ZodType<Query>;
-  /** JSON body schema, or the raw content types accepted for a binary body. */
+  /**
+   * JSON body schema, or the raw content types accepted for a streamed body: the handler then
+   * gets an IncomingDocument (the unread request stream and its Content-Length).
+   */
   readonly body?: z.ZodType<Body> | { readonly binary: readonly string[] };
   readonly bodyLimit?: number;
   readonly responses: Readonly<Record<number, ResponseDescription>>;
   handler(input: RouteInput<Params, Query, Body>): Promise<unknown>;
 }
 
-/** Route options read back by the error handler (allowed content types for 415 messages). */
+/** Who may call a route; read by the access hook before the body. */
+export interface RouteAccess {
+  readonly authenticated: boolean;
+  readonly roles: readonly Role[] | undefined;
+}
+
+/** Route options read back by the access hook and the error handler (allowed content types for 415 messages). */
 declare module 'fastify' {
   interface FastifyContextConfig {
     allowedContentTypes?: readonly string[];
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    /** The caller, set by the access hook on authenticated routes; null elsewhere. */
+    identity: Identity | null;
   }
 }
+
+const ANONYMOUS: Identity = { userId: 'anonymous', roles: [], branches: [] };
 
 /** Registers routes on fastify and remembers them for the OpenAPI document. */
 export class RouteRegistry {
   private readonly definitions: RouteDefinition<unknown, unknown, unknown>[] = [];
 
   constructor(private readonly authenticate: Authenticator) {}
+
+  /**
+   * Authenticates and checks the role of every request in one `onRequest` hook, which fastify
+   * runs before it reads any body: an unauthenticated or unauthorised upload is answered
+   * without being read. A route without an access rule fails closed (500). Call once, before
+   * adding routes.
+   */
+  installAccessControl(app: FastifyInstance): void {
+    app.decorateRequest('identity', null);
+    app.addHook('onRequest', async (request) => {
+      if (request.is404) return;
+      const access = request.routeOptions.config.access;
+      if (access === undefined) throw new Error(`route ${request.method} ${request.routeOptions.url ?? request.url} declares no access rule`);
+      if (!access.authenticated) return;
+      const identity = await this.authenticate(request.raw);
+      if (access.roles !== undefined) requireRole(identity, ...access.roles);
+      request.identity = identity;
+    });
+  }
 
   get routes(): ReadonlyArray<RouteDefinition<unknown, unknown, unknown>> {
     return this.definitions;
@@ -72,21 +117,37 @@ export class RouteRegistry {
       method: definition.method,
       url: definition.url,
       ...(definition.bodyLimit === undefined ? {} : { bodyLimit: definition.bodyLimit }),
-      config: { allowedContentTypes: binaryTypes ?? ['application/json'] },
+      config: {
+        allowedContentTypes: binaryTypes ?? ['application/json'],
+        access: { authenticated: definition.authenticated, roles: definition.roles },
+      },
       handler: async (request, reply) => {
-        const identity = definition.authenticated ? await this.authenticate(request.headers) : { userId: 'anonymous', roles: [] };
+        const identity = definition.authenticated ? request.identity : ANONYMOUS;
+        if (identity === null) throw new Error(`route ${definition.method} ${definition.url} ran without the access hook`);
+        // Whether a streamed body will be read at all is settled first, from its headers.
+        const document = binaryTypes === undefined ? undefined : incomingDocument(request, definition.bodyLimit);
         const params = parsePart('params', definition.params, request.params) as Params;
         const query = parsePart('query', definition.query, request.query) as Query;
-        let body: unknown = request.body;
-        if (binaryTypes === undefined) {
-          body = parsePart('body', definition.body as z.ZodType | undefined, request.body ?? undefined);
-        } else if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
-          throw new RequestValidationError([{ path: 'body', message: 'must not be empty' }]);
-        }
+        const body = document ?? parsePart('body', definition.body as z.ZodType | undefined, request.body ?? undefined);
         return definition.handler({ params, query, body: body as Body, identity, request, reply });
       },
     });
   }
+}
+
+/**
+ * The unread body of a streamed upload. Its length must be declared, so that an oversized
+ * upload is refused before a byte is read and object storage can take it as one streamed PUT.
+ */
+function incomingDocument(request: FastifyRequest, limitBytes: number | undefined): IncomingDocument {
+  const declared = request.headers['content-length'];
+  if (declared === undefined && request.headers['transfer-encoding'] !== undefined) {
+    throw new LengthRequiredError('uploads need a Content-Length header (the body is streamed to storage; chunked uploads are not accepted)');
+  }
+  const sizeBytes = Number(declared ?? 0);
+  if (sizeBytes === 0 || request.body === undefined) throw new RequestValidationError([{ path: 'body', message: 'must not be empty' }]);
+  if (limitBytes !== undefined && sizeBytes > limitBytes) throw new PayloadTooLargeError(limitBytes);
+  return { stream: request.body as Readable, sizeBytes };
 }
 
 function parsePart(part: string, schema: z.ZodType | undefined, value: unknown): unknown {

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
   it('has embedded defaults for a bare local run', () => {
     expect(loadConfig({ VAULT_SECRETS_DIR: vault })).toEqual({
       port: 8080,
+      metricsPort: 9464,
       host: '0.0.0.0',
       logLevel: 'info',
       nodeEnvironment: undefined,
@@ -62,6 +63,8 @@ describe('loadConfig', () => {
       S3_ENDPOINT: 'https://minio.lusaka.lms.internal:9000',
       S3_BUCKET: 'loan-documents',
       SHUTDOWN_DELAY_MS: '5000',
+      AUTH_JWT_ISSUER: 'https://id.lms.co.zm/realms/staff',
+      AUTH_JWT_AUDIENCE: 'loan-service',
     });
     // Secrets are getters that follow the files (tests/config/secrets.test.ts).
     expect(config.database).toEqual({
@@ -74,7 +77,10 @@ describe('loadConfig', () => {
       forcePathStyle: true, accessKeyId: expect.any(Function), secretAccessKey: expect.any(Function), maxDocumentBytes: 10_485_760,
     });
     expect(config.documents.store === 's3' && [config.documents.accessKeyId(), config.documents.secretAccessKey()]).toEqual(['loan-service', 's3-secret']);
-    expect(config.auth).toEqual({ mode: 'jwt', jwtSecret: 'k'.repeat(40) });
+    expect(config.auth).toEqual({
+      mode: 'jwt', issuer: 'https://id.lms.co.zm/realms/staff', audience: 'loan-service', jwksUrl: undefined, jwtSecret: expect.any(Function),
+    });
+    expect(config.auth.mode === 'jwt' && config.auth.jwtSecret?.()).toBe('k'.repeat(40));
     expect(config.port).toBe(9090);
     expect(config.shutdownDelayMs).toBe(5000);
   });
@@ -94,6 +100,12 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('takes METRICS_PORT for the second listener, which must differ from PORT', () => {
+    expect(loadConfig({ VAULT_SECRETS_DIR: vault, PORT: '8081', METRICS_PORT: '9100' })).toMatchObject({ port: 8081, metricsPort: 9100 });
+    expect(problemsOf({ METRICS_PORT: '8080' })).toEqual(['METRICS_PORT: "8080" is not valid (allowed: a port other than PORT, 8080)']);
+    expect(problemsOf({ METRICS_PORT: 'metrics' })).toEqual(['METRICS_PORT: "metrics" is not valid (allowed: an integer from 1 to 65535)']);
+  });
+
   it('lists every setting a SQL Server and S3 deployment is missing', () => {
     expect(problemsOf({ DATABASE_CLIENT: 'mssql', DOCUMENT_STORE: 's3', AUTH_MODE: 'header' })).toEqual([
       'MSSQL_HOST: is not set (allowed: a host name; required when DATABASE_CLIENT is mssql)',
@@ -106,13 +118,56 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('requires a JWT secret in production and never prints it', () => {
+  it('requires the issuer, the audience and a JWT secret in production, and never prints the secret', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
-      `AUTH_JWT_SECRET: is not set (allowed: the file ${vault}/auth-jwt-secret or the environment variable AUTH_JWT_SECRET; required when AUTH_MODE is jwt)`,
+      "AUTH_JWT_ISSUER: is not set (allowed: the identity provider's issuer, e.g. https://id.lms.co.zm/realms/staff; required when AUTH_MODE is jwt)",
+      'AUTH_JWT_AUDIENCE: is not set (allowed: the audience tokens are issued for, e.g. loan-service; required when AUTH_MODE is jwt)',
+      `AUTH_JWT_SECRET: is not set (allowed: the file ${vault}/auth-jwt-secret or the environment variable AUTH_JWT_SECRET; ` +
+        'required when AUTH_MODE is jwt and AUTH_JWKS_URL is not set)',
     ]);
-    const problems = problemsOf({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'hunter2-short' });
+    const problems = problemsOf({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'hunter2-short', AUTH_JWT_ISSUER: 'https://id', AUTH_JWT_AUDIENCE: 'loans' });
     expect(problems).toEqual(['AUTH_JWT_SECRET: is 13 characters long (allowed: at least 32 characters; the value is secret and not shown)']);
     expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
+  it('reads the JWT secret file again on every call, so a rotated secret applies without restart', () => {
+    writeFileSync(join(vault, 'auth-jwt-secret'), `${'a'.repeat(40)}\n`);
+    const config = loadConfig({ VAULT_SECRETS_DIR: vault, AUTH_MODE: 'jwt', AUTH_JWT_ISSUER: 'https://id', AUTH_JWT_AUDIENCE: 'loans' });
+    if (config.auth.mode !== 'jwt' || config.auth.jwtSecret === undefined) throw new Error('expected jwt mode with the secret');
+    expect(config.auth.jwtSecret()).toBe('a'.repeat(40));
+    writeFileSync(join(vault, 'auth-jwt-secret'), `${'b'.repeat(40)}\n`);
+    expect(config.auth.jwtSecret()).toBe('b'.repeat(40));
+  });
+
+  describe('AUTH_JWKS_URL', () => {
+    const jwt = { AUTH_MODE: 'jwt', AUTH_JWT_ISSUER: 'https://id.lms.co.zm/realms/staff', AUTH_JWT_AUDIENCE: 'loan-service' };
+    const refusal = (url: string) =>
+      `AUTH_JWKS_URL: "${url}" is not valid (allowed: an https:// URL; http:// only to 127.0.0.1, [::1] or localhost and not with NODE_ENV=production)`;
+
+    it('uses the key set instead of the secret, which is then not needed', () => {
+      const url = 'https://id.lms.co.zm/realms/staff/protocol/openid-connect/certs';
+      expect(loadConfig({ VAULT_SECRETS_DIR: vault, ...jwt, AUTH_JWKS_URL: url, NODE_ENV: 'production' }).auth).toEqual({
+        mode: 'jwt', issuer: 'https://id.lms.co.zm/realms/staff', audience: 'loan-service', jwksUrl: url, jwtSecret: undefined,
+      });
+    });
+
+    it.each(['http://127.0.0.1:8443/certs', 'http://localhost/certs', 'http://[::1]:9000/certs'])('allows %s outside production', (url) => {
+      expect(loadConfig({ VAULT_SECRETS_DIR: vault, ...jwt, AUTH_JWKS_URL: url }).auth).toMatchObject({ jwksUrl: url });
+    });
+
+    it.each<[string, NodeJS.ProcessEnv]>([
+      ['http://id.lms.co.zm/certs', {}],
+      ['http://127.0.0.1.nip.io/certs', {}],
+      ['http://127.0.0.1:8443/certs', { NODE_ENV: 'production' }],
+    ])('refuses %s %j', (url, extra) => {
+      expect(problemsOf({ ...jwt, ...extra, AUTH_JWKS_URL: url })).toEqual([refusal(url)]);
+    });
+
+    it('refuses what is not a URL', () => {
+      expect(problemsOf({ ...jwt, AUTH_JWKS_URL: 'id.lms.co.zm/certs' })).toEqual([
+        'AUTH_JWKS_URL: "id.lms.co.zm/certs" is not valid (allowed: an http:// or https:// URL)',
+      ]);
+    });
   });
 
   it('formats all problems in one message', () => {

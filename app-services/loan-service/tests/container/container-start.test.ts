@@ -20,7 +20,9 @@ describe('the built artifact started like the container', () => {
       Object.entries(environmentOf(readDockerfile(), 'runtime')).map(([name, value]) => [name, value.replace(/^\/tmp\//, `${fakeTmp}/`)]),
     );
     const { PORT: _containerPort, HOST: _containerHost, ...rest } = environment;
-    const server = await startServer({ ...rest, VAULT_SECRETS_DIR: vault });
+    const server = await startServer({
+      ...rest, VAULT_SECRETS_DIR: vault, AUTH_JWT_ISSUER: 'https://id.lms.co.zm/realms/staff', AUTH_JWT_AUDIENCE: 'loan-service',
+    });
     try {
       const client = new HttpClient(server.baseUrl);
       expect((await client.get('/healthz')).json).toEqual({ status: 'ok' });

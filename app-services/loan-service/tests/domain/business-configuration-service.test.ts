@@ -12,7 +12,7 @@ describe('BusinessConfigurationService.propose', () => {
       },
     } as unknown as ConfigVersionRepository;
     const service = new BusinessConfigurationService(versions, new ServiceMetrics(), () => new Date('2026-01-15T08:00:00Z'));
-    const context = { identity: { userId: 'alice', roles: ['config_admin' as const] }, log: { info: () => undefined } };
+    const context = { identity: { userId: 'alice', roles: ['config_admin' as const], branches: [] }, log: { info: () => undefined } };
     await expect(service.propose(context, 'risk_grades', 'default', { grades: [] })).rejects.toThrow(
       new ConflictError('risk grades "default" received another proposal at the same time; reload and retry'),
     );
@@ -26,7 +26,7 @@ describe('BusinessConfigurationService.propose', () => {
       },
     } as unknown as ConfigVersionRepository;
     const service = new BusinessConfigurationService(versions, new ServiceMetrics(), () => new Date());
-    const context = { identity: { userId: 'alice', roles: ['config_admin' as const] }, log: { info: () => undefined } };
+    const context = { identity: { userId: 'alice', roles: ['config_admin' as const], branches: [] }, log: { info: () => undefined } };
     await expect(service.propose(context, 'loan_product', 'salary-advance', {})).rejects.toThrow('connection reset');
   });
 });

@@ -1,8 +1,4 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import S3rver from 's3rver';
+import { DOCUMENT_STORE_DRIVERS, type StartedStore } from '../support/document-store-drivers';
 import { MWILA_APPLICATION, seedApprovedConfiguration } from '../support/fixtures';
 import { CREDIT_MANAGER_CHILESHE, LOAN_OFFICER_OLIVIA, LUSAKA_BRANCH } from '../support/http-client';
 import { startTestService, type TestService } from '../support/test-service';
@@ -11,56 +7,7 @@ import { startTestService, type TestService } from '../support/test-service';
 const PAYSLIP_PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
 const MAX_DOCUMENT_BYTES = 1024;
 
-/** The same behaviour is required of both drivers. */
-interface StartedStore {
-  readonly environment: Record<string, string>;
-  /** Reads an object straight from the backing store, bypassing the service. */
-  readStored(key: string, serviceDirectory: string): Promise<Buffer>;
-  stop(): Promise<void>;
-}
-
-const drivers: Array<[string, () => Promise<StartedStore>]> = [
-  [
-    'filesystem',
-    async () => ({
-      environment: {},
-      readStored: async (key, serviceDirectory) => readFileSync(join(serviceDirectory, 'documents', key)),
-      stop: async () => undefined,
-    }),
-  ],
-  [
-    's3 (s3rver on 127.0.0.1)',
-    async () => {
-      const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
-      const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: 'loan-documents' }] });
-      const { port } = await server.run();
-      const client = new S3Client({
-        endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true,
-        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      });
-      return {
-        async readStored(key) {
-          const object = await client.send(new GetObjectCommand({ Bucket: 'loan-documents', Key: key }));
-          return Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
-        },
-        environment: {
-          DOCUMENT_STORE: 's3',
-          S3_ENDPOINT: `http://127.0.0.1:${port}`,
-          S3_BUCKET: 'loan-documents',
-          S3_ACCESS_KEY_ID: 'S3RVER',
-          S3_SECRET_ACCESS_KEY: 'S3RVER',
-        },
-        async stop() {
-          client.destroy();
-          await server.close();
-          rmSync(directory, { recursive: true, force: true });
-        },
-      };
-    },
-  ],
-];
-
-describe.each(drivers)('document routes with the %s store', (_name, startStore) => {
+describe.each(DOCUMENT_STORE_DRIVERS)('document routes with the %s store', (_name, startStore) => {
   let test: TestService;
   let store: StartedStore;
   let applicationId: string;

@@ -2,12 +2,10 @@ import { MWILA_APPLICATION, seedApprovedConfiguration } from '../support/fixture
 import { LOAN_OFFICER_OLIVIA } from '../support/http-client';
 import { startTestService, type TestService } from '../support/test-service';
 
-/** Every route the service serves, as documented in README.md. */
+/** Every route the service serves on its main port, as documented in README.md. */
 const EVERY_ROUTE = [
   'GET /healthz',
   'GET /readyz',
-  'GET /metrics',
-  'GET /openapi.json',
   'GET /v1/products',
   'GET /v1/products/{productId}',
   'GET /v1/products/{productId}/versions',
@@ -79,7 +77,7 @@ describe('operations routes', () => {
     await seedApprovedConfiguration(test.client);
     await test.client.post('/v1/applications', { as: LOAN_OFFICER_OLIVIA, body: MWILA_APPLICATION });
     await test.client.get('/v1/applications/7d3c2f44-1111-4222-8333-944455556666', { as: LOAN_OFFICER_OLIVIA });
-    const response = await test.client.get('/metrics');
+    const response = await test.metricsClient.get('/metrics');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const lines = response.text.split('\n');
@@ -94,7 +92,7 @@ describe('operations routes', () => {
   });
 
   it('serves an OpenAPI 3 document listing every route, each of which is served', async () => {
-    const response = await test.client.get('/openapi.json');
+    const response = await test.metricsClient.get('/openapi.json');
     expect(response.status).toBe(200);
     expect(response.json.openapi).toBe('3.1.0');
     const documented = Object.entries(response.json.paths as Record<string, Record<string, unknown>>).flatMap(([path, operations]) =>
@@ -114,6 +112,20 @@ describe('operations routes', () => {
     expect(create.responses['422'].description).toBe('Amount, term, grade or affordability outside the rules.');
     const upload = response.json.paths['/v1/applications/{applicationId}/documents'].post;
     expect(Object.keys(upload.requestBody.content)).toEqual(['application/pdf', 'image/jpeg', 'image/png']);
+  });
+
+  it('serves /metrics and /openapi.json only on the metrics listener, and nothing else there', async () => {
+    for (const path of ['/metrics', '/openapi.json']) {
+      const onMainPort = await test.client.get(path);
+      expect(onMainPort.status).toBe(404);
+      expect(onMainPort.json).toEqual({ error: 'not_found', message: `no route for GET ${path}` });
+      expect((await test.metricsClient.get(path)).status).toBe(200);
+    }
+    for (const path of ['/healthz', '/readyz', '/v1/products']) {
+      const onMetricsPort = await test.metricsClient.get(path, { as: LOAN_OFFICER_OLIVIA });
+      expect(onMetricsPort.status).toBe(404);
+      expect(onMetricsPort.json).toEqual({ error: 'not_found', message: `no route for GET ${path}` });
+    }
   });
 
   it('answers unknown routes with a JSON 404', async () => {

@@ -18,6 +18,8 @@ jest.mock('../../src/auth/authenticator', () => {
 /** A service listening on 127.0.0.1 with a real SQLite database and document store in a temp dir. */
 export interface TestService {
   readonly client: HttpClient;
+  /** The second listener: /metrics and /openapi.json. */
+  readonly metricsClient: HttpClient;
   readonly service: LoanService;
   /** Every JSON log line written so far. */
   readonly logLines: Array<Record<string, unknown>>;
@@ -63,13 +65,15 @@ export async function startTestService(
     clock: options.clock ?? clockFrom(`${TEST_TODAY}T08:00:00.000Z`),
   });
   const address = await service.app.listen({ port: 0, host: '127.0.0.1' });
+  const metricsAddress = await service.metricsApp.listen({ port: 0, host: '127.0.0.1' });
   return {
     client: new HttpClient(address),
+    metricsClient: new HttpClient(metricsAddress),
     service,
     logLines,
     directory,
     async close() {
-      await service.app.close();
+      await service.close();
       rmSync(directory, { recursive: true, force: true });
     },
   };

@@ -26,7 +26,7 @@ const CONFLICT = { description: 'The application is not in a state that allows t
 /** Loan applications, their lifecycle and repayment schedules. */
 export function registerApplicationRoutes({ app, routes, applications }: RouteDependencies): void {
   routes.add(app, {
-    method: 'POST', url: '/v1/applications', tag: TAG, authenticated: true, body: newApplicationSchema,
+    method: 'POST', url: '/v1/applications', tag: TAG, authenticated: true, roles: ['loan_officer'], body: newApplicationSchema,
     summary:
       'Submit a loan application (loan_officer) for one of the officer\'s branches (`branch`, or the only one). ' +
       'Checked against the product, risk grades and affordability in force.',
@@ -77,7 +77,7 @@ export function registerApplicationRoutes({ app, routes, applications }: RouteDe
   });
   for (const verb of ['approve', 'reject', 'disburse'] as const) {
     routes.add(app, {
-      method: 'POST', url: `/v1/applications/:applicationId/${verb}`, tag: TAG, authenticated: true,
+      method: 'POST', url: `/v1/applications/:applicationId/${verb}`, tag: TAG, authenticated: true, roles: ['credit_manager'],
       params: applicationParamsSchema, ...(verb === 'reject' ? { body: rejectionSchema } : {}),
       summary: {
         approve: 'Approve a submitted application (credit_manager of its branch, other than its creator).',

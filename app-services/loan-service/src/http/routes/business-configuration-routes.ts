@@ -43,7 +43,7 @@ export function registerBusinessConfigurationRoutes({ app, routes, configuration
     handler: async ({ params }) => ({ items: (await configuration.listVersions('loan_product', params.productId)).map(presentConfigVersion) }),
   });
   routes.add(app, {
-    method: 'POST', url: '/v1/products/:productId/versions', tag: TAG, authenticated: true,
+    method: 'POST', url: '/v1/products/:productId/versions', tag: TAG, authenticated: true, roles: ['config_admin'],
     params: productParamsSchema, body: loanProductSchema,
     summary: 'Propose a new version of a loan product (maker; config_admin).',
     responses: { 201: { description: 'The proposed version.', schema: configVersionSchema }, ...ERRORS },
@@ -54,7 +54,7 @@ export function registerBusinessConfigurationRoutes({ app, routes, configuration
   });
   for (const verb of ['approve', 'reject'] as const) {
     routes.add(app, {
-      method: 'POST', url: `/v1/products/:productId/versions/:version/${verb}`, tag: TAG, authenticated: true,
+      method: 'POST', url: `/v1/products/:productId/versions/:version/${verb}`, tag: TAG, authenticated: true, roles: ['config_admin'],
       params: productVersionParamsSchema, ...(verb === 'reject' ? { body: rejectionSchema } : {}),
       summary: `${verb === 'approve' ? 'Approve' : 'Reject'} a proposed loan product version (checker; a config_admin other than the proposer).`,
       responses: { 200: { description: 'The decided version.', schema: configVersionSchema }, ...ERRORS },
@@ -79,7 +79,7 @@ export function registerBusinessConfigurationRoutes({ app, routes, configuration
     handler: async () => ({ items: (await configuration.listVersions('risk_grades', RISK_GRADES_KEY)).map(presentConfigVersion) }),
   });
   routes.add(app, {
-    method: 'POST', url: '/v1/risk-grades/versions', tag: TAG, authenticated: true, body: riskGradesSchema,
+    method: 'POST', url: '/v1/risk-grades/versions', tag: TAG, authenticated: true, roles: ['config_admin'], body: riskGradesSchema,
     summary: 'Propose new risk-grade thresholds (maker; config_admin).',
     responses: { 201: { description: 'The proposed version.', schema: configVersionSchema }, ...ERRORS },
     handler: async ({ body, identity, request, reply }) => {
@@ -89,7 +89,7 @@ export function registerBusinessConfigurationRoutes({ app, routes, configuration
   });
   for (const verb of ['approve', 'reject'] as const) {
     routes.add(app, {
-      method: 'POST', url: `/v1/risk-grades/versions/:version/${verb}`, tag: TAG, authenticated: true,
+      method: 'POST', url: `/v1/risk-grades/versions/:version/${verb}`, tag: TAG, authenticated: true, roles: ['config_admin'],
       params: riskGradesVersionParamsSchema, ...(verb === 'reject' ? { body: rejectionSchema } : {}),
       summary: `${verb === 'approve' ? 'Approve' : 'Reject'} proposed risk-grade thresholds (checker; a config_admin other than the proposer).`,
       responses: { 200: { description: 'The decided version.', schema: configVersionSchema }, ...ERRORS },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IncomingDocument } from '../../documents/document-uploader';
 import { ALLOWED_DOCUMENT_CONTENT_TYPES } from '../../domain/document-service';
 import { applicationParamsSchema, documentParamsSchema, documentSchema, documentUploadQuerySchema } from '../api-schemas';
 import { presentDocument } from '../presenters';
@@ -9,17 +10,20 @@ const EXTENSIONS: Readonly<Record<string, string>> = { 'application/pdf': '.pdf'
 
 /**
  * Documents of an application (identity copy, payslip, ...). Uploads are the raw bytes with a
- * Content-Type from the allow-list (else 415) and at most MAX_DOCUMENT_BYTES (else 413).
- * Registered in their own fastify scope so the binary body parsers apply to these routes only.
+ * Content-Type from the allow-list (else 415), a Content-Length (else 411) of at most
+ * MAX_DOCUMENT_BYTES (else 413), and bytes that start the way that type starts (else 415).
+ * The body is streamed to the document store, never held whole in memory. Registered in their
+ * own fastify scope so the pass-through body parser applies to these routes only.
  */
 export function registerDocumentRoutes(dependencies: RouteDependencies): void {
-  const { app, routes, documents, maxDocumentBytes } = dependencies;
+  const { app, routes, documents, documentUploads, maxDocumentBytes } = dependencies;
   app.register(async (scope) => {
-    scope.addContentTypeParser([...ALLOWED_DOCUMENT_CONTENT_TYPES], { parseAs: 'buffer', bodyLimit: maxDocumentBytes }, (_request, body, done) => {
-      done(null, body);
+    // The "parser" hands the unread request stream to the handler, which streams it to storage.
+    scope.addContentTypeParser([...ALLOWED_DOCUMENT_CONTENT_TYPES], (_request, payload, done) => {
+      done(null, payload);
     });
-    routes.add<z.infer<typeof applicationParamsSchema>, z.infer<typeof documentUploadQuerySchema>, Buffer>(scope, {
-      method: 'POST', url: '/v1/applications/:applicationId/documents', tag: TAG, authenticated: true,
+    routes.add<z.infer<typeof applicationParamsSchema>, z.infer<typeof documentUploadQuerySchema>, IncomingDocument>(scope, {
+      method: 'POST', url: '/v1/applications/:applicationId/documents', tag: TAG, authenticated: true, roles: ['loan_officer'],
       params: applicationParamsSchema, query: documentUploadQuerySchema,
       body: { binary: ALLOWED_DOCUMENT_CONTENT_TYPES }, bodyLimit: maxDocumentBytes,
       summary: `Upload a document (loan_officer): the raw bytes as the body, ?kind=identity_copy|payslip|bank_statement|other, at most ${maxDocumentBytes} bytes.`,
@@ -27,11 +31,13 @@ export function registerDocumentRoutes(dependencies: RouteDependencies): void {
         201: { description: 'The stored document metadata.', schema: documentSchema },
         400: { description: 'Missing or unknown kind, or empty body.' }, 401: { description: 'No or invalid identity.' },
         403: { description: 'Missing loan_officer role.' }, 404: { description: 'Unknown application.' },
-        413: { description: 'Larger than MAX_DOCUMENT_BYTES.' }, 415: { description: 'Content-Type not in the allow-list.' },
+        411: { description: 'No Content-Length (chunked upload).' },
+        413: { description: 'Larger than MAX_DOCUMENT_BYTES.' },
+        415: { description: 'Content-Type not in the allow-list, or the bytes do not start as that type does.' },
       },
       handler: async ({ params, query, body, identity, request, reply }) => {
         const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-        const stored = await documents.upload({ identity, log: request.log }, params.applicationId, query.kind, contentType, body);
+        const stored = await documentUploads.upload({ identity, log: request.log }, params.applicationId, query.kind, contentType, body);
         return reply.code(201).send(presentDocument(stored));
       },
     });

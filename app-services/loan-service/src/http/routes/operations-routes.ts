@@ -10,11 +10,11 @@ const readinessSchema = z.object({
   checks: z.object({ database: z.string(), documentStore: z.string() }),
 });
 
-/** /healthz, /readyz, /metrics and /openapi.json: unauthenticated, for the kubelet, Prometheus and clients. */
-export function registerOperationsRoutes(
-  { app, routes, database, documentStore, metrics, lifecycle }: RouteDependencies,
-  openApiDocument: () => Record<string, unknown>,
-): void {
+/**
+ * /healthz and /readyz: unauthenticated, for the kubelet. (/metrics and /openapi.json are on the
+ * metrics listener, see metrics-app.ts.)
+ */
+export function registerOperationsRoutes({ app, routes, checkDatabase, documentStore, lifecycle }: RouteDependencies): void {
   routes.add(app, {
     method: 'GET', url: '/healthz', tag: TAG, authenticated: false,
     summary: 'Liveness: the process serves HTTP. Checks no dependency.',
@@ -23,14 +23,16 @@ export function registerOperationsRoutes(
   });
   routes.add(app, {
     method: 'GET', url: '/readyz', tag: TAG, authenticated: false,
-    summary: 'Readiness: the database and the document store answer. 503 names the failing one, and while shutting down.',
+    summary:
+      'Readiness: the database answers a query on the service tables (a SQLite file is read afresh) and the document store ' +
+      'is reachable. 503 names the failing one, and while shutting down.',
     responses: {
       200: { description: 'Ready.', schema: readinessSchema },
       503: { description: 'A dependency failed, or the instance is draining.', schema: readinessSchema },
     },
     handler: async ({ request, reply }) => {
       const [databaseCheck, storeCheck] = await Promise.all([
-        check(() => database.raw('select 1 as ok')),
+        check(checkDatabase),
         check(() => documentStore.checkReachable()),
       ]);
       const checks = { database: databaseCheck, documentStore: storeCheck };
@@ -41,18 +43,6 @@ export function registerOperationsRoutes(
       }
       return { status: 'ready', checks };
     },
-  });
-  routes.add(app, {
-    method: 'GET', url: '/metrics', tag: TAG, authenticated: false,
-    summary: 'Prometheus metrics: HTTP, database pool, business counters, process.',
-    responses: { 200: { description: 'Prometheus text exposition format.', contentType: 'text/plain; version=0.0.4' } },
-    handler: async ({ reply }) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()),
-  });
-  routes.add(app, {
-    method: 'GET', url: '/openapi.json', tag: TAG, authenticated: false,
-    summary: 'This OpenAPI 3.1 description.',
-    responses: { 200: { description: 'The OpenAPI document.' } },
-    handler: async () => openApiDocument(),
   });
 }
 
