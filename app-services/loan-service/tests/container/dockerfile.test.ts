@@ -77,7 +77,7 @@ describe('Dockerfile', () => {
   it('checks health with node (no curl in slim images) and exposes 8080', () => {
     const healthcheck = runtime.find((instruction) => instruction.keyword === 'HEALTHCHECK');
     expect(healthcheck?.argument).toMatch(/CMD \["node", "-e", ".*\/healthz.*"\]$/);
-    expect(runtime.find((instruction) => instruction.keyword === 'EXPOSE')?.argument).toBe('8080');
+    expect(runtime.find((instruction) => instruction.keyword === 'EXPOSE')?.argument).toBe('8080 9464');
   });
 
   it('writes only under /tmp by default, for a read-only root filesystem', () => {
