@@ -196,5 +196,6 @@ function resolveAuth(
     );
   }
   // Read through the Vault agent's file on each token: a rotated secret applies without a restart.
-  return { mode: 'jwt', issuer, audience, jwksUrl: undefined, jwtSecret: authJwtSecretGetter(secrets) };
+  // (Unset, the configuration is refused: the getter is never called.)
+  return { mode: 'jwt', issuer, audience, jwksUrl: undefined, jwtSecret: jwtSecret === '' ? () => '' : authJwtSecretGetter(secrets) };
 }

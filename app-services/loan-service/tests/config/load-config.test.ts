@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigurationError } from '../../src/config/configuration-error';
 import { loadConfig } from '../../src/config/load-config';
+import { SECRET_RECHECK_MS } from '../../src/config/secrets';
+import { rewriteLikeVaultAgent } from '../support/vault-files';
 
 describe('loadConfig', () => {
   let vault: string;
@@ -130,12 +132,14 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).not.toContain('hunter2');
   });
 
-  it('reads the JWT secret file again on every call, so a rotated secret applies without restart', () => {
+  it('follows the JWT secret file the Vault agent rewrites, so a rotated secret applies without restart', async () => {
     writeFileSync(join(vault, 'auth-jwt-secret'), `${'a'.repeat(40)}\n`);
     const config = loadConfig({ VAULT_SECRETS_DIR: vault, AUTH_MODE: 'jwt', AUTH_JWT_ISSUER: 'https://id', AUTH_JWT_AUDIENCE: 'loans' });
     if (config.auth.mode !== 'jwt' || config.auth.jwtSecret === undefined) throw new Error('expected jwt mode with the secret');
     expect(config.auth.jwtSecret()).toBe('a'.repeat(40));
-    writeFileSync(join(vault, 'auth-jwt-secret'), `${'b'.repeat(40)}\n`);
+    rewriteLikeVaultAgent(vault, 'auth-jwt-secret', `${'b'.repeat(40)}\n`);
+    // The file is looked at again at most once per SECRET_RECHECK_MS.
+    await new Promise((resolve) => setTimeout(resolve, SECRET_RECHECK_MS + 50));
     expect(config.auth.jwtSecret()).toBe('b'.repeat(40));
   });
 
