@@ -49,3 +49,17 @@ export function processMemoryMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number 
   if (match?.[1] === undefined) throw new Error(`/proc/${pid}/status has no ${field} line`);
   return Number(match[1]) / 1024;
 }
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system) a process has used so far, in milliseconds, from /proc/<pid>/stat.
+ * Less sensitive than req/s to other work on a shared machine: it counts the server's own work.
+ */
+export function processCpuMilliseconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start at "state"; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}

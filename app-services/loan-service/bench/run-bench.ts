@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort, startProcess, stopProcess } from './bench-processes';
+import { freePort, processCpuMilliseconds, startProcess, stopProcess } from './bench-processes';
 import { measureUploadMemory, POD_MEMORY_LIMIT_MIB, uploadMemoryTable } from './upload-memory';
 
 /**
@@ -41,6 +41,8 @@ interface Row {
   readonly p50: number;
   readonly p99: number;
   readonly failures: number;
+  /** CPU time (user + system) the serving process spent per request answered. */
+  readonly cpuMicrosecondsPerRequest: number;
 }
 
 async function main(): Promise<void> {
@@ -48,20 +50,22 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const servicePort = await freePort();
-    children.push(await startProcess(join(SERVICE_ROOT, 'dist', 'server.js'), {
+    const serviceProcess = await startProcess(join(SERVICE_ROOT, 'dist', 'server.js'), {
       PORT: String(servicePort), METRICS_PORT: String(await freePort()), HOST: '127.0.0.1', AUTH_MODE: 'header', LOG_LEVEL: 'info',
       SQLITE_FILENAME: join(directory, 'bench.sqlite'), DOCUMENTS_DIR: join(directory, 'documents'), VAULT_SECRETS_DIR: directory,
-    }, 'loan-service listening'));
+    }, 'loan-service listening');
+    children.push(serviceProcess);
     const helloPort = await freePort();
-    children.push(await startProcess(join(SERVICE_ROOT, 'dist-bench', 'hello-server.js'), { PORT: String(helloPort) }, 'listening'));
+    const helloProcess = await startProcess(join(SERVICE_ROOT, 'dist-bench', 'hello-server.js'), { PORT: String(helloPort) }, 'listening');
+    children.push(helloProcess);
 
     const service = `http://127.0.0.1:${servicePort}`;
     await seed(service);
     const rows: Row[] = [
-      await measure('bare fastify hello-world (ceiling)', { url: `http://127.0.0.1:${helloPort}/` }),
-      await measure('GET /healthz', { url: `${service}/healthz` }),
-      await measure('POST /v1/schedules (12-month quote)', { url: `${service}/v1/schedules`, method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(SCHEDULE_REQUEST) }),
-      await measure('POST /v1/applications (SQLite insert)', { url: `${service}/v1/applications`, method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(APPLICATION) }),
+      await measure('bare fastify hello-world (ceiling)', helloProcess, { url: `http://127.0.0.1:${helloPort}/` }),
+      await measure('GET /healthz', serviceProcess, { url: `${service}/healthz` }),
+      await measure('POST /v1/schedules (12-month quote)', serviceProcess, { url: `${service}/v1/schedules`, method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(SCHEDULE_REQUEST) }),
+      await measure('POST /v1/applications (SQLite insert)', serviceProcess, { url: `${service}/v1/applications`, method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(APPLICATION) }),
     ];
     printTable(rows);
     for (const child of children.splice(0)) await stopProcess(child);
@@ -87,10 +91,17 @@ async function main(): Promise<void> {
   }
 }
 
-async function measure(name: string, options: { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }): Promise<Row> {
+async function measure(
+  name: string,
+  server: ChildProcess,
+  options: { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string },
+): Promise<Row> {
   process.stderr.write(`measuring ${name} for ${DURATION_SECONDS}s with ${CONNECTIONS} connections...\n`);
+  const cpuBefore = processCpuMilliseconds(server.pid as number);
   const result = await autocannon({ ...options, connections: CONNECTIONS, duration: DURATION_SECONDS });
+  const cpuUsed = processCpuMilliseconds(server.pid as number) - cpuBefore;
   return {
+    cpuMicrosecondsPerRequest: (cpuUsed * 1000) / Math.max(1, result.requests.total),
     name,
     requestsPerSecond: result.requests.average,
     p50: result.latency.p50,
@@ -102,10 +113,11 @@ async function measure(name: string, options: { url: string; method?: 'GET' | 'P
 function printTable(rows: readonly Row[]): void {
   const ceiling = rows[0]?.requestsPerSecond ?? 1;
   const lines = [
-    `| case | req/s | p50 ms | p99 ms | share of ceiling | failed |`,
-    `| --- | ---: | ---: | ---: | ---: | ---: |`,
+    `| case | req/s | p50 ms | p99 ms | share of ceiling | failed | server CPU µs/req |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
     ...rows.map((row) =>
-      `| ${row.name} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ${(row.requestsPerSecond / ceiling).toFixed(2)} | ${row.failures} |`,
+      `| ${row.name} | ${Math.round(row.requestsPerSecond)} | ${row.p50} | ${row.p99} | ${(row.requestsPerSecond / ceiling).toFixed(2)} | ${row.failures} | ` +
+        `${Math.round(row.cpuMicrosecondsPerRequest)} |`,
     ),
   ];
   process.stdout.write(`\n${DURATION_SECONDS} s per case, ${CONNECTIONS} connections, Node ${process.version}\n\n${lines.join('\n')}\n`);

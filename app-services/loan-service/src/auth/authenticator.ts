@@ -193,11 +193,15 @@ function listHeader(request: AuthenticationRequest, name: string): string[] {
  * header list: an identity assembled from two values is ambiguous, whichever way it is read.
  */
 function uniqueHeader(request: AuthenticationRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  if (value === undefined) return undefined;
   let count = 0;
-  for (let index = 0; index < request.rawHeaders.length; index += 2) {
-    if (request.rawHeaders[index]?.toLowerCase() === name) count += 1;
+  const raw = request.rawHeaders;
+  for (let index = 0; index < raw.length; index += 2) {
+    const rawName = raw[index] as string;
+    // Cheap length filter before the case-insensitive comparison.
+    if (rawName.length === name.length && rawName.toLowerCase() === name) count += 1;
   }
   if (count > 1) throw new UnauthenticatedError(`ambiguous identity: header ${name} is sent ${count} times (allowed: once)`);
-  const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

@@ -5,6 +5,8 @@ export const MAX_IDENTIFIER_LENGTH = 200;
 
 /** Whitespace (any Unicode White_Space), control characters and invisible format characters (e.g. zero-width space). */
 const FORBIDDEN_CHARACTER = /[\p{White_Space}\p{Cc}\p{Cf}]/u;
+/** Printable ASCII without space: already NFC and free of forbidden characters (the common case, checked cheaply). */
+const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
 /**
  * The one spelling of a user id or branch code the service compares and stores: Unicode NFC,
@@ -18,6 +20,7 @@ const FORBIDDEN_CHARACTER = /[\p{White_Space}\p{Cc}\p{Cf}]/u;
  * @throws UnauthenticatedError naming where, the value and what is allowed.
  */
 export function normaliseIdentifier(raw: string, where: string, what: string): string {
+  if (raw.length <= MAX_IDENTIFIER_LENGTH && PRINTABLE_ASCII.test(raw)) return raw.toLowerCase();
   const normalised = raw.normalize('NFC').toLowerCase().normalize('NFC');
   if (normalised === '' || normalised.length > MAX_IDENTIFIER_LENGTH || FORBIDDEN_CHARACTER.test(normalised)) {
     throw new UnauthenticatedError(

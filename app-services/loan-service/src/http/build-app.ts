@@ -18,6 +18,9 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** Paths whose requests are not logged. */
 const QUIET_PATHS = new Set(['/healthz', '/readyz']);
 
+/** Where the API's routes live (the probes sit outside it). */
+const API_PREFIX = '/v1/';
+
 /** JSON bodies (everything but documents) are small. */
 export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -41,12 +44,16 @@ export function createFastify(logger: Logger): FastifyInstance {
   });
   // Only JSON (and, in the documents scope, the allowed document types) is accepted.
   app.removeContentTypeParser('text/plain');
-  app.addHook('onSend', async (request, reply) => {
+  // Callback-style hooks: no promise per request on the hot path.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
-    // Applications, documents and searches carry personal data: no cache, shared or private,
-    // may keep them. Downloads are not to be sniffed into something a browser would run.
-    reply.header('cache-control', 'no-store');
-    reply.header('x-content-type-options', 'nosniff');
+    // Applications, documents and searches carry personal data: no cache, shared or private, may
+    // keep any API response. Downloads are not to be sniffed into something a browser would run.
+    if (request.url.startsWith(API_PREFIX)) {
+      reply.header('cache-control', 'no-store');
+      reply.header('x-content-type-options', 'nosniff');
+    }
+    done(null, payload);
   });
   installErrorHandlers(app);
   return app;
@@ -59,11 +66,12 @@ export function createFastify(logger: Logger): FastifyInstance {
 export function registerRoutes(dependencies: RouteDependencies, version: string): () => Record<string, unknown> {
   const { app, metrics, routes } = dependencies;
   routes.installAccessControl(app);
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) };
     metrics.httpRequests.inc(labels);
     if (reply.statusCode >= 400) metrics.httpErrors.inc(labels);
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    done();
   });
   registerOperationsRoutes(dependencies);
   registerBusinessConfigurationRoutes(dependencies);

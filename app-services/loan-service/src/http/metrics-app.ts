@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../observability/service-metrics';
 import { installErrorHandlers } from './error-handler';
@@ -12,7 +12,7 @@ import { installErrorHandlers } from './error-handler';
 export function createMetricsApp(logger: Logger, metrics: ServiceMetrics, openApiDocument: () => Record<string, unknown>): FastifyInstance {
   const app = Fastify({
     loggerInstance: logger.child({ listener: 'metrics' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
   });
   installErrorHandlers(app);

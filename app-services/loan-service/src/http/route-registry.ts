@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
 import type { Authenticator } from '../auth/authenticator';
 import { type Identity, requireRole, type Role } from '../auth/identity';
@@ -85,21 +85,35 @@ export class RouteRegistry {
   constructor(private readonly authenticate: Authenticator) {}
 
   /**
-   * Authenticates and checks the role of every request in one `onRequest` hook, which fastify
-   * runs before it reads any body: an unauthenticated or unauthorised upload is answered
-   * without being read. A route without an access rule fails closed (500). Call once, before
-   * adding routes.
+   * Gives every route an `onRequest` hook, which fastify runs before it reads any body, that
+   * authenticates the caller and checks the route's roles: an unauthenticated or unauthorised
+   * upload is answered without being read. Installed once for the whole app (on each route as
+   * it is added, so public routes such as the probes carry no hook at all); a route without an
+   * access rule fails closed with 500. Call once, before adding routes.
    */
   installAccessControl(app: FastifyInstance): void {
     app.decorateRequest('identity', null);
-    app.addHook('onRequest', async (request) => {
-      if (request.is404) return;
-      const access = request.routeOptions.config.access;
-      if (access === undefined) throw new Error(`route ${request.method} ${request.routeOptions.url ?? request.url} declares no access rule`);
+    app.addHook('onRoute', (route) => {
+      const access = route.config?.access;
+      const existing = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+      if (access === undefined) {
+        const refuse: onRequestHookHandler = (_request, _reply, done) => {
+          done(new Error(`route ${route.method} ${route.url} declares no access rule`));
+        };
+        route.onRequest = [refuse, ...existing];
+        return;
+      }
       if (!access.authenticated) return;
-      const identity = await this.authenticate(request.raw);
-      if (access.roles !== undefined) requireRole(identity, ...access.roles);
-      request.identity = identity;
+      const authorise: onRequestHookHandler = (request, _reply, done) => {
+        this.authenticate(request.raw)
+          .then((identity) => {
+            if (access.roles !== undefined) requireRole(identity, ...access.roles);
+            request.identity = identity;
+            done();
+          })
+          .catch(done);
+      };
+      route.onRequest = [authorise, ...existing];
     });
   }
 

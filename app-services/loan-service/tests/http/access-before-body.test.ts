@@ -1,5 +1,8 @@
+import { createFastify } from '../../src/http/build-app';
+import { RouteRegistry } from '../../src/http/route-registry';
+import { createLogger } from '../../src/observability/create-logger';
 import { MWILA_APPLICATION, seedApprovedConfiguration } from '../support/fixtures';
-import { CREDIT_MANAGER_CHILESHE, LOAN_OFFICER_OLIVIA, LUSAKA_BRANCH } from '../support/http-client';
+import { CREDIT_MANAGER_CHILESHE, HttpClient, LOAN_OFFICER_OLIVIA, LUSAKA_BRANCH } from '../support/http-client';
 import { openRequest } from '../support/raw-request';
 import { startTestService, type TestService } from '../support/test-service';
 
@@ -138,5 +141,22 @@ describe('identities over HTTP', () => {
     const response = await request.response();
     expect(response.status).toBe(401);
     expect(response.json.message).toBe(`ambiguous identity: header ${header} is sent 2 times (allowed: once)`);
+  });
+});
+
+describe('RouteRegistry access control', () => {
+  it('fails closed (500) on a route added without an access rule, and leaves unknown paths to the 404 handler', async () => {
+    const app = createFastify(createLogger('silent'));
+    new RouteRegistry(async () => ({ userId: 'olivia', roles: ['loan_officer'], branches: [] })).installAccessControl(app);
+    app.get('/v1/unguarded', async () => ({ secret: true }));
+    try {
+      const client = new HttpClient(await app.listen({ port: 0, host: '127.0.0.1' }));
+      const unguarded = await client.get('/v1/unguarded');
+      expect(unguarded.status).toBe(500);
+      expect(unguarded.json).toEqual({ error: 'internal_error', message: `internal error (request id ${unguarded.headers.get('x-request-id')})` });
+      expect((await client.get('/v1/nothing-here')).status).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 });
