@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LOAN_SERVICE_PORT } from '../../charts-ts/loan-service-chart';
+import { LOAN_SERVICE_METRICS_PORT, LOAN_SERVICE_PORT } from '../../charts-ts/loan-service-chart';
 import { LOAN_SERVICE_IMAGE_USER, type LoanService } from '../../constructs/loan-service';
 import { PROJECT_ROOT } from '../support/environments';
 import { createAuthority } from '../deploy/pki';
@@ -24,7 +24,7 @@ describe('loan-service image and chart agree', () => {
 
   test('the pod runs as the image\'s user and probes the port it exposes', () => {
     expect(dockerfile).toMatch(new RegExp(`^USER ${LOAN_SERVICE_IMAGE_USER}(:${LOAN_SERVICE_IMAGE_USER})?$`, 'm'));
-    expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${LOAN_SERVICE_PORT}$`, 'm'));
+    expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${LOAN_SERVICE_PORT} ${LOAN_SERVICE_METRICS_PORT}$`, 'm'));
     expect(productionLoanService().runAsUser).toBe(LOAN_SERVICE_IMAGE_USER);
   });
 

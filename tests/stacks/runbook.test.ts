@@ -37,6 +37,7 @@ function drill(dnsFailover: object = { zone: 'drill.lms.co.zm', ttlSeconds: 120,
   raw.sites.kitwe.cluster = { kind: 'api-endpoint', endpoint: 'https://api.drill.kitwe.lms.co.zm:6443' };
   raw.sites.kitwe.state = { kind: 's3', endpoint: 'https://state.drill.kitwe.lms.co.zm', bucket: 'drill-state-kitwe', region: 'zm-kitwe-1' };
   raw.sites.kitwe.network.gatewayAddress = '10.22.240.1';
+  raw.identityProvider.jwks.kitwe.url = 'https://id.drill.kitwe.lms.co.zm/realms/lms-dev/protocol/openid-connect/certs';
   raw.sites.kitwe.workloads.loanService = { ...raw.sites.kitwe.workloads.loanService, replicas: 2, standbyReplicas: 1 };
   change(raw);
   const checked = checkEnvironment(raw, 'environments/drill.ts');
