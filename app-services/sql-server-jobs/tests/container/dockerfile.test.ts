@@ -11,7 +11,7 @@ describe('Dockerfile', () => {
   const baseImage = (all: typeof instructions) => all.find((instruction) => instruction.keyword === 'ARG' && instruction.argument.startsWith('NODE_IMAGE='))?.argument;
 
   it('pins the base image from the in-country mirror by digest, the same line as the loan-service image', () => {
-    expect(baseImage(instructions)).toMatch(/^NODE_IMAGE=registry\.lms\.co\.zm\/mirror\/library\/node:20[\w.-]*-bookworm-slim@sha256:[0-9a-f]{64}$/);
+    expect(baseImage(instructions)).toMatch(/^NODE_IMAGE=registry\.lms\.co\.zm\/mirror\/library\/node:24[\w.-]*-bookworm-slim@sha256:[0-9a-f]{64}$/);
     expect(baseImage(instructions)).toBe(baseImage(readDockerfile(join(PACKAGE_ROOT, '..', 'loan-service'))));
     const froms = instructions.filter((instruction) => instruction.keyword === 'FROM').map((instruction) => instruction.argument);
     expect(froms).toEqual(['${NODE_IMAGE} AS build', '${NODE_IMAGE} AS runtime']);
