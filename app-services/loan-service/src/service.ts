@@ -90,7 +90,7 @@ export async function createLoanService(config: ServiceConfig, logger: Logger, o
   const configuration = new BusinessConfigurationService(configVersions, metrics, clock);
   const applications = new ApplicationService(new ApplicationRepository(database), configVersions, configuration, metrics, clock);
   const documentRepository = new DocumentRepository(database);
-  const documents = new DocumentService(documentRepository, documentStore, applications, metrics, clock);
+  const documents = new DocumentService(documentRepository, documentStore, applications);
   const documentUploads = new DocumentUploader(
     documentRepository, documentStore, applications, metrics, clock, config.documents.maxDocumentBytes,
   );

@@ -1,9 +1,8 @@
 import type { DocumentStore } from '../documents/document-store';
-import type { ServiceMetrics } from '../observability/service-metrics';
 import type { DocumentRecord, DocumentRepository } from '../repositories/document-repository';
 import type { ApplicationService } from './application-service';
 import { NotFoundError } from './domain-errors';
-import type { Clock, ServiceContext } from './service-context';
+import type { ServiceContext } from './service-context';
 
 /** Content types accepted for documents. */
 export const ALLOWED_DOCUMENT_CONTENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
@@ -14,8 +13,6 @@ export class DocumentService {
     private readonly documents: DocumentRepository,
     private readonly store: DocumentStore,
     private readonly applications: ApplicationService,
-    private readonly metrics: ServiceMetrics,
-    private readonly clock: Clock,
   ) {}
 
   /** The documents of an application the caller may read (see ApplicationService.assertCanReadApplication). */
