@@ -69,6 +69,7 @@ export const TOOLS = {
   etcd: { setting: 'LMS_ETCD', onPath: 'etcd', howToGet: '`apt-get install etcd-server` (Debian)' },
   yamllint: { setting: 'LMS_YAMLLINT', onPath: 'yamllint', howToGet: '`apt-get install yamllint` (Debian)' },
   shellcheck: { setting: 'LMS_SHELLCHECK', onPath: 'shellcheck', howToGet: '`apt-get install shellcheck` (Debian)' },
+  chromium: { setting: 'LMS_CHROMIUM', onPath: 'chromium', howToGet: '`apt-get install chromium` (Debian), or point LMS_CHROMIUM at a Chromium or Chrome executable' },
   curl: { setting: 'LMS_CURL', onPath: 'curl', howToGet: '`apt-get install curl` (Debian)' },
   promtool: { setting: 'LMS_PROMTOOL', onPath: 'promtool', howToGet: `\`apt-get install prometheus\` (Debian, promtool 2.42 or later), or ${PREPARE}` },
   amtool: {

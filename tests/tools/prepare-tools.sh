@@ -263,7 +263,7 @@ main() {
   mkdir -p "$tools"
   say "cache: $tools; upstream artifacts: $shared"
   unpack_artifacts
-  apt_install etcd etcd-server yamllint yamllint shellcheck shellcheck promtool prometheus
+  apt_install etcd etcd-server yamllint yamllint shellcheck shellcheck promtool prometheus chromium chromium
   elapsed
   say "debian packages: done ($took)"
   build_kubernetes
