@@ -49,6 +49,11 @@ describe('GET /v1/applications', () => {
     expect(rejected.json.nextCursor).toBeNull();
     const one = await test.client.get('/v1/applications?applicant=100003/11/1&productId=salary-advance', { as: LOAN_OFFICER_OLIVIA });
     expect(one.json.items.map((item: { id: string }) => item.id)).toEqual([ids[2]]);
+    // The NRC searched for never reaches the request log; the harmless filters do.
+    const logged = test.logLines.filter((line) => JSON.stringify(line).includes('productId=salary-advance'));
+    expect(logged.length).toBeGreaterThan(0);
+    expect(JSON.stringify(test.logLines)).not.toContain('100003');
+    expect(logged.map((line) => (line.req as { url: string }).url)).toContain('/v1/applications?applicant=[redacted]&productId=salary-advance');
   });
 
   it('rejects bad filters, limits and cursors with field-level messages', async () => {
