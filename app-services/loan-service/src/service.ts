@@ -88,8 +88,8 @@ export async function createLoanService(config: ServiceConfig, logger: Logger, o
 
   const configVersions = new ConfigVersionRepository(database);
   const configuration = new BusinessConfigurationService(configVersions, metrics, clock);
-  const applications = new ApplicationService(new ApplicationRepository(database), configVersions, configuration, metrics, clock);
   const documentRepository = new DocumentRepository(database);
+  const applications = new ApplicationService(new ApplicationRepository(database), configVersions, configuration, metrics, clock, documentRepository);
   const documents = new DocumentService(documentRepository, documentStore, applications);
   const documentUploads = new DocumentUploader(
     documentRepository, documentStore, applications, metrics, clock, config.documents.maxDocumentBytes,

@@ -108,6 +108,16 @@ export class ApplicationRepository {
     return row === undefined ? undefined : toRecord(row);
   }
 
+  /** How many of an applicant's applications (by NRC, in every branch) are submitted, approved or disbursed. */
+  async countActiveForApplicant(nationalId: string): Promise<number> {
+    const row = await this.database(TABLE)
+      .where('applicant_national_id', nationalId)
+      .whereIn('status', ['submitted', 'approved', 'disbursed'])
+      .count({ active: '*' })
+      .first();
+    return Number(row?.active ?? 0);
+  }
+
   /** One row more than the page is read, so the last page says so without a further request. */
   async list(query: ApplicationListQuery): Promise<ApplicationPage> {
     const rows: Record<string, unknown>[] = await this.listQuery(query);
