@@ -19,7 +19,7 @@ export const RISK_GRADES_KEY = 'default';
 export const SINGLE_KEY = RISK_GRADES_KEY;
 
 /** The rules a version must meet when it is proposed, checked again when it is approved. */
-const PROPOSAL_SCHEMAS: Readonly<Record<ConfigType, z.ZodType>> = {
+export const PROPOSAL_SCHEMAS: Readonly<Record<ConfigType, z.ZodType>> = {
   loan_product: loanProductSchema,
   risk_grades: riskGradesSchema,
   authority_matrix: authorityMatrixSchema,
@@ -134,6 +134,11 @@ export class BusinessConfigurationService {
       if (base === undefined) throw new NotFoundError(`${DESCRIPTIONS[configType]} "${configKey}" version ${against} does not exist`);
     }
     return { version, against: base?.version ?? null, changes: diffPayloads(base?.payload ?? {}, target.payload) };
+  }
+
+  /** Every version of one key, oldest first; empty when it has none. */
+  async listVersionsOrNone(configType: ConfigType, configKey: string): Promise<ConfigVersionRecord[]> {
+    return this.versions.listVersions(configType, configKey);
   }
 
   /** Every version of one key, oldest first; 404 when the key has none. */
