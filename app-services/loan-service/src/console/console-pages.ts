@@ -112,6 +112,11 @@ export interface SectionView {
   readonly draft: string;
 }
 
+/** `2026-01-15T09:30:00.000Z` as `2026-01-15 09:30 UTC`. */
+export function formatTime(iso: string | null): string {
+  return iso === null ? '-' : `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
 function statusBadge(status: string): SafeHtml {
   return html`<span class="status status-${status}">${status}</span>`;
 }
@@ -152,11 +157,11 @@ export function sectionPage(view: SectionView): string {
 ${view.notice === undefined ? '' : html`<div class="notice" role="status">${view.notice}</div>`}${problemBox(view.problem)}
 <section class="card" aria-labelledby="in-force"><h3 id="in-force">In force</h3>${current === undefined
     ? html`<p>No version has been approved yet.</p>`
-    : html`<p class="meta">Version ${current.version}, proposed by ${current.proposedBy} at ${current.proposedAt}, approved by ${current.decidedBy ?? '-'} at ${current.decidedAt ?? '-'}.${
+    : html`<p class="meta">Version ${current.version}, proposed by ${current.proposedBy} at ${formatTime(current.proposedAt)}, approved by ${current.decidedBy ?? '-'} at ${formatTime(current.decidedAt)}.${
       oversees ? '' : ' Only what concerns your branches is shown.'}</p>${payloadTable(current.payload, `version ${current.version}`)}`}</section>
 ${oversees ? html`<section class="card" aria-labelledby="pending"><h3 id="pending">Awaiting approval</h3>${pending === undefined
     ? html`<p>Nothing is waiting for a decision.</p>`
-    : html`<p class="meta">Version ${pending.version.version} ${statusBadge('proposed')} proposed by <strong>${pending.version.proposedBy}</strong> at ${pending.version.proposedAt}.</p>
+    : html`<p class="meta">Version ${pending.version.version} ${statusBadge('proposed')} proposed by <strong>${pending.version.proposedBy}</strong> at ${formatTime(pending.version.proposedAt)}.</p>
 ${diffTable(pending.diff)}${decisionForms(view, pending.version)}`}</section>` : ''}
 ${admin && pending === undefined ? html`<section class="card" aria-labelledby="propose"><h3 id="propose">Propose a new version</h3>
 <form method="post" action="${sectionPath(section, view.key)}/propose"><input type="hidden" name="csrf" value="${view.csrf}">
@@ -166,6 +171,6 @@ ${admin && pending === undefined ? html`<section class="card" aria-labelledby="p
 <button class="primary" type="submit">Propose</button></form></section>` : ''}
 ${oversees ? html`<section class="card" aria-labelledby="history"><h3 id="history">History</h3>${view.history.length === 0 ? html`<p>No versions yet.</p>` : html`<table>
 <thead><tr><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Proposed</th><th scope="col">Decided</th><th scope="col">Reason</th></tr></thead>
-<tbody>${view.history.map((version) => html`<tr><td>${version.version}</td><td>${statusBadge(version.status)}</td><td>${version.proposedBy} at ${version.proposedAt}</td><td>${version.decidedBy === null ? '-' : `${version.decidedBy} at ${version.decidedAt ?? '-'}`}</td><td>${version.rejectionReason ?? ''}</td></tr>`)}</tbody></table>`}</section>` : ''}`;
+<tbody>${view.history.map((version) => html`<tr><td>${version.version}</td><td>${statusBadge(version.status)}</td><td>${version.proposedBy} at ${formatTime(version.proposedAt)}</td><td>${version.decidedBy === null ? '-' : `${version.decidedBy} at ${formatTime(version.decidedAt)}`}</td><td>${version.rejectionReason ?? ''}</td></tr>`)}</tbody></table>`}</section>` : ''}`;
   return layout({ title: heading, identity, csrf: view.csrf, current: section.id }, body);
 }
