@@ -1,7 +1,7 @@
 import { CONSOLE_SECURITY_HEADERS } from '../../src/console/console-routes';
 import { csrfTokenOf } from '../../src/console/console-session';
 import { AUTHORITY_FOR_EVERY_CREDIT_MANAGER } from '../support/fixtures';
-import { CONFIG_ADMIN_ALICE, CONFIG_ADMIN_BOB, type Caller, CREDIT_MANAGER_BWALYA_KITWE, KITWE_BRANCH, LOAN_OFFICER_MUTALE_KITWE, LUSAKA_BRANCH } from '../support/http-client';
+import { CONFIG_ADMIN_ALICE, CONFIG_ADMIN_BOB, type Caller, CREDIT_MANAGER_BWALYA_KITWE, HEAD_OFFICE_NATASHA, KITWE_BRANCH, LOAN_OFFICER_MUTALE_KITWE, LUSAKA_BRANCH } from '../support/http-client';
 import { type IdentityProvider, startIdentityProvider } from '../support/identity-provider';
 import { startTestService, type TestService } from '../support/test-service';
 
@@ -59,6 +59,32 @@ describe('business configuration console (header mode, real HTTP)', () => {
     expect(inForce.json).toMatchObject({ version: 1, proposedBy: 'alice', decidedBy: 'bob' });
     const audit = test.logLines.filter((line) => line.audit === true).map((line) => `${String(line.actor)} ${String(line.action)}`);
     expect(audit).toEqual(['alice config.authority_matrix.propose', 'bob config.authority_matrix.approve']);
+  });
+
+  it('proposes and approves a loan product through its own page, and lists it', async () => {
+    const product = {
+      name: 'Salary advance', currency: 'ZMW', annualInterestRateBps: 2400, interestMethod: 'reducing_balance', repaymentFrequency: 'monthly',
+      arrangementFeeBps: 250, flatFeeNgwee: 5000, minPrincipalNgwee: 50000, maxPrincipalNgwee: 5000000, minInstalments: 1, maxInstalments: 24,
+    };
+    const opened = await test.client.get('/console/products/new?productId=salary-advance', { as: CONFIG_ADMIN_ALICE, redirect: 'manual' });
+    expect(opened.headers.get('location')).toBe('/console/products/salary-advance');
+    const badId = await test.client.get('/console/products/new?productId=Salary%20Advance', { as: CONFIG_ADMIN_ALICE });
+    expect(badId.status).toBe(400);
+    const proposed = await post('/console/products/salary-advance/propose', CONFIG_ADMIN_ALICE, { payload: JSON.stringify(product), csrf: '' });
+    expect(proposed.headers.get('location')).toBe('/console/products/salary-advance?done=proposed&version=1');
+    expect((await post('/console/products/salary-advance/versions/1/approve', CONFIG_ADMIN_BOB, { csrf: '' })).status).toBe(303);
+    const page = await test.client.get('/console/products/salary-advance', { as: LOAN_OFFICER_MUTALE_KITWE });
+    expect(page.text).toContain('<tr><th scope="row">Annual interest rate</th><td>24.00%</td></tr>');
+    expect(page.text).toContain('<tr><th scope="row">Largest principal</th><td>ZMW 50,000.00</td></tr>');
+    const list = await test.client.get('/console/products', { as: LOAN_OFFICER_MUTALE_KITWE });
+    expect(list.text).toContain('<td><a href="/console/products/salary-advance">salary-advance</a></td><td>version 1</td>');
+
+    await post('/console/products/salary-advance/propose', CONFIG_ADMIN_BOB, { payload: JSON.stringify({ ...product, flatFeeNgwee: 7500 }), csrf: '' });
+    const rejected = await post('/console/products/salary-advance/versions/2/reject', CONFIG_ADMIN_ALICE, { reason: 'fee above policy', csrf: '' });
+    expect(rejected.headers.get('location')).toBe('/console/products/salary-advance?done=rejected');
+    const history = await test.client.get('/console/products/salary-advance', { as: HEAD_OFFICE_NATASHA });
+    expect(history.text).toContain('<td>fee above policy</td>');
+    expect((await test.client.get('/v1/products/salary-advance', { as: LOAN_OFFICER_MUTALE_KITWE })).json.version).toBe(1);
   });
 
   it('refuses form posts from other sites', async () => {
