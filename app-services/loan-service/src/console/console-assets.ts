@@ -30,9 +30,12 @@ th{background:#eef1f5;font-weight:600}
 .error{border-left:4px solid #b42318;background:#fdeceb;padding:8px 12px;margin:0 0 14px}
 form.inline{display:inline-block;margin:0 8px 0 0}
 label{display:block;font-weight:600;margin:8px 0 4px}
-textarea,input[type=text],input[type=password]{width:100%;font:13px/1.4 ui-monospace,"DejaVu Sans Mono",monospace;padding:6px;border:1px solid #8a94a6;border-radius:4px}
+textarea,input[type=text]{width:100%;font:13px/1.4 ui-monospace,"DejaVu Sans Mono",monospace;padding:6px;border:1px solid #8a94a6;border-radius:4px}
 button.primary{background:#12355b;color:#fff;border:0;border-radius:4px;padding:6px 14px;cursor:pointer;margin-top:8px}
 button.danger{background:#b42318;color:#fff;border:0;border-radius:4px;padding:6px 14px;cursor:pointer;margin-top:8px}
 button[disabled]{background:#9aa3b2;cursor:not-allowed}
 .hint{font-size:13px;color:#4a5568;margin:4px 0}
+table.editor td{padding:3px 4px}table.editor input,table.editor select{width:100%}
+select{font:inherit;padding:4px;border:1px solid #8a94a6;border-radius:4px;background:#fff}
+details{margin-top:12px}summary{cursor:pointer;color:#0b57a4}
 `;

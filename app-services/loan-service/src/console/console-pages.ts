@@ -2,6 +2,7 @@ import type { Identity } from '../auth/identity';
 import type { VersionDiff } from '../domain/business-configuration-service';
 import type { ConfigVersionRecord } from '../repositories/config-version-repository';
 import { fieldOf, formatValue, labelOf, payloadTable } from './console-format';
+import { editorFields } from './console-editor';
 import { type ConsoleSection, overseesConfiguration, sectionsFor } from './console-sections';
 import { CONSOLE_PATH } from './console-session';
 import { html, type SafeHtml } from './html';
@@ -108,8 +109,10 @@ export interface SectionView {
   readonly history: readonly ConfigVersionRecord[];
   readonly notice?: string;
   readonly problem?: PageProblem;
-  /** The text of the proposal form (what the admin typed, after a refusal). */
+  /** The JSON text of the proposal form (what the admin typed, after a refusal). */
   readonly draft: string;
+  /** What the proposal form's fields hold: the version in force, or what the admin typed. */
+  readonly draftPayload: unknown;
 }
 
 /** `2026-01-15T09:30:00.000Z` as `2026-01-15 09:30 UTC`. */
@@ -164,11 +167,17 @@ ${oversees ? html`<section class="card" aria-labelledby="pending"><h3 id="pendin
     : html`<p class="meta">Version ${pending.version.version} ${statusBadge('proposed')} proposed by <strong>${pending.version.proposedBy}</strong> at ${formatTime(pending.version.proposedAt)}.</p>
 ${diffTable(pending.diff)}${decisionForms(view, pending.version)}`}</section>` : ''}
 ${admin && pending === undefined ? html`<section class="card" aria-labelledby="propose"><h3 id="propose">Propose a new version</h3>
+<p class="hint">Starts from the version in force. Money is in ngwee (ZMW 1 = 100 ngwee), rates and fees in basis points (2400 = 24%). ${
+    section.keyed || !['risk_grades', 'authority_matrix', 'branches'].includes(section.type) ? '' : `Empty the cells of a line to remove it; fill the empty lines to add some (propose, then edit again for more). `
+  }Another config_admin must approve it before it applies.</p>
+<form method="post" action="${sectionPath(section, view.key)}/propose"><input type="hidden" name="csrf" value="${view.csrf}">
+${editorFields(section.type, view.draftPayload)}
+<button class="primary" type="submit">Propose</button></form>
+<details><summary>Propose as JSON instead</summary>
 <form method="post" action="${sectionPath(section, view.key)}/propose"><input type="hidden" name="csrf" value="${view.csrf}">
 <label for="payload">New version (JSON)</label>
-<textarea id="payload" name="payload" rows="12" required spellcheck="false" aria-describedby="payload-hint">${view.draft}</textarea>
-<p id="payload-hint" class="hint">Starts from the version in force. Money is in ngwee (ZMW 1 = 100 ngwee), rates and fees in basis points (2400 = 24%). Another config_admin must approve it before it applies.</p>
-<button class="primary" type="submit">Propose</button></form></section>` : ''}
+<textarea id="payload" name="payload" rows="12" required spellcheck="false">${view.draft}</textarea>
+<button class="primary" type="submit">Propose JSON</button></form></details></section>` : ''}
 ${oversees ? html`<section class="card" aria-labelledby="history"><h3 id="history">History</h3>${view.history.length === 0 ? html`<p>No versions yet.</p>` : html`<table>
 <thead><tr><th scope="col">Version</th><th scope="col">Status</th><th scope="col">Proposed</th><th scope="col">Decided</th><th scope="col">Reason</th></tr></thead>
 <tbody>${view.history.map((version) => html`<tr><td>${version.version}</td><td>${statusBadge(version.status)}</td><td>${version.proposedBy} at ${formatTime(version.proposedAt)}</td><td>${version.decidedBy === null ? '-' : `${version.decidedBy} at ${formatTime(version.decidedAt)}`}</td><td>${version.rejectionReason ?? ''}</td></tr>`)}</tbody></table>`}</section>` : ''}`;

@@ -10,6 +10,7 @@ import { rejectionSchema } from '../http/api-schemas';
 import { writeAuditLog } from '../observability/audit-log';
 import type { Clock } from '../domain/service-context';
 import { CONSOLE_CSS } from './console-assets';
+import { payloadFromForm } from './console-editor';
 import {
   errorPage,
   overviewPage,
@@ -265,7 +266,7 @@ class ConsoleRoutes {
     section: ConsoleSection,
     key: string,
     statusCode: number,
-    extra: { notice?: string; problem?: PageProblem; draft?: string },
+    extra: { notice?: string; problem?: PageProblem; draft?: string; draftPayload?: unknown },
   ): Promise<unknown> {
     const oversees = overseesConfiguration(identity);
     const versions = await this.configuration.listVersionsOrNone(section.type, key);
@@ -275,11 +276,13 @@ class ConsoleRoutes {
       : { ...inForce, payload: section.visiblePart(identity, inForce.payload) };
     const proposed = oversees ? versions.find((version) => version.status === 'proposed') : undefined;
     const pending = proposed === undefined ? undefined : { version: proposed, diff: await this.configuration.diff(section.type, key, proposed.version) };
-    const draft = extra.draft ?? `${JSON.stringify(inForce?.payload ?? {}, null, 2)}\n`;
+    const draftPayload = extra.draftPayload ?? inForce?.payload ?? {};
+    const draft = extra.draft ?? `${JSON.stringify(draftPayload, null, 2)}\n`;
     return this.send(reply, statusCode, sectionPage({
       identity, csrf: csrfTokenOf(request), section, key, current, pending,
       history: oversees ? [...versions].reverse() : [],
       draft,
+      draftPayload,
       ...(extra.notice === undefined ? {} : { notice: extra.notice }),
       ...(extra.problem === undefined ? {} : { problem: extra.problem }),
     }));
@@ -290,13 +293,18 @@ class ConsoleRoutes {
     if (key === undefined) throw new NotFoundError('name the product to propose a version of');
     const form = formOf(request);
     assertSameOriginPost(request, form.csrf);
-    const draft = form.payload ?? '';
-    const refuse = (statusCode: number, problem: PageProblem) => this.renderSection(identity, request, reply, section, key, statusCode, { problem, draft });
-    let payload: unknown;
-    try {
-      payload = JSON.parse(draft);
-    } catch (error) {
-      return refuse(400, { message: `the new version is not valid JSON (${error instanceof Error ? error.message : String(error)})` });
+    // Two forms post here: the labelled fields, or the JSON text (`payload`).
+    const asJson = form.payload !== undefined;
+    let payload: unknown = asJson ? undefined : payloadFromForm(section.type, form);
+    const draft = asJson ? (form.payload ?? '') : `${JSON.stringify(payload, null, 2)}\n`;
+    const refuse = (statusCode: number, problem: PageProblem) =>
+      this.renderSection(identity, request, reply, section, key, statusCode, { problem, draft, ...(payload === undefined ? {} : { draftPayload: payload }) });
+    if (asJson) {
+      try {
+        payload = JSON.parse(draft);
+      } catch (error) {
+        return refuse(400, { message: `the new version is not valid JSON (${error instanceof Error ? error.message : String(error)})` });
+      }
     }
     const checked = (PROPOSAL_SCHEMAS[section.type] as z.ZodType).safeParse(payload);
     if (!checked.success) {

@@ -87,6 +87,36 @@ describe('business configuration console (header mode, real HTTP)', () => {
     expect((await test.client.get('/v1/products/salary-advance', { as: LOAN_OFFICER_MUTALE_KITWE })).json.version).toBe(1);
   });
 
+  it('builds a proposal from the labelled fields: numbers, yes/no, lists, emptied lines removed', async () => {
+    const matrix = {
+      'row.0.productId': '*', 'row.0.riskGrade': 'A', 'row.0.branch': LUSAKA_BRANCH, 'row.0.maxPrincipalNgwee': '2000000', 'row.0.approvers': 'chileshe, Mwansa',
+      'row.1.productId': '', 'row.1.riskGrade': '', 'row.1.branch': '', 'row.1.maxPrincipalNgwee': '', 'row.1.approvers': '',
+      'row.2.productId': '*', 'row.2.riskGrade': '*', 'row.2.branch': '*', 'row.2.maxPrincipalNgwee': '100000', 'row.2.approvers': '',
+    };
+    expect((await post('/console/authority-matrix/propose', CONFIG_ADMIN_ALICE, { ...matrix, csrf: '' })).status).toBe(303);
+    const proposed = await test.client.get('/v1/authority-matrix/versions', { as: CONFIG_ADMIN_ALICE });
+    expect(proposed.json.items[0].payload).toEqual({
+      rules: [
+        { productId: '*', riskGrade: 'A', branch: LUSAKA_BRANCH, maxPrincipalNgwee: 2_000_000, approvers: ['chileshe', 'mwansa'] },
+        { productId: '*', riskGrade: '*', branch: '*', maxPrincipalNgwee: 100_000 },
+      ],
+    });
+
+    const compliance = await post('/console/compliance/propose', CONFIG_ADMIN_ALICE, {
+      'field.maxActiveApplicationsPerApplicant': 'two', 'field.identityDocumentRequiredForApproval': '', csrf: '',
+    });
+    expect(compliance.status).toBe(400);
+    expect(compliance.text).toContain('<li>maxActiveApplicationsPerApplicant: Invalid input: expected number, received string</li>');
+    expect(compliance.text).toContain('<li>identityDocumentRequiredForApproval: Invalid input: expected boolean, received undefined</li>');
+    expect(compliance.text).toContain('value="two" aria-label="Most active applications per applicant (NRC)"');
+    const accepted = await post('/console/compliance/propose', CONFIG_ADMIN_ALICE, {
+      'field.maxActiveApplicationsPerApplicant': '3', 'field.identityDocumentRequiredForApproval': 'yes', csrf: '',
+    });
+    expect(accepted.status).toBe(303);
+    const settings = await test.client.get('/v1/compliance-settings/versions', { as: CONFIG_ADMIN_ALICE });
+    expect(settings.json.items[0].payload).toEqual({ maxActiveApplicationsPerApplicant: 3, identityDocumentRequiredForApproval: true });
+  });
+
   it('refuses form posts from other sites', async () => {
     const body = { payload: '{"maxActiveApplicationsPerApplicant":2,"identityDocumentRequiredForApproval":true}', csrf: '' };
     const none = await post('/console/compliance/propose', CONFIG_ADMIN_ALICE, body, {});
