@@ -209,6 +209,15 @@ describe('business configuration console sign-in (identity provider tokens)', ()
       contentType: 'application/x-www-form-urlencoded', headers: { ...headers, ...session },
     });
     expect(genuine.status).toBe(303);
+
+    const signOut = await test.client.request('POST', '/console/sign-out', {
+      redirect: 'manual', raw: Buffer.from(form({ csrf })), contentType: 'application/x-www-form-urlencoded', headers: { ...headers, ...session },
+    });
+    expect(signOut.status).toBe(303);
+    expect(signOut.headers.get('location')).toBe('/console/sign-in');
+    expect(signOut.headers.get('set-cookie')).toBe('lms_console_token=; Path=/console; HttpOnly; SameSite=Strict; Max-Age=0');
+    const audit = test.logLines.filter((line) => line.audit === true).map((line) => `${String(line.actor)} ${String(line.action)}`);
+    expect(audit).toEqual(['alice console.sign_in', 'alice config.compliance.propose', 'alice console.sign_out']);
   });
 
   it('refuses a token the identity provider did not sign, and an expired session', async () => {
