@@ -148,6 +148,27 @@ export class BusinessConfigurationService {
     return versions;
   }
 
+  /**
+   * The products and branches a matrix names that do not exist: a product without an approved
+   * version, a branch missing from the branch directory in force (when there is one). A typo
+   * would otherwise grant nothing, silently.
+   */
+  private async unknownReferences(matrix: AuthorityMatrix): Promise<string[]> {
+    const directory = await this.currentBranches();
+    const branches = directory?.payload.branches.map((branch) => branch.code);
+    const products = new Set((await this.versions.listCurrent('loan_product')).map((product) => product.configKey));
+    const problems: string[] = [];
+    matrix.rules.forEach((rule, index) => {
+      if (rule.productId !== '*' && !products.has(rule.productId)) {
+        problems.push(`rules[${index}].productId: loan product "${rule.productId}" has no approved version`);
+      }
+      if (rule.branch !== '*' && branches !== undefined && !branches.includes(rule.branch)) {
+        problems.push(`rules[${index}].branch: "${rule.branch}" is not in branch directory version ${directory?.version} (allowed: ${branches.join(', ')}, or *)`);
+      }
+    });
+    return problems;
+  }
+
   /** The maker step: records a proposed version. Only one proposal per key may wait at a time. */
   async propose<Schema extends z.ZodType>(
     context: ServiceContext,
@@ -215,6 +236,10 @@ export class BusinessConfigurationService {
       if (!checked.success) {
         const problems = checked.error.issues.map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`);
         throw new BusinessRuleError(`${name} breaks the ${DESCRIPTIONS[configType]} rules and cannot be approved: ${problems.join('; ')}`);
+      }
+      if (configType === 'authority_matrix') {
+        const unknown = await this.unknownReferences(authorityMatrixSchema.parse(before.payload));
+        if (unknown.length > 0) throw new BusinessRuleError(`${name} names what does not exist and cannot be approved: ${unknown.join('; ')}`);
       }
     }
     const now = this.clock().toISOString();

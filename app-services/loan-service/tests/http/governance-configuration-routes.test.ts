@@ -87,7 +87,7 @@ describe('approval authority matrix, branches and compliance settings', () => {
 
   it('gives no authority where no line applies, and a pending matrix changes nothing', async () => {
     await seedApprovedConfiguration(test.client);
-    await approveConfiguration('/v1/authority-matrix', { rules: [{ productId: 'other-product', riskGrade: '*', branch: '*', maxPrincipalNgwee: 5_000_000 }] });
+    await approveConfiguration('/v1/authority-matrix', { rules: [{ productId: 'salary-advance', riskGrade: 'C', branch: '*', maxPrincipalNgwee: 5_000_000 }] });
     await test.client.post('/v1/authority-matrix/versions', { as: CONFIG_ADMIN_ALICE, body: TIERED_MATRIX });
     const id = await submit();
 
@@ -117,7 +117,25 @@ describe('approval authority matrix, branches and compliance settings', () => {
     expect(byOfficer.status).toBe(403);
   });
 
+  it('refuses to approve a matrix naming a product without an approved version or a branch outside the directory', async () => {
+    await seedApprovedConfiguration(test.client);
+    await approveConfiguration('/v1/branches', { branches: [{ code: LUSAKA_BRANCH, name: 'Lusaka Cairo Road', region: 'Lusaka', acceptsApplications: true }] });
+    await test.client.post('/v1/authority-matrix/versions', {
+      as: CONFIG_ADMIN_ALICE,
+      body: { rules: [{ productId: 'salary-advanse', riskGrade: '*', branch: 'lusaka-cairo-rd', maxPrincipalNgwee: 1_000 }, TIERED_MATRIX.rules[0]] },
+    });
+    const refused = await test.client.post('/v1/authority-matrix/versions/2/approve', { as: CONFIG_ADMIN_BOB });
+    expect(refused.status).toBe(422);
+    expect(refused.json.message).toBe(
+      'approval authority matrix "default" version 2 names what does not exist and cannot be approved: ' +
+        'rules[0].productId: loan product "salary-advanse" has no approved version; ' +
+        `rules[0].branch: "lusaka-cairo-rd" is not in branch directory version 1 (allowed: ${LUSAKA_BRANCH}, or *)`,
+    );
+    expect((await test.client.get('/v1/authority-matrix', { as: CONFIG_ADMIN_BOB })).json.version).toBe(1);
+  });
+
   it("shows business users only their branches' lines; history and diffs to admins and head office", async () => {
+    await approveConfiguration('/v1/products/salary-advance', SALARY_ADVANCE);
     await approveConfiguration('/v1/authority-matrix', TIERED_MATRIX);
     const kitwe = await test.client.get('/v1/authority-matrix', { as: CREDIT_MANAGER_BWALYA_KITWE });
     expect(kitwe.status).toBe(200);
@@ -130,6 +148,7 @@ describe('approval authority matrix, branches and compliance settings', () => {
   });
 
   it('diffs a pending version against the one in force, path by path', async () => {
+    await approveConfiguration('/v1/products/salary-advance', SALARY_ADVANCE);
     await approveConfiguration('/v1/authority-matrix', TIERED_MATRIX);
     const changed = { rules: [{ ...TIERED_MATRIX.rules[0], maxPrincipalNgwee: 800_000 }, TIERED_MATRIX.rules[2]] };
     await test.client.post('/v1/authority-matrix/versions', { as: CONFIG_ADMIN_BOB, body: changed });
@@ -155,7 +174,6 @@ describe('approval authority matrix, branches and compliance settings', () => {
     const missing = await test.client.get('/v1/authority-matrix/versions/2/diff?against=9', { as: CONFIG_ADMIN_ALICE });
     expect(missing.status).toBe(404);
     expect(missing.json.message).toBe('approval authority matrix "default" version 9 does not exist');
-    await approveConfiguration('/v1/products/salary-advance', SALARY_ADVANCE);
     await test.client.post('/v1/products/salary-advance/versions', { as: CONFIG_ADMIN_ALICE, body: { ...SALARY_ADVANCE, annualInterestRateBps: 2600 } });
     const product = await test.client.get('/v1/products/salary-advance/versions/2/diff', { as: LOAN_OFFICER_OLIVIA });
     expect(product.json).toEqual({ version: 2, against: 1, changes: [{ path: 'annualInterestRateBps', change: 'changed', before: 2400, after: 2600 }] });
