@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { createAuthenticator } from './auth/authenticator';
+import { registerConsoleRoutes } from './console/console-routes';
 import type { DatabaseConfig, ServiceConfig } from './config/service-config';
 import { createDatabase } from './db/create-database';
 import { migrateToLatest } from './db/migration-source';
@@ -88,8 +89,8 @@ export async function createLoanService(config: ServiceConfig, logger: Logger, o
 
   const configVersions = new ConfigVersionRepository(database);
   const configuration = new BusinessConfigurationService(configVersions, metrics, clock);
-  const applications = new ApplicationService(new ApplicationRepository(database), configVersions, configuration, metrics, clock);
   const documentRepository = new DocumentRepository(database);
+  const applications = new ApplicationService(new ApplicationRepository(database), configVersions, configuration, metrics, clock, documentRepository);
   const documents = new DocumentService(documentRepository, documentStore, applications);
   const documentUploads = new DocumentUploader(
     documentRepository, documentStore, applications, metrics, clock, config.documents.maxDocumentBytes,
@@ -97,10 +98,11 @@ export async function createLoanService(config: ServiceConfig, logger: Logger, o
 
   const app = createFastify(logger);
   const lifecycle: Lifecycle = { shuttingDown: false };
+  const authenticate = createAuthenticator(config.auth);
   const openApiDocument = registerRoutes(
     {
       app,
-      routes: new RouteRegistry(createAuthenticator(config.auth)),
+      routes: new RouteRegistry(authenticate),
       configuration,
       applications,
       documents,
@@ -113,6 +115,7 @@ export async function createLoanService(config: ServiceConfig, logger: Logger, o
     },
     serviceVersion(),
   );
+  registerConsoleRoutes({ app, authenticate, configuration, clock, authMode: config.auth.mode });
   app.addHook('onClose', async () => {
     await database.destroy();
     if (documentStore instanceof S3DocumentStore) documentStore.destroy();

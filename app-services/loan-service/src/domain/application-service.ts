@@ -13,7 +13,9 @@ import type {
   ApplicationTransitionUpdate,
 } from '../repositories/application-repository';
 import type { ConfigVersionRepository } from '../repositories/config-version-repository';
+import type { DocumentRepository } from '../repositories/document-repository';
 import { applicationReadScope, assertCanAct, assertCanList, assertCanRead, branchForNewApplication } from './application-access';
+import { approvalLimitFor } from './authority-matrix';
 import type { BusinessConfigurationService, VersionOf } from './business-configuration-service';
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from './domain-errors';
 import { type LoanProduct, storedLoanProductSchema } from './loan-product';
@@ -117,12 +119,15 @@ export class ApplicationService {
     private readonly configuration: BusinessConfigurationService,
     private readonly metrics: ServiceMetrics,
     private readonly clock: Clock,
+    private readonly documents: DocumentRepository,
   ) {}
 
   async create(context: ServiceContext, input: NewApplication): Promise<ApplicationRecord> {
     const branch = branchForNewApplication(context.identity, input.branch);
+    await this.assertBranchTakesApplications(branch);
     const product = await this.configuration.currentProduct(input.productId);
     const riskGrades = await this.configuration.currentRiskGrades();
+    await this.assertApplicantBelowActiveLimit(input.applicant.nationalId);
     assertWithinProductLimits(input.productId, product, input.principalNgwee, input.instalmentCount);
     const limits = product.payload;
     const grade = gradeForCreditScore(riskGrades.payload, input.creditScore);
@@ -304,6 +309,7 @@ export class ApplicationService {
     if (before.status !== from) throw conflict(before);
     const refusal = separationRefusal(before, userId, verb);
     if (refusal !== undefined) throw refusal;
+    if (verb === 'approve') await this.assertMayApprove(userId, before);
     const mustDifferFrom = verb === 'disburse' ? (['createdBy', 'decidedBy'] as const) : (['createdBy'] as const);
     if (!(await this.applications.transition(id, from, to, update, { userId, mustDifferFrom }))) {
       const current = await this.get(id);
@@ -354,6 +360,60 @@ export class ApplicationService {
           `monthly income ${monthlyIncomeNgwee} ngwee (allowed: a monthly equivalent up to ${limitTimes12 / 12n})`,
       );
     }
+  }
+
+  /**
+   * With a branch directory in force, new applications go only to a listed branch that accepts
+   * them (an identity may still carry a code the directory does not know, or one being closed).
+   */
+  private async assertBranchTakesApplications(branch: string): Promise<void> {
+    const directory = await this.configuration.currentBranches();
+    if (directory === undefined) return;
+    const listed = directory.payload.branches.find((candidate) => candidate.code === branch);
+    if (listed?.acceptsApplications === true) return;
+    const open = directory.payload.branches.filter((candidate) => candidate.acceptsApplications).map((candidate) => candidate.code);
+    throw new BusinessRuleError(
+      `branch "${branch}" ${listed === undefined ? 'is not in' : 'does not accept new applications under'} branch directory version ${directory.version} ` +
+        `(allowed: ${open.length === 0 ? 'none' : open.join(', ')})`,
+    );
+  }
+
+  /** Compliance: at most `maxActiveApplicationsPerApplicant` submitted, approved or disbursed applications per NRC. */
+  private async assertApplicantBelowActiveLimit(nationalId: string): Promise<void> {
+    const compliance = await this.configuration.currentCompliance();
+    if (compliance === undefined) return;
+    const limit = compliance.payload.maxActiveApplicationsPerApplicant;
+    const active = await this.applications.countActiveForApplicant(nationalId);
+    if (active < limit) return;
+    throw new BusinessRuleError(
+      `applicant ${maskNationalId(nationalId)} already has ${active} submitted, approved or disbursed application${active === 1 ? '' : 's'} ` +
+        `(allowed: fewer than ${limit} under compliance settings version ${compliance.version})`,
+    );
+  }
+
+  /**
+   * The approval authority matrix must give `userId` a limit covering the principal for the
+   * application's product, risk grade and branch (403 otherwise; 409 before any matrix is
+   * approved); and with the compliance setting on, an identity document must be on file (422).
+   */
+  private async assertMayApprove(userId: string, application: ApplicationRecord): Promise<void> {
+    const matrix = await this.configuration.currentAuthorityMatrix();
+    const limit = approvalLimitFor(matrix.payload, userId, application);
+    if (application.principalNgwee > limit) {
+      throw new ForbiddenError(
+        `user "${userId}" may not approve loan application "${application.id}" of principalNgwee ${application.principalNgwee} ` +
+          `(product "${application.productId}", risk grade ${application.riskGrade}, branch "${application.branch}"): ` +
+          `approval authority matrix version ${matrix.version} allows ${limit === 0 ? 'this user no approvals there' : `up to ${limit}`}`,
+      );
+    }
+    const compliance = await this.configuration.currentCompliance();
+    if (compliance?.payload.identityDocumentRequiredForApproval !== true) return;
+    const documents = await this.documents.listForApplication(application.id);
+    if (documents.some((document) => document.kind === 'identity_copy')) return;
+    throw new BusinessRuleError(
+      `loan application "${application.id}" has no identity_copy document; compliance settings version ${compliance.version} ` +
+        'require the applicant\'s NRC copy before approval (upload one with kind=identity_copy)',
+    );
   }
 
   private audit(context: ServiceContext, action: string, id: string, before: unknown, after: unknown, at: string): void {

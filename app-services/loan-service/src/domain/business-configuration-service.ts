@@ -4,6 +4,10 @@ import { isUniqueViolation } from '../db/unique-violation';
 import { writeAuditLog } from '../observability/audit-log';
 import type { ServiceMetrics } from '../observability/service-metrics';
 import type { ConfigType, ConfigVersionRecord, ConfigVersionRepository } from '../repositories/config-version-repository';
+import { type AuthorityMatrix, authorityMatrixSchema } from './authority-matrix';
+import { type BranchDirectory, branchDirectorySchema } from './branch-directory';
+import { type ComplianceSettings, complianceSettingsSchema } from './compliance-settings';
+import { type ConfigChange, diffPayloads } from './config-diff';
 import { BusinessRuleError, ConflictError, ForbiddenError, NotFoundError } from './domain-errors';
 import { type LoanProduct, loanProductSchema, storedLoanProductSchema } from './loan-product';
 import { type RiskGrades, riskGradesSchema } from './risk-grades';
@@ -11,18 +15,34 @@ import type { Clock, ServiceContext } from './service-context';
 
 /** Risk grades have a single configuration key. */
 export const RISK_GRADES_KEY = 'default';
+/** The key of every configuration of which there is one (risk grades, authority matrix, branches, compliance). */
+export const SINGLE_KEY = RISK_GRADES_KEY;
 
 /** The rules a version must meet when it is proposed, checked again when it is approved. */
-const PROPOSAL_SCHEMAS: Readonly<Record<ConfigType, z.ZodType>> = {
+export const PROPOSAL_SCHEMAS: Readonly<Record<ConfigType, z.ZodType>> = {
   loan_product: loanProductSchema,
   risk_grades: riskGradesSchema,
+  authority_matrix: authorityMatrixSchema,
+  branches: branchDirectorySchema,
+  compliance: complianceSettingsSchema,
 };
 
 /** Human names for error messages. */
 const DESCRIPTIONS: Readonly<Record<ConfigType, string>> = {
   loan_product: 'loan product',
   risk_grades: 'risk grades',
+  authority_matrix: 'approval authority matrix',
+  branches: 'branch directory',
+  compliance: 'compliance settings',
 };
+
+/** The differences of one version from another of the same key. */
+export interface VersionDiff {
+  readonly version: number;
+  /** The version compared against; null when there is none (the first version: everything is added). */
+  readonly against: number | null;
+  readonly changes: ConfigChange[];
+}
 
 /** A configuration version whose payload has been validated against its schema. */
 export interface VersionOf<Payload> extends Omit<ConfigVersionRecord, 'payload'> {
@@ -65,11 +85,88 @@ export class BusinessConfigurationService {
     return { ...current, payload: riskGradesSchema.parse(current.payload) };
   }
 
+  /** The approval authority matrix in force; 409 when none has been approved, since no application can then be approved. */
+  async currentAuthorityMatrix(): Promise<VersionOf<AuthorityMatrix>> {
+    const current = await this.versions.findCurrent('authority_matrix', SINGLE_KEY);
+    if (current === undefined) {
+      throw new ConflictError('no approval authority matrix has been approved yet; a config_admin must propose and another approve one');
+    }
+    return { ...current, payload: authorityMatrixSchema.parse(current.payload) };
+  }
+
+  /** The branch directory in force, or undefined before the first is approved. */
+  async currentBranches(): Promise<VersionOf<BranchDirectory> | undefined> {
+    const current = await this.versions.findCurrent('branches', SINGLE_KEY);
+    return current === undefined ? undefined : { ...current, payload: branchDirectorySchema.parse(current.payload) };
+  }
+
+  /** The compliance settings in force, or undefined before the first is approved. */
+  async currentCompliance(): Promise<VersionOf<ComplianceSettings> | undefined> {
+    const current = await this.versions.findCurrent('compliance', SINGLE_KEY);
+    return current === undefined ? undefined : { ...current, payload: complianceSettingsSchema.parse(current.payload) };
+  }
+
+  /** The version of a key in force, whatever its type, or undefined. */
+  async findCurrent(configType: ConfigType, configKey: string): Promise<ConfigVersionRecord | undefined> {
+    return this.versions.findCurrent(configType, configKey);
+  }
+
+  /** Every key of a type that has at least one version, by key. */
+  async listKeys(configType: ConfigType): Promise<string[]> {
+    return this.versions.listKeys(configType);
+  }
+
+  /**
+   * What `version` changes against `against`, or by default against the highest approved
+   * version below it (for a pending proposal: the version in force).
+   *
+   * @throws NotFoundError (404) when either version does not exist.
+   */
+  async diff(configType: ConfigType, configKey: string, version: number, against?: number): Promise<VersionDiff> {
+    const versions = await this.listVersions(configType, configKey);
+    const target = versions.find((candidate) => candidate.version === version);
+    if (target === undefined) throw new NotFoundError(`${DESCRIPTIONS[configType]} "${configKey}" version ${version} does not exist`);
+    let base: ConfigVersionRecord | undefined;
+    if (against === undefined) {
+      base = versions.filter((candidate) => candidate.status === 'approved' && candidate.version < version).at(-1);
+    } else {
+      base = versions.find((candidate) => candidate.version === against);
+      if (base === undefined) throw new NotFoundError(`${DESCRIPTIONS[configType]} "${configKey}" version ${against} does not exist`);
+    }
+    return { version, against: base?.version ?? null, changes: diffPayloads(base?.payload ?? {}, target.payload) };
+  }
+
+  /** Every version of one key, oldest first; empty when it has none. */
+  async listVersionsOrNone(configType: ConfigType, configKey: string): Promise<ConfigVersionRecord[]> {
+    return this.versions.listVersions(configType, configKey);
+  }
+
   /** Every version of one key, oldest first; 404 when the key has none. */
   async listVersions(configType: ConfigType, configKey: string): Promise<ConfigVersionRecord[]> {
     const versions = await this.versions.listVersions(configType, configKey);
     if (versions.length === 0) throw new NotFoundError(`${DESCRIPTIONS[configType]} "${configKey}" has no versions`);
     return versions;
+  }
+
+  /**
+   * The products and branches a matrix names that do not exist: a product without an approved
+   * version, a branch missing from the branch directory in force (when there is one). A typo
+   * would otherwise grant nothing, silently.
+   */
+  private async unknownReferences(matrix: AuthorityMatrix): Promise<string[]> {
+    const directory = await this.currentBranches();
+    const branches = directory?.payload.branches.map((branch) => branch.code);
+    const products = new Set((await this.versions.listCurrent('loan_product')).map((product) => product.configKey));
+    const problems: string[] = [];
+    matrix.rules.forEach((rule, index) => {
+      if (rule.productId !== '*' && !products.has(rule.productId)) {
+        problems.push(`rules[${index}].productId: loan product "${rule.productId}" has no approved version`);
+      }
+      if (rule.branch !== '*' && branches !== undefined && !branches.includes(rule.branch)) {
+        problems.push(`rules[${index}].branch: "${rule.branch}" is not in branch directory version ${directory?.version} (allowed: ${branches.join(', ')}, or *)`);
+      }
+    });
+    return problems;
   }
 
   /** The maker step: records a proposed version. Only one proposal per key may wait at a time. */
@@ -139,6 +236,10 @@ export class BusinessConfigurationService {
       if (!checked.success) {
         const problems = checked.error.issues.map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`);
         throw new BusinessRuleError(`${name} breaks the ${DESCRIPTIONS[configType]} rules and cannot be approved: ${problems.join('; ')}`);
+      }
+      if (configType === 'authority_matrix') {
+        const unknown = await this.unknownReferences(authorityMatrixSchema.parse(before.payload));
+        if (unknown.length > 0) throw new BusinessRuleError(`${name} names what does not exist and cannot be approved: ${unknown.join('; ')}`);
       }
     }
     const now = this.clock().toISOString();

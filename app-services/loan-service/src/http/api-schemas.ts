@@ -127,6 +127,17 @@ export const configVersionSchema = z.object({
   rejectionReason: z.string().nullable(),
 });
 
+export const configDiffSchema = z.object({
+  version: z.number().int(),
+  against: z.number().int().nullable(),
+  changes: z.array(
+    z.object({ path: z.string(), change: z.enum(['added', 'removed', 'changed']), before: z.unknown(), after: z.unknown() }),
+  ),
+});
+
+/** `?against=N`: the version to compare with (default: the highest approved version below). */
+export const diffQuerySchema = z.object({ against: z.coerce.number().int().min(1).optional() }).strict();
+
 export const documentSchema = z.object({
   id: z.string(),
   applicationId: z.string(),

@@ -8,6 +8,7 @@ import type { RouteDependencies } from './route-dependencies';
 import { registerApplicationRoutes } from './routes/application-routes';
 import { registerBusinessConfigurationRoutes } from './routes/business-configuration-routes';
 import { registerDocumentRoutes } from './routes/document-routes';
+import { registerGovernanceConfigurationRoutes } from './routes/governance-configuration-routes';
 import { registerOperationsRoutes } from './routes/operations-routes';
 import { registerScheduleRoutes } from './routes/schedule-routes';
 
@@ -75,6 +76,7 @@ export function registerRoutes(dependencies: RouteDependencies, version: string)
   });
   registerOperationsRoutes(dependencies);
   registerBusinessConfigurationRoutes(dependencies);
+  registerGovernanceConfigurationRoutes(dependencies);
   registerApplicationRoutes(dependencies);
   registerScheduleRoutes(dependencies);
   registerDocumentRoutes(dependencies);

@@ -108,6 +108,20 @@ export class ApplicationRepository {
     return row === undefined ? undefined : toRecord(row);
   }
 
+  /** How many of an applicant's applications (by NRC, in every branch) are submitted, approved or disbursed. */
+  async countActiveForApplicant(nationalId: string): Promise<number> {
+    const row: { active?: number | string } | undefined = await this.activeForApplicantQuery(nationalId).first();
+    return Number(row?.active ?? 0);
+  }
+
+  /** The query behind `countActiveForApplicant`, exposed so its SQL Server text can be checked. */
+  activeForApplicantQuery(nationalId: string): Knex.QueryBuilder {
+    return this.database(TABLE)
+      .where('applicant_national_id', nationalId)
+      .whereIn('status', ['submitted', 'approved', 'disbursed'])
+      .count({ active: '*' });
+  }
+
   /** One row more than the page is read, so the last page says so without a further request. */
   async list(query: ApplicationListQuery): Promise<ApplicationPage> {
     const rows: Record<string, unknown>[] = await this.listQuery(query);

@@ -1,7 +1,10 @@
 import type { Knex } from 'knex';
 
 /** Which kind of business configuration a version belongs to. */
-export type ConfigType = 'loan_product' | 'risk_grades';
+export type ConfigType = 'loan_product' | 'risk_grades' | 'authority_matrix' | 'branches' | 'compliance';
+
+/** Every configuration type, in the order the console lists them. */
+export const CONFIG_TYPES: readonly ConfigType[] = ['loan_product', 'risk_grades', 'authority_matrix', 'branches', 'compliance'];
 export type ConfigVersionStatus = 'proposed' | 'approved' | 'rejected';
 
 /** One stored version of a piece of business configuration. */
@@ -33,7 +36,7 @@ interface ConfigVersionRow {
 
 const TABLE = 'config_versions';
 
-/** Stores every version of loan products and risk-grade thresholds; nothing is ever overwritten. */
+/** Stores every version of every piece of business configuration; nothing is ever overwritten. */
 export class ConfigVersionRepository {
   constructor(private readonly database: Knex) {}
 
@@ -91,6 +94,12 @@ export class ConfigVersionRepository {
   /** The version in force of every key of a type, by key. */
   async listCurrent(configType: ConfigType): Promise<ConfigVersionRecord[]> {
     return (await this.currentQuery(configType)).map(toRecord);
+  }
+
+  /** Every key of a type with at least one version (proposed, approved or rejected), sorted. */
+  async listKeys(configType: ConfigType): Promise<string[]> {
+    const rows: Array<{ config_key: string }> = await this.database(TABLE).distinct('config_key').where({ config_type: configType }).orderBy('config_key', 'asc');
+    return rows.map((row) => row.config_key);
   }
 
   /** Whether a key has a version waiting for a decision. */

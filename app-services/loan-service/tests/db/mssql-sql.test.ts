@@ -91,6 +91,12 @@ describe('SQL Server dialect', () => {
     expect(bindings).toEqual(['loan_product', 'approved', 'approved']);
   });
 
+  it("counts an applicant's active applications in every branch through the NRC index", () => {
+    const { sql, bindings } = new ApplicationRepository(mssql).activeForApplicantQuery('123456/78/1').toSQL().toNative();
+    expect(sql).toBe('select count(*) as [active] from [loan_applications] where [applicant_national_id] = @p0 and [status] in (@p1, @p2, @p3)');
+    expect(bindings).toEqual(['123456/78/1', 'submitted', 'approved', 'disbursed']);
+  });
+
   it('makes status changes conditional on the current status and reads the row count', () => {
     const { sql } = mssql('loan_applications').where({ id: 'a', status: 'submitted' }).update({ status: 'approved' }).toSQL().toNative();
     expect(sql).toBe('update [loan_applications] set [status] = @p0 where [id] = @p1 and [status] = @p2;select @@rowcount');

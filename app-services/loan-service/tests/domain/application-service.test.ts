@@ -7,6 +7,7 @@ import { ForbiddenError } from '../../src/domain/domain-errors';
 import { ServiceMetrics } from '../../src/observability/service-metrics';
 import { type ApplicationRecord, ApplicationRepository } from '../../src/repositories/application-repository';
 import { ConfigVersionRepository } from '../../src/repositories/config-version-repository';
+import { DocumentRepository } from '../../src/repositories/document-repository';
 
 const APPROVED_BY_MIKE: ApplicationRecord = {
   id: '0f8e3c1a-2b4d-4e6f-8a9b-0c1d2e3f4a5b',
@@ -66,7 +67,7 @@ describe('ApplicationService.disburse under concurrency', () => {
     const clock = () => new Date('2026-01-15T10:00:00.000Z');
     const configVersions = new ConfigVersionRepository(database);
     const metrics = new ServiceMetrics();
-    const service = new ApplicationService(stale, configVersions, new BusinessConfigurationService(configVersions, metrics, clock), metrics, clock);
+    const service = new ApplicationService(stale, configVersions, new BusinessConfigurationService(configVersions, metrics, clock), metrics, clock, new DocumentRepository(database));
     const context = { identity: { userId: 'mike', roles: ['credit_manager' as const], branches: ['lusaka-cairo-road'] }, log: { info: () => undefined } };
 
     await expect(service.disburse(context, APPROVED_BY_MIKE.id)).rejects.toThrow(

@@ -17,6 +17,16 @@ const EVERY_ROUTE = [
   'POST /v1/risk-grades/versions',
   'POST /v1/risk-grades/versions/{version}/approve',
   'POST /v1/risk-grades/versions/{version}/reject',
+  'GET /v1/products/{productId}/versions/{version}/diff',
+  'GET /v1/risk-grades/versions/{version}/diff',
+  ...['/v1/authority-matrix', '/v1/branches', '/v1/compliance-settings'].flatMap((base) => [
+    `GET ${base}`,
+    `GET ${base}/versions`,
+    `POST ${base}/versions`,
+    `POST ${base}/versions/{version}/approve`,
+    `POST ${base}/versions/{version}/reject`,
+    `GET ${base}/versions/{version}/diff`,
+  ]),
   'POST /v1/applications',
   'GET /v1/applications',
   'GET /v1/applications/{applicationId}',
@@ -83,7 +93,7 @@ describe('operations routes', () => {
     const lines = response.text.split('\n');
     expect(lines).toContain('loan_applications_created_total 1');
     expect(lines).toContain('loan_applications_approved_total 0');
-    expect(lines).toContain('business_config_versions_approved_total 2');
+    expect(lines).toContain('business_config_versions_approved_total 3');
     expect(lines).toContain('http_requests_total{method="POST",route="/v1/applications",status_code="201"} 1');
     expect(lines).toContain('http_request_errors_total{method="GET",route="/v1/applications/:applicationId",status_code="404"} 1');
     expect(response.text).toContain('http_request_duration_seconds_bucket{le="0.005",method="POST",route="/v1/applications",status_code="201"}');

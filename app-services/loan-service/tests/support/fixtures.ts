@@ -23,6 +23,11 @@ export const RISK_GRADES = {
   ],
 } as const;
 
+/** Every credit manager may approve up to ZMW 50,000 (the largest salary advance) anywhere. */
+export const AUTHORITY_FOR_EVERY_CREDIT_MANAGER = {
+  rules: [{ productId: '*', riskGrade: '*', branch: '*', maxPrincipalNgwee: 5_000_000 }],
+} as const;
+
 /** ZMW 10,000 over 12 months for an applicant earning ZMW 10,000 a month with a grade-A score. */
 export const MWILA_APPLICATION = {
   productId: 'salary-advance',
@@ -33,11 +38,12 @@ export const MWILA_APPLICATION = {
   startDate: '2026-01-15',
 } as const;
 
-/** Proposes (alice) and approves (bob) the salary-advance product and the risk grades. */
+/** Proposes (alice) and approves (bob) the salary-advance product, the risk grades and an authority matrix letting every credit manager approve. */
 export async function seedApprovedConfiguration(client: HttpClient): Promise<void> {
   const steps: Array<[string, unknown]> = [
     ['/v1/products/salary-advance/versions', SALARY_ADVANCE],
     ['/v1/risk-grades/versions', RISK_GRADES],
+    ['/v1/authority-matrix/versions', AUTHORITY_FOR_EVERY_CREDIT_MANAGER],
   ];
   for (const [path, body] of steps) {
     const proposed = await client.post(path, { as: CONFIG_ADMIN_ALICE, body });

@@ -23,6 +23,8 @@ export interface RequestOptions {
   readonly raw?: Buffer;
   readonly contentType?: string;
   readonly headers?: Record<string, string>;
+  /** `manual` returns a redirect (303 ...) as it is instead of following it. @default follow */
+  readonly redirect?: 'follow' | 'manual';
 }
 
 /** Real HTTP requests (Node's fetch, undici) against a started server. */
@@ -51,7 +53,7 @@ export class HttpClient {
       body = JSON.stringify(options.body);
       headers['content-type'] = options.contentType ?? 'application/json';
     }
-    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    const response = await fetch(`${this.baseUrl}${path}`, { method, headers, body, redirect: options.redirect ?? 'follow' });
     const text = await response.text();
     let json: unknown;
     try {
