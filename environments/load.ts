@@ -62,9 +62,11 @@ export function loadEnvironments(directory: string, options: LoadOptions = {}): 
     }
     const checked = checkEnvironment(exported, shown);
     problems.push(...checked.problems);
-    const pins = readPins(options.pinsDirectory ?? DEFAULT_PINS_DIR, path.basename(file, '.ts'), relativeTo);
+    if (!checked.environment) continue;
+    // Read once the file itself is good: its name is then the environment's.
+    const pins = readPins(options.pinsDirectory ?? DEFAULT_PINS_DIR, checked.environment.name, relativeTo);
     problems.push(...pins.problems);
-    if (checked.environment && pins.pins) {
+    if (pins.pins) {
       environments.push({ ...checked.environment, pins: pins.pins });
       shownFiles.push(shown);
     }

@@ -108,3 +108,13 @@ describeWithTools('the workflows under the real actionlint', ['actionlint'], (to
     }
   });
 });
+
+describeWithTools('the workflows\' scripts', ['shellcheck'], (tools) => {
+  test('pass shellcheck', () => {
+    const scripts = fs.readdirSync(path.join(PROJECT_ROOT, '.github/scripts')).filter((name) => name.endsWith('.sh')).sort();
+    expect(scripts).toEqual(['store-plan.sh', 'terraform-stack.sh']);
+    const result = spawnSync(tools.shellcheck, scripts.map((name) => path.join('.github/scripts', name)), { cwd: PROJECT_ROOT, encoding: 'utf8' });
+    expect(result.stdout).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
