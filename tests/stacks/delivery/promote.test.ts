@@ -23,9 +23,9 @@ let scratch: string;
 let pinsDir: string;
 
 /** Runs a delivery command as CI does; asynchronously, so the sites' servers in this process can answer it. */
-function run(script: 'promote' | 'verify', args: readonly string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function run(script: 'promote' | 'verify', args: readonly string[], env: Record<string, string> = {}, root: string = PROJECT_ROOT): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, path.join(PROJECT_ROOT, 'stacks/delivery', `${script}.ts`), ...args], {
+    const child = spawn(process.execPath, ['--import', TSX, path.join(root, 'stacks/delivery', `${script}.ts`), ...args], {
       cwd: scratch,
       env: { ...process.env, LMS_PINS_DIR: '', GITHUB_RUN_ID: '', ...env },
     });
@@ -253,6 +253,33 @@ describe('npm run promote', () => {
         "promote refused: production does not pass its checks with staging's pins (allowed: pins whose synth and policy checks pass):",
         '  synth failed: Validation failed with the following errors:',
         "    [production-kitwe-apps/failover-capacity] FailoverCapacity production-kitwe-apps/failover-capacity: loan-service replicas: 2 once promoted is below the primary's 3 (allowed: at least 3, so the disaster-recovery site carries the primary's load)",
+        '',
+      ].join('\n'),
+    );
+    expect(pinsTree()).toEqual(before);
+  });
+
+  test('a toolkit whose production objects break a policy rule: refused with the finding, nothing written', async () => {
+    await verifiedNewerStaging();
+    // A copy of the toolkit whose loan-service container may write its root filesystem.
+    const toolkit = path.join(scratch, 'toolkit');
+    for (const entry of ['stacks', 'constructs', 'charts-ts', 'environments', 'policy', 'vendor', 'package.json', 'cdktf.json', 'tsconfig.json']) {
+      fs.cpSync(path.join(PROJECT_ROOT, entry), path.join(toolkit, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(toolkit, 'node_modules'), 'dir');
+    const chart = path.join(toolkit, 'charts-ts/loan-service-chart.ts');
+    const source = fs.readFileSync(chart, 'utf8');
+    expect(source.match(/readOnlyRootFilesystem: true/g)).toHaveLength(1);
+    fs.writeFileSync(chart, source.replace('readOnlyRootFilesystem: true', 'readOnlyRootFilesystem: false'));
+    const before = pinsTree();
+    const result = await run('promote', ['--from', 'staging', '--to', 'production', '--pins-dir', 'pins'], {}, toolkit);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      [
+        "promote refused: production does not pass its checks with staging's pins (allowed: pins whose synth and policy checks pass):",
+        '  synth failed: policy check failed (1 error; fix each, or suppress it with a reason; rules: policy/RULES.md):',
+        '    production-lusaka-apps: LMS-K8S-005 Read-only root filesystem: Deployment lms-apps/loan-service: spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem: false (allowed: true)',
         '',
       ].join('\n'),
     );
