@@ -80,16 +80,17 @@ export function verificationFile(directory: string, environment: PromotedEnviron
 export function readVerification(directory: string, environment: PromotedEnvironment): VerificationRecord | undefined {
   const file = verificationFile(directory, environment);
   if (!fs.existsSync(file)) return undefined;
+  const shown = path.relative(process.cwd(), file).split(path.sep).join('/');
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new PlatformError(`${file}: is not JSON: ${(error as Error).message} (allowed: a verification record written by \`npm run verify\`)`);
+    throw new PlatformError(`${shown}: is not JSON: ${(error as Error).message} (allowed: a verification record written by \`npm run verify\`)`);
   }
   const result = VerificationRecordSchema.safeParse(parsed);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new PlatformError(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message} (allowed: a verification record written by \`npm run verify\`)`);
+    throw new PlatformError(`${shown}: ${issue.path.join('.') || '(top level)'}: ${issue.message} (allowed: a verification record written by \`npm run verify\`)`);
   }
   return result.data;
 }

@@ -216,6 +216,27 @@ describe('npm run promote', () => {
     expect(pinsTree()).toEqual(before);
   });
 
+  test('a record of another environment, or one that is not a record, is refused, nothing written', async () => {
+    await verifiedNewerStaging();
+    const recordFile = path.join(pinsDir, 'verified/staging.json');
+    const record = JSON.parse(fs.readFileSync(recordFile, 'utf8')) as VerificationRecord;
+    fs.writeFileSync(recordFile, JSON.stringify({ ...record, environment: 'dev' }));
+    let before = pinsTree();
+    let result = await run('promote', ['--from', 'staging', '--to', 'production', '--pins-dir', 'pins']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `promote refused: staging's pins are not the ones verified: pins/staging.json is ${record.pinsSha256}, pins/verified/staging.json verified dev ${record.pinsSha256} (allowed: the pins verified after staging's last deploy; deploy and verify staging again)\n`,
+    );
+    expect(pinsTree()).toEqual(before);
+
+    fs.writeFileSync(recordFile, JSON.stringify({ ...record, pinsSha256: 'trust me' }));
+    before = pinsTree();
+    result = await run('promote', ['--from', 'staging', '--to', 'production', '--pins-dir', 'pins']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(`promote failed: pins/verified/staging.json: pinsSha256: Invalid string: must match pattern /^sha256:[0-9a-f]{64}$/ (allowed: a verification record written by \`npm run verify\`)\n`);
+    expect(pinsTree()).toEqual(before);
+  });
+
   test('invalid pins are refused naming the file, field, value and what is allowed', async () => {
     await verifiedNewerStaging();
     const staging = JSON.parse(fs.readFileSync(path.join(pinsDir, 'staging.json'), 'utf8'));
