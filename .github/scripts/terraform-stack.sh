@@ -5,7 +5,8 @@
 # The runner's Vault agent renders the site's deploy credentials into
 # /run/lms-ci/$ENVIRONMENT-$SITE.env (KUBE_TOKEN and KUBE_CLUSTER_CA_CERT_DATA, or
 # KUBE_CONFIG_PATH for a kubeconfig-context site; AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
-# AWS_CA_BUNDLE for the state store; MC_HOST_plans for the plan store), and
+# AWS_CA_BUNDLE for the state store; VAULT_ADDR and VAULT_TOKEN for the vault-config stack;
+# MC_HOST_plans for the plan store), and
 # TF_CLI_CONFIG_FILE on the runner points Terraform at the in-country provider mirror. Nothing
 # of it is in the repository or the workflow logs.
 #
