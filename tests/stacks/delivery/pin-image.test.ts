@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pinImage } from '../../../stacks/delivery/pin-image';
-import { PROJECT_ROOT } from '../../support/environments';
+import { PROJECT_ROOT, environmentNamed } from '../../support/environments';
 
 let scratch: string;
 const DIGEST = `sha256:${'b'.repeat(64)}`;
@@ -22,7 +22,8 @@ test('records a pushed build in dev\'s pins, nothing else changed', () => {
   const before = files();
   const message = pinImage(['--env', 'dev', '--tag', '0.1.0-3f2a1b0c9d8e', '--digest', DIGEST, '--pins-dir', scratch]);
   const shown = path.relative(process.cwd(), path.join(scratch, 'dev.json'));
-  expect(message).toBe(`${shown}: loanService 0.1.0@sha256:4d6f3a0c1c9b5e2f7a8b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f -> 0.1.0-3f2a1b0c9d8e@${DIGEST}\n`);
+  const old = environmentNamed('dev').pins.loanService;
+  expect(message).toBe(`${shown}: loanService ${old.tag}@${old.digest} -> 0.1.0-3f2a1b0c9d8e@${DIGEST}\n`);
   const dev = JSON.parse(fs.readFileSync(path.join(scratch, 'dev.json'), 'utf8'));
   expect(dev.loanService).toEqual({ tag: '0.1.0-3f2a1b0c9d8e', digest: DIGEST });
   expect(dev.charts).toEqual(JSON.parse(before['dev.json']).charts);

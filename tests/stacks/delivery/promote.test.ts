@@ -18,6 +18,8 @@ import { PROJECT_ROOT, environmentNamed } from '../../support/environments';
 const TSX = pathToFileURL(path.join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 const NEW_DIGEST = `sha256:${'1'.repeat(64)}`;
 const OLD_DIGEST = environmentNamed('production').pins.loanService.digest;
+const OLD_RELEASE = environmentNamed('production').pins.toolkitRelease;
+const NEW_RELEASE = 'v999.0.0';
 
 let scratch: string;
 let pinsDir: string;
@@ -52,10 +54,10 @@ function pinsTree(): Record<string, string> {
   return files;
 }
 
-/** Staging runs a newer loan-service build and toolkit release than production. */
+/** Staging runs a newer loan-service build and toolkit release than production, and is otherwise the same. */
 function newerStaging(): void {
-  const staging = JSON.parse(fs.readFileSync(path.join(pinsDir, 'staging.json'), 'utf8'));
-  staging.toolkitRelease = 'v0.2.0';
+  const staging = JSON.parse(fs.readFileSync(path.join(pinsDir, 'production.json'), 'utf8'));
+  staging.toolkitRelease = NEW_RELEASE;
   staging.loanService.digest = NEW_DIGEST;
   fs.writeFileSync(path.join(pinsDir, 'staging.json'), `${JSON.stringify(staging, null, 2)}\n`);
 }
@@ -127,7 +129,7 @@ describe('npm run verify', () => {
     expect(record).toEqual({
       environment: 'staging',
       pinsSha256: digest,
-      toolkitRelease: 'v0.2.0',
+      toolkitRelease: NEW_RELEASE,
       verifiedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       run: '',
       sites: {
@@ -322,9 +324,9 @@ describe('npm run promote', () => {
         'promote staging -> production: wrote pins/production.json',
         `verified: ${record.pinsSha256} at ${record.verifiedAt}`,
         'pins:',
-        '  toolkitRelease: v0.1.0 -> v0.2.0',
+        `  toolkitRelease: ${OLD_RELEASE} -> ${NEW_RELEASE}`,
         `  loanService.digest: ${OLD_DIGEST} -> ${NEW_DIGEST}`,
-        "  (CI applies production from toolkit release v0.2.0; the stacks below compare both pins with this checkout's toolkit, so changes the release's code brings show in its own pull request)",
+        `  (CI applies production from toolkit release ${NEW_RELEASE}; the stacks below compare both pins with this checkout's toolkit, so changes the release's code brings show in its own pull request)`,
         'stacks (2 of 14 change):',
         '  production-kitwe-apps: changed (1 resource)',
         `    ~ ${deployment}`,
