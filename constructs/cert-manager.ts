@@ -99,6 +99,12 @@ export interface CertManagerProps {
   readonly registry: string;
   /** The site's in-country chart repository, e.g. `https://charts.lusaka.lms.co.zm`. */
   readonly chartRepository: string;
+  /**
+   * The chart version to install: the environment's pin (`charts.certManager` in
+   * `environments/pins/<env>.json`), one of `SUPPORTED_CHART_VERSIONS.certManager`.
+   * @default - `VERSIONS.charts.certManager.version`
+   */
+  readonly chartVersion?: string;
   /** Lifetimes of the root and of the certificates it signs. */
   readonly certificates: CertificateLifetimes;
   /** Where the public host's certificate comes from. */
@@ -274,7 +280,7 @@ export class CertManager extends PlatformComponent {
       {
         name: CERT_MANAGER_RELEASE,
         namespace: this.namespace,
-        chart: chartSource(props.chartRepository, 'certManager'),
+        chart: chartSource(props.chartRepository, 'certManager', props.chartVersion),
         values: this.values as unknown as Readonly<Record<string, unknown>>,
         after: policyKeys,
         policySuppressions: chartPolicySuppressions(this.namespace),

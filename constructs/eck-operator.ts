@@ -54,6 +54,12 @@ export interface EckOperatorProps {
   readonly registry: string;
   /** The site's in-country chart repository. */
   readonly chartRepository: string;
+  /**
+   * The chart version to install: the environment's pin (`charts.eckOperator` in
+   * `environments/pins/<env>.json`), one of `SUPPORTED_CHART_VERSIONS.eckOperator`.
+   * @default - `VERSIONS.charts.eckOperator.version`
+   */
+  readonly chartVersion?: string;
   /** The site's issuers: the validating webhook's certificate comes from the internal CA. */
   readonly issuers: CertificateIssuers;
   /** The API server: the operator watches and writes through it, and it calls the webhook. */
@@ -177,7 +183,7 @@ export class EckOperator extends PlatformComponent {
       {
         name: ECK_OPERATOR_RELEASE,
         namespace: ns,
-        chart: chartSource(props.chartRepository, 'eckOperator'),
+        chart: chartSource(props.chartRepository, 'eckOperator', props.chartVersion),
         values: this.values,
         // The pod mounts the certificate's Secret, and is reachable only through its policy.
         after: this.objects.map(objectKey),

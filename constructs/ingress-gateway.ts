@@ -94,6 +94,12 @@ export interface IngressGatewayProps {
   readonly registry: string;
   /** The site's in-country chart repository (`chartRepository` of the site). */
   readonly chartRepository: string;
+  /**
+   * The chart version to install: the environment's pin (`charts.traefik` in
+   * `environments/pins/<env>.json`), one of `SUPPORTED_CHART_VERSIONS.traefik`.
+   * @default - `VERSIONS.charts.traefik.version`
+   */
+  readonly chartVersion?: string;
   /** Traefik pods; at least 2 keep the site reachable through a node drain. */
   readonly replicas: number;
   /**
@@ -306,7 +312,7 @@ export class IngressGateway extends PlatformComponent {
       {
         name: TRAEFIK_RELEASE,
         namespace: this.namespace,
-        chart: chartSource(props.chartRepository, 'traefik'),
+        chart: chartSource(props.chartRepository, 'traefik', props.chartVersion),
         values: this.traefikValues(selectorLabels),
         // Traefik's pods start under their own NetworkPolicy, so they can watch the API server.
         after: [objectKey(networkPolicy)],

@@ -86,6 +86,12 @@ export interface LoadBalancerPoolsProps {
   readonly registry: string;
   /** The site's in-country chart repository, e.g. `https://charts.lusaka.lms.co.zm`. */
   readonly chartRepository: string;
+  /**
+   * The chart version to install: the environment's pin (`charts.metallb` in
+   * `environments/pins/<env>.json`), one of `SUPPORTED_CHART_VERSIONS.metallb`.
+   * @default - `VERSIONS.charts.metallb.version`
+   */
+  readonly chartVersion?: string;
   /** Node count, the namespace quota and the containers' requests and limits. */
   readonly sizing: LoadBalancerSizing;
   /** The Prometheus that scrapes the controller's and speakers' metrics port. */
@@ -218,7 +224,7 @@ export class LoadBalancerPools extends PlatformComponent {
       {
         name: METALLB_RELEASE,
         namespace: this.namespace,
-        chart: chartSource(props.chartRepository, 'metallb'),
+        chart: chartSource(props.chartRepository, 'metallb', props.chartVersion),
         values: this.chartValues(props),
         after: policies,
         policySuppressions: this.releaseSuppressions(),

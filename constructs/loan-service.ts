@@ -8,7 +8,7 @@ import { cpuMillis, memoryMiB } from './quantities';
 import type { MetricsScraper, NetworkPeer, ObjectStoreEndpoint, VaultEndpoint } from './service-references';
 import type { SqlDatabase } from './sql-server';
 import { PRIORITY_CLASSES, type SiteCluster } from './site-cluster';
-import { imageReference } from './versions';
+import { imageReference, type ImagePin } from './versions';
 import { sumResources, type PodBudget } from './namespace-budget';
 import { VaultConsumer, type VaultSecret } from './vault-secret';
 import { VAULT_AGENT_RESOURCES } from './vault-values';
@@ -85,6 +85,12 @@ export interface LoanServiceProps {
   readonly siteRole: 'primary' | 'disaster-recovery';
   /** The site's in-country registry mirror. */
   readonly registry: string;
+  /**
+   * The image's tag and digest: the environment's pin (`loanService` in
+   * `environments/pins/<env>.json`), so dev can run a newer build than production.
+   * @default - `VERSIONS.images.loanService`
+   */
+  readonly image?: ImagePin;
   /** Replicas and resources from the environment. */
   readonly sizing: WorkloadSizing;
   /** The SQL Server database the service keeps its records in. */
@@ -164,7 +170,7 @@ export class LoanService extends PlatformComponent {
     super(scope, id);
     const where = `LoanService ${this.node.path}`;
     this.namespace = props.cluster.namespaces.apps;
-    this.image = imageReference(props.registry, 'loanService');
+    this.image = imageReference(props.registry, 'loanService', props.image);
     this.primaryReplicas = props.sizing.replicas;
     this.replicas = props.siteRole === 'primary' ? props.sizing.replicas : props.sizing.standbyReplicas;
     this.maxReplicas = props.sizing.maxReplicas;

@@ -70,6 +70,12 @@ export interface MonitoringStackProps {
   readonly registry: string;
   /** The site's in-country chart repository. */
   readonly chartRepository: string;
+  /**
+   * The chart version to install: the environment's pin (`charts.kubePrometheusStack` in
+   * `environments/pins/<env>.json`), one of `SUPPORTED_CHART_VERSIONS.kubePrometheusStack`.
+   * @default - `VERSIONS.charts.kubePrometheusStack.version`
+   */
+  readonly chartVersion?: string;
   /** The site's issuers: the operator's admission webhook certificate comes from the internal CA. */
   readonly issuers: CertificateIssuers;
   /** The environment's `monitoring` settings. */
@@ -310,7 +316,7 @@ export class MonitoringStack extends PlatformComponent {
       {
         name: MONITORING_RELEASE,
         namespace: ns,
-        chart: chartSource(props.chartRepository, 'kubePrometheusStack'),
+        chart: chartSource(props.chartRepository, 'kubePrometheusStack', props.chartVersion),
         values: this.values,
         after: policies.map(objectKey),
         policySuppressions: [

@@ -89,6 +89,12 @@ export interface VaultClusterProps {
   readonly registry: string;
   /** The site's in-country chart repository, e.g. `https://charts.lusaka.lms.co.zm`. */
   readonly chartRepository: string;
+  /**
+   * The chart version to install: the environment's pin (`charts.vault` in
+   * `environments/pins/<env>.json`), one of `SUPPORTED_CHART_VERSIONS.vault`.
+   * @default - `VERSIONS.charts.vault.version`
+   */
+  readonly chartVersion?: string;
   /** The site's DNS domain (`prod.lusaka.lms.co.zm`): operators reach the UI at `vault.<domain>`. */
   readonly siteDnsDomain: string;
   /** The site's issuers (`CertManager.issuers`): the servers' certificate comes from the internal CA. */
@@ -342,7 +348,7 @@ export class VaultCluster extends PlatformComponent {
       {
         name: VAULT_RELEASE,
         namespace: ns,
-        chart: chartSource(props.chartRepository, 'vault'),
+        chart: chartSource(props.chartRepository, 'vault', props.chartVersion),
         values: this.values as unknown as Readonly<Record<string, unknown>>,
         after: serverObjects.filter((object) => object.kind !== 'ServiceMonitor').map(objectKey),
         policySuppressions: [

@@ -292,7 +292,8 @@ export const VERSIONS = {
 export type KubernetesVersion = (typeof VERSIONS.kubernetes)[number];
 export type ImageName = keyof typeof VERSIONS.images;
 
-const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
+/** An image digest: `sha256:` and 64 lower-case hex digits. */
+export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 /** A pinned image split the way Helm charts take it (`registry`, `repository`, `tag`, `digest`). */
 export interface PinnedImage {
@@ -304,14 +305,18 @@ export interface PinnedImage {
   readonly reference: string;
 }
 
-/** The parts of a pinned image in a registry. */
-export function pinnedImage(registry: string, name: ImageName): PinnedImage {
-  const image = (VERSIONS.images as Record<string, { repository: string; tag: string; digest: string }>)[name];
-  if (!image) {
+/**
+ * The parts of a pinned image in a registry. `pin` is an environment's own tag and digest for
+ * it (the loan-service's); without it, those in `VERSIONS.images`.
+ */
+export function pinnedImage(registry: string, name: ImageName, pin?: ImagePin): PinnedImage {
+  const known = (VERSIONS.images as Record<string, { repository: string; tag: string; digest: string }>)[name];
+  if (!known) {
     throw new PlatformError(
       `versions: images.${String(name)}: ${formatValue(name)} is not a pinned image (allowed: ${Object.keys(VERSIONS.images).join(', ')})`,
     );
   }
+  const image = { repository: known.repository, tag: pin?.tag ?? known.tag, digest: pin?.digest ?? known.digest };
   if (!DIGEST_PATTERN.test(image.digest)) {
     throw new PlatformError(
       `versions: images.${name}.digest: ${formatValue(image.digest)} is not an image digest (allowed: "sha256:" and 64 lower-case hex digits)`,
@@ -325,8 +330,8 @@ export function pinnedImage(registry: string, name: ImageName): PinnedImage {
  * `registry.lms.co.zm/lms/loan-service:0.1.0@sha256:...` (the tag is informative; the
  * digest is what the kubelet pulls).
  */
-export function imageReference(registry: string, name: ImageName): string {
-  return pinnedImage(registry, name).reference;
+export function imageReference(registry: string, name: ImageName, pin?: ImagePin): string {
+  return pinnedImage(registry, name, pin).reference;
 }
 
 /** Images whose digest is still a stand-in (see `VERSIONS.images`), sorted. */
@@ -334,11 +339,41 @@ export function standInImages(): readonly ImageName[] {
   return (Object.keys(VERSIONS.images) as ImageName[]).filter((name) => VERSIONS.images[name].digestSource === 'stand-in').sort();
 }
 
-/** A pinned chart in a site's in-country chart repository. */
-export function chartSource(repository: string, name: keyof typeof VERSIONS.charts): { readonly repository: string; readonly name: string; readonly version: string } {
+export type ChartName = keyof typeof VERSIONS.charts;
+
+/**
+ * The versions of each chart the components' typed values are written for: an environment's
+ * pins (`environments/pins/<env>.json`) may name any of them, so dev can run a newer chart
+ * than production. A new chart version is added here (with whatever its values need) before
+ * any environment pins it.
+ */
+export const SUPPORTED_CHART_VERSIONS: { readonly [name in ChartName]: readonly string[] } = {
+  certManager: [VERSIONS.charts.certManager.version],
+  traefik: [VERSIONS.charts.traefik.version],
+  metallb: [VERSIONS.charts.metallb.version],
+  vault: [VERSIONS.charts.vault.version],
+  kubePrometheusStack: [VERSIONS.charts.kubePrometheusStack.version],
+  eckOperator: [VERSIONS.charts.eckOperator.version],
+};
+
+/** An image an environment pins itself (the loan-service), instead of `VERSIONS.images`. */
+export interface ImagePin {
+  readonly tag: string;
+  /** `sha256:` and 64 lower-case hex digits. */
+  readonly digest: string;
+}
+
+/**
+ * A pinned chart in a site's in-country chart repository. `version` is the environment's pin
+ * (one of `SUPPORTED_CHART_VERSIONS`); without it, the version in `VERSIONS.charts`.
+ */
+export function chartSource(repository: string, name: ChartName, version?: string): { readonly repository: string; readonly name: string; readonly version: string } {
   const chart = VERSIONS.charts[name];
   if (!chart) {
     throw new PlatformError(`versions: charts.${String(name)}: ${formatValue(name)} is not a pinned chart (allowed: ${Object.keys(VERSIONS.charts).join(', ')})`);
   }
-  return { repository, name: chart.name, version: chart.version };
+  if (version !== undefined && !SUPPORTED_CHART_VERSIONS[name].includes(version)) {
+    throw new PlatformError(`versions: charts.${name}: ${formatValue(version)} is not a supported version (allowed: ${SUPPORTED_CHART_VERSIONS[name].join(', ')})`);
+  }
+  return { repository, name: chart.name, version: version ?? chart.version };
 }

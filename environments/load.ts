@@ -2,11 +2,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { z } from 'zod';
 import { PlatformError } from '../constructs/platform-error';
-import { EnvironmentSchema, SITE_NAMES, type Environment } from './schema';
+import { EnvironmentSchema, PinsSchema, SITE_NAMES, type Environment, type ParsedEnvironment, type Pins } from './schema';
 import { cidrBlock, overlaps, poolBlocks } from './schema/network';
 
 /** Files in the environments folder that are code, not environments (the schema is a folder). */
 const MODULE_FILES = new Set(['load.ts']);
+
+/** Where each environment's pins are read from unless told otherwise (`LMS_PINS_DIR`). */
+export const DEFAULT_PINS_DIR = path.join(__dirname, 'pins');
 
 /** Promotion order: environments synthesize and list in this order. */
 const TIER_ORDER = { development: 0, staging: 1, production: 2 } as const;
@@ -29,6 +32,11 @@ export interface LoadOptions {
    * @default process.cwd()
    */
   readonly relativeTo?: string;
+  /**
+   * Folder of the pins files, one `<name>.json` per environment (e.g. from `LMS_PINS_DIR`).
+   * @default - `environments/pins/` of the project
+   */
+  readonly pinsDirectory?: string;
 }
 
 /**
@@ -54,8 +62,12 @@ export function loadEnvironments(directory: string, options: LoadOptions = {}): 
     }
     const checked = checkEnvironment(exported, shown);
     problems.push(...checked.problems);
-    if (checked.environment) {
-      environments.push(checked.environment);
+    if (!checked.environment) continue;
+    // Read once the file itself is good: its name is then the environment's.
+    const pins = readPins(options.pinsDirectory ?? DEFAULT_PINS_DIR, checked.environment.name, relativeTo);
+    problems.push(...pins.problems);
+    if (pins.pins) {
+      environments.push({ ...checked.environment, pins: pins.pins });
       shownFiles.push(shown);
     }
   }
@@ -84,7 +96,7 @@ export function loadEnvironments(directory: string, options: LoadOptions = {}): 
  * Validates one environment file's default export. `file` is the path shown in messages
  * (`environments/production.ts`); its base name is the name the environment must have.
  */
-export function checkEnvironment(exported: unknown, file: string): { environment?: Environment; problems: string[] } {
+export function checkEnvironment(exported: unknown, file: string): { environment?: ParsedEnvironment; problems: string[] } {
   const expectedName = path.basename(file, '.ts');
   if (exported === undefined) {
     return { problems: [`${file}: has no default export (allowed: export default { name: "${expectedName}", ... } satisfies EnvironmentInput)`] };
@@ -110,6 +122,35 @@ export function checkEnvironment(exported: unknown, file: string): { environment
     }
   }
   return { environment: result.data, problems: [] };
+}
+
+/**
+ * Reads and validates one environment's pins, `<directory>/<name>.json`. Problems name the
+ * file (relative to `relativeTo`), the field, the bad value and what is allowed.
+ */
+export function readPins(directory: string, name: string, relativeTo: string = process.cwd()): { pins?: Pins; problems: string[] } {
+  const file = path.join(directory, `${name}.json`);
+  const shown = path.relative(relativeTo, file).split(path.sep).join('/');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    return { problems: [`${shown}: cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (allowed: a JSON file with the pins of environment "${name}": toolkitRelease, loanService, charts)`] };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return { problems: [`${shown}: is not JSON: ${(error as Error).message} (allowed: a JSON object with toolkitRelease, loanService, charts)`] };
+  }
+  return checkPins(parsed, shown);
+}
+
+/** Validates pins already parsed from JSON; `file` is the path shown in messages. */
+export function checkPins(value: unknown, file: string): { pins?: Pins; problems: string[] } {
+  const result = PinsSchema.safeParse(value, { reportInput: true, error: describeIssue });
+  if (!result.success) return { problems: result.error.issues.flatMap((issue) => formatIssue(file, issue)) };
+  return { pins: result.data, problems: [] };
 }
 
 /**

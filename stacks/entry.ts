@@ -10,10 +10,11 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..');
  * The validated environments an entry point works on. Settings (both optional):
  * - LMS_ENVIRONMENTS_DIR: folder of environment files; default `environments/`.
  * - LMS_ENVIRONMENTS: comma-separated environment names; default all.
+ * - LMS_PINS_DIR: folder of the environments' pins (`<name>.json`); default `environments/pins/`.
  */
 export function selectedEnvironments(): Environment[] {
   const only = process.env.LMS_ENVIRONMENTS?.split(',').map((name) => name.trim()).filter(Boolean);
-  return loadEnvironments(process.env.LMS_ENVIRONMENTS_DIR ?? path.join(PROJECT_ROOT, 'environments'), { only });
+  return loadEnvironments(process.env.LMS_ENVIRONMENTS_DIR ?? path.join(PROJECT_ROOT, 'environments'), { only, pinsDirectory: process.env.LMS_PINS_DIR });
 }
 
 /**

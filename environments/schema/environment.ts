@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Pins } from './pins';
 import { RUN_ALWAYS, dnsLabel, inDomain, parsedFields, strict } from './common';
 import { OPERATIONS_PLAN, objectives } from './objectives';
 import { cidrBlock, overlaps, poolBlocks } from './network';
@@ -203,8 +204,10 @@ export const EnvironmentSchema = strict({
 export type EnvironmentInput = z.input<typeof EnvironmentSchema>;
 /** What one site of an environment file holds (before parsing). */
 export type SiteInput = EnvironmentInput['sites'][SiteName];
-/** A parsed, validated environment. */
-export type Environment = Omit<z.output<typeof EnvironmentSchema>, 'state'>;
+/** A parsed, validated environment file, before its pins are read. */
+export type ParsedEnvironment = Omit<z.output<typeof EnvironmentSchema>, 'state'>;
+/** A parsed, validated environment with what it runs (`environments/pins/<name>.json`). */
+export type Environment = ParsedEnvironment & { readonly pins: Pins };
 /** Where Terraform keeps one site's state. */
 export type StateBackend = Environment['sites'][SiteName]['state'];
 /** One parsed site of an environment: what the layer modules build a site from. */

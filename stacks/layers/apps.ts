@@ -27,6 +27,7 @@ export function buildAppsLayer(stack: SiteStack, { environment, siteName, site }
     cluster: base.cluster,
     siteRole: site.role,
     registry: site.registry,
+    image: environment.pins.loanService,
     sizing: site.workloads.loanService,
     database: data.sqlServer.database(LOAN_SERVICE_LOGIN),
     documentStore: { store: data.minio.endpoint, bucket: 'documents', credentials: data.loanServiceUser.credentials },

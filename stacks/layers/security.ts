@@ -24,6 +24,7 @@ export function buildSecurityLayer(stack: SiteStack, { environment, siteName, si
     cluster: base.cluster,
     registry: site.registry,
     chartRepository: site.chartRepository,
+    chartVersion: environment.pins.charts.vault,
     siteDnsDomain: site.dnsDomain,
     issuers: traffic.certManager.issuers,
     unseal: environment.vault.unseal,

@@ -51,6 +51,7 @@ export function buildTrafficLayer(stack: SiteStack, { environment, site, siteNam
     environmentName: environment.name,
     registry: site.registry,
     chartRepository: site.chartRepository,
+    chartVersion: environment.pins.charts.certManager,
     certificates: environment.traffic.certificates,
     publicCertificate: environment.traffic.publicCertificate,
     approvedDomains: DATA_SOVEREIGNTY.approvedDomains,
@@ -64,6 +65,7 @@ export function buildTrafficLayer(stack: SiteStack, { environment, site, siteNam
     network: site.network,
     registry: site.registry,
     chartRepository: site.chartRepository,
+    chartVersion: environment.pins.charts.metallb,
     sizing: {
       nodeCount: site.nodePools.reduce((count, pool) => count + pool.nodeCount, 0),
       namespaceQuota: site.sizing.namespaces['node-agents'],
@@ -90,6 +92,7 @@ export function buildTrafficLayer(stack: SiteStack, { environment, site, siteNam
     cluster: base.cluster,
     registry: site.registry,
     chartRepository: site.chartRepository,
+    chartVersion: environment.pins.charts.traefik,
     replicas: development ? 1 : 2,
     gatewayAddress: site.network.gatewayAddress,
     addressPools: site.network.loadBalancer.addressPools,

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { VERSIONS, chartSource, imageReference, pinnedImage, standInImages } from '../../constructs/versions';
+import { SUPPORTED_CHART_VERSIONS, VERSIONS, chartSource, imageReference, pinnedImage, standInImages } from '../../constructs/versions';
 import { imageSummary } from '../../stacks/image-summary';
 import { PROJECT_ROOT } from '../support/environments';
 
@@ -70,5 +70,16 @@ describe('versions', () => {
   test('charts come from the given in-country repository at their pinned version', () => {
     expect(chartSource('https://charts.kitwe.lms.co.zm', 'metallb')).toEqual({ repository: 'https://charts.kitwe.lms.co.zm', name: 'metallb', version: '0.16.1' });
     expect(() => chartSource('https://charts.kitwe.lms.co.zm', 'nginx' as never)).toThrow('versions: charts.nginx: "nginx" is not a pinned chart (allowed: certManager, traefik, metallb, vault, kubePrometheusStack, eckOperator)');
+  });
+
+  test('an environment\'s pins choose a supported chart version and its own loan-service build', () => {
+    expect(chartSource('https://charts.kitwe.lms.co.zm', 'vault', '0.34.1').version).toBe('0.34.1');
+    expect(() => chartSource('https://charts.kitwe.lms.co.zm', 'vault', '0.99.0')).toThrow('versions: charts.vault: "0.99.0" is not a supported version (allowed: 0.34.1)');
+    for (const [name, chart] of Object.entries(VERSIONS.charts)) expect(SUPPORTED_CHART_VERSIONS[name as keyof typeof VERSIONS.charts]).toContain(chart.version);
+    const digest = `sha256:${'c'.repeat(64)}`;
+    expect(imageReference('registry.lms.co.zm', 'loanService', { tag: '0.2.0-abc', digest })).toBe(`registry.lms.co.zm/lms/loan-service:0.2.0-abc@${digest}`);
+    expect(() => imageReference('registry.lms.co.zm', 'loanService', { tag: '0.2.0', digest: 'sha256:nope' })).toThrow(
+      'versions: images.loanService.digest: "sha256:nope" is not an image digest (allowed: "sha256:" and 64 lower-case hex digits)',
+    );
   });
 });

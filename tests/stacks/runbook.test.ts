@@ -7,7 +7,7 @@ import type { RunbookStep } from '../../constructs/runbook-step';
 import { checkEnvironment } from '../../environments/load';
 import type { Environment } from '../../environments/schema';
 import { failoverRunbook, runbookFileName, runbookStepsOf, writeRunbooks } from '../../stacks/runbook';
-import { rawEnvironment } from '../support/environments';
+import { environmentNamed, rawEnvironment } from '../support/environments';
 
 /**
  * A drill environment built on dev's shape, every field the runbook reads set here: Lusaka
@@ -42,7 +42,7 @@ function drill(dnsFailover: object = { zone: 'drill.lms.co.zm', ttlSeconds: 120,
   change(raw);
   const checked = checkEnvironment(raw, 'environments/drill.ts');
   if (!checked.environment) throw new Error(checked.problems.join('\n'));
-  return checked.environment;
+  return { ...checked.environment, pins: environmentNamed('dev').pins };
 }
 
 const SIGNED = { zone: 'drill.lms.co.zm', ttlSeconds: 120, update: 'rfc2136', server: 'ns1.lms.co.zm', tsigKeyVaultPath: 'kv/drill/dns-failover' };

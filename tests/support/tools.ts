@@ -72,6 +72,12 @@ export const TOOLS = {
   chromium: { setting: 'LMS_CHROMIUM', onPath: 'chromium', howToGet: '`apt-get install chromium` (Debian), or point LMS_CHROMIUM at a Chromium or Chrome executable' },
   curl: { setting: 'LMS_CURL', onPath: 'curl', howToGet: '`apt-get install curl` (Debian)' },
   promtool: { setting: 'LMS_PROMTOOL', onPath: 'promtool', howToGet: `\`apt-get install prometheus\` (Debian, promtool 2.42 or later), or ${PREPARE}` },
+  actionlint: {
+    setting: 'LMS_ACTIONLINT',
+    cached: 'bin/actionlint',
+    onPath: 'actionlint',
+    howToGet: `\`go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12\`, or ${PREPARE}`,
+  },
   amtool: {
     setting: 'LMS_AMTOOL',
     cached: 'bin/amtool',

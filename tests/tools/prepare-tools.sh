@@ -17,6 +17,8 @@ HELM_VERSION=3.22.0
 CHECKOV_VERSION=3.3.30
 # The Alertmanager prometheus-operator 0.93.0 deploys by default; Debian's amtool (0.25) lacks webhook url_file.
 ALERTMANAGER_VERSION=0.33.1
+# The GitHub Actions workflow linter `npm test` runs on .github/workflows/.
+ACTIONLINT_VERSION=1.7.12
 
 project=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 tools=${LMS_TOOLS_DIR:-$project/.tools}
@@ -190,6 +192,22 @@ build_amtool() {
   say "amtool v$ALERTMANAGER_VERSION: $tools/bin/amtool ($took)"
 }
 
+# actionlint from the Go module proxy; with ShellCheck on PATH it also checks the workflows'
+# run: scripts.
+build_actionlint() {
+  local key="v$ACTIONLINT_VERSION $go_version"
+  if is_current actionlint "$key" && [ -x "$tools/bin/actionlint" ]; then
+    say "actionlint v$ACTIONLINT_VERSION: cached"
+    return 0
+  fi
+  say "actionlint v$ACTIONLINT_VERSION: go install"
+  mkdir -p "$tools/bin"
+  GOBIN=$tools/bin CGO_ENABLED=0 go install "github.com/rhysd/actionlint/cmd/actionlint@v$ACTIONLINT_VERSION"
+  record actionlint "$key"
+  elapsed
+  say "actionlint v$ACTIONLINT_VERSION: $tools/bin/actionlint ($took)"
+}
+
 build_checkov() {
   local key=$CHECKOV_VERSION
   if is_current checkov "$key" && [ -x "$tools/checkov/bin/checkov" ]; then
@@ -257,7 +275,7 @@ unpack_artifacts() {
 
 main() {
   check_shared
-  command -v go >/dev/null 2>&1 || fail "go is not on PATH: install Go >= 1.22 (https://go.dev/dl/) to build kube-apiserver, kwok, helm and amtool"
+  command -v go >/dev/null 2>&1 || fail "go is not on PATH: install Go >= 1.22 (https://go.dev/dl/) to build kube-apiserver, kwok, helm, amtool and actionlint"
   command -v python3 >/dev/null 2>&1 || fail "python3 is not on PATH: install Python 3 with venv to install checkov"
   go_version=$(go env GOVERSION)
   mkdir -p "$tools"
@@ -270,6 +288,7 @@ main() {
   build_kwok
   build_helm
   build_amtool
+  build_actionlint
   build_checkov
   say "all tools ready in $tools"
 }
