@@ -9,7 +9,7 @@ import { escapeHtml } from './report-document';
 const COMPONENT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Elasticsearch', 'Kibana', 'Logstash', 'Beat', 'Gateway']);
 
 const SITE_WIDTH = 430;
-const GAP = 140;
+const GAP = 230;
 const MARGIN = 20;
 const LINE = 14;
 
@@ -22,7 +22,7 @@ const LINE = 14;
  */
 export function architectureDiagram(plan: EnvironmentPlan, evidence: RecoveryEvidence, inventory: Inventory): string {
   const sites = [...PLAN_SITES].filter((site) => plan.stacks.some((stack) => stack.site === site)).sort((a, b) => (a === evidence.primarySite ? -1 : b === evidence.primarySite ? 1 : compare(a, b)));
-  const layers = [...new Set(plan.stacks.map((stack) => stack.layer))];
+  const layers = [...new Set(plan.stacks.map((stack) => stack.layer))].sort((a, b) => layerRank(a) - layerRank(b) || compare(a, b));
   const columns = sites.map((site) => {
     const boxes = layers.flatMap((layer) => {
       const stack = plan.stacks.find((candidate) => candidate.site === site && candidate.layer === layer);
@@ -92,7 +92,8 @@ export function architectureDiagram(plan: EnvironmentPlan, evidence: RecoveryEvi
         const x1 = from.x + from.width;
         const x2 = to.x;
         flows.push(`<g class="flow"><line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#b04a00" stroke-width="2" marker-end="url(#arrow)"/>`);
-        flows.push(`${text(Math.round((x1 + x2) / 2), Math.min(y1, y2) - 6, arrow.label, ' font-size="10" text-anchor="middle" fill="#b04a00"')}</g>`);
+        const words = wrap(arrow.label, 36);
+        flows.push(`${words.map((line, index) => text(Math.round((x1 + x2) / 2), Math.min(y1, y2) - 6 - (words.length - 1 - index) * 12, line, ' font-size="10" text-anchor="middle" fill="#b04a00"')).join('')}</g>`);
       }
     }
   }
@@ -105,4 +106,23 @@ export function architectureDiagram(plan: EnvironmentPlan, evidence: RecoveryEvi
     ...flows,
     '</svg>',
   ].join('\n');
+}
+
+/** The layers in the order they are applied; a layer this list does not know comes last. */
+const LAYER_ORDER = ['base', 'traffic', 'security', 'vault-config', 'data', 'observability', 'apps'];
+
+function layerRank(layer: string): number {
+  const index = LAYER_ORDER.indexOf(layer);
+  return index === -1 ? LAYER_ORDER.length : index;
+}
+
+/** Splits a label into lines of at most `width` characters at spaces. */
+function wrap(label: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of label.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
 }
