@@ -52,14 +52,17 @@ export function diffPair(old: AuditReportData, current: AuditReportData): string
   if (lines.length === before) say('No change.');
 
   const strip = (environment: string, stack: string) => (stack.startsWith(`${environment}-`) ? stack.slice(environment.length + 1) : stack);
-  const stacks = [...new Set([...old.stacks.map((stack) => strip(old.environment, stack.name)), ...current.stacks.map((stack) => strip(current.environment, stack.name))])].sort(compare);
+  // Findings about the environment as a whole (a bucket, an alert, the runbook) name no stack: they come first.
+  const stacks = ['', ...new Set([...old.stacks.map((stack) => strip(old.environment, stack.name)), ...current.stacks.map((stack) => strip(current.environment, stack.name))])].sort(compare);
   const findingKey = (finding: AuditReportData['findings'][number]) => `${finding.ruleId} ${finding.label} ${finding.path}`;
   for (const name of stacks) {
     const oldStack = old.stacks.find((stack) => strip(old.environment, stack.name) === name);
     const newStack = current.stacks.find((stack) => strip(current.environment, stack.name) === name);
     const stackLines: string[] = [];
     const note = (text: string) => stackLines.push(`- ${text}`);
-    if (!oldStack) note('New stack.');
+    if (name === '') {
+      // No objects of its own: only findings.
+    } else if (!oldStack) note('New stack.');
     else if (!newStack) note('Stack removed.');
     else {
       for (const key of Object.keys(newStack.items).sort(compare)) {
@@ -76,7 +79,7 @@ export function diffPair(old: AuditReportData, current: AuditReportData): string
       else if (previous.status !== finding.status) note(`${finding.ruleId} on ${finding.label} is now ${finding.status}${finding.reason ? ` (reason: ${finding.reason})` : ''}.`);
     }
     for (const finding of oldFindings) if (!newFindings.some((candidate) => findingKey(candidate) === findingKey(finding))) note(`Resolved: ${finding.ruleId} (${finding.title}) on ${finding.label} (${finding.path}).`);
-    if (stackLines.length > 0) lines.push(`## Stack ${name}`, ...stackLines);
+    if (stackLines.length > 0) lines.push(name === '' ? '## The environment as a whole' : `## Stack ${name}`, ...stackLines);
   }
 
   lines.push('## Inventory');
