@@ -29,8 +29,10 @@ export function auditFiles(result: AuditResult, diff?: AuditDiff): Record<string
  * swaps it in only once every file is written, so a failed run leaves the previous reports
  * as they were and never half of new ones.
  */
-export function writeAuditReports(outdir: string, results: readonly AuditResult[], diffs?: readonly AuditDiff[]): void {
+export function writeAuditReports(outdir: string, results: readonly AuditResult[], diffs?: readonly AuditDiff[], comparison?: AuditDiff): void {
   synthesizeAtomically(outdir, (directory) => {
+    fs.mkdirSync(directory, { recursive: true });
+    if (comparison) fs.writeFileSync(path.join(directory, `compare-${comparison.environment.replace(' -> ', '-')}.md`), diffMarkdown(comparison));
     for (const result of results) {
       const folder = path.join(directory, result.data.environment);
       fs.mkdirSync(folder, { recursive: true });

@@ -45,9 +45,13 @@ function auditGitRef(ref: string, environments: readonly Environment[], auditFol
   const worktree = path.join(temporary, 'tree');
   try {
     git('worktree', 'add', '--detach', worktree, commit);
-    fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(worktree, 'node_modules'));
+    if (!fs.existsSync(path.join(worktree, 'node_modules'))) fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(worktree, 'node_modules'));
     const outdir = path.join(temporary, 'cdktf.out');
-    execFileSync(process.execPath, ['--import', 'tsx', path.join(worktree, 'stacks', 'main.ts')], { cwd: worktree, env: { ...process.env, CDKTF_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', path.join(worktree, 'stacks', 'main.ts')], { cwd: worktree, env: { ...process.env, CDKTF_OUTDIR: outdir }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    } catch (error) {
+      throw new PlatformError(`audit: --diff ${formatValue(ref)}: the synth of ${commit.slice(0, 12)} failed (allowed: a ref whose tree synthesizes): ${String((error as { stderr?: string }).stderr ?? error).trim()}`);
+    }
     return auditFolder(outdir, environments).map((result) => result.data);
   } finally {
     try {

@@ -10,7 +10,7 @@ import { parsePlan, type EnvironmentPlan } from '../policy/audit/plan';
 import { readPlanFiles } from './audit-read';
 import { AUDIT_SUPPRESSIONS } from '../policy/audit/suppressions';
 import { auditSummary, writeAuditReports, type AuditResult } from './audit-output';
-import { diffAudits } from '../policy/audit/diff';
+import { diffAudits, diffPair, type AuditDiff } from '../policy/audit/diff';
 import { previousReports } from './audit-previous';
 import { PROJECT_ROOT, runEntry, selectedEnvironments } from './entry';
 
@@ -25,7 +25,8 @@ import { PROJECT_ROOT, runEntry, selectedEnvironments } from './entry';
  * `--diff <folder or git ref>` compares with another version: a folder holding a synthesized
  * plan (its `stacks/`) or an earlier audit's JSON (`<environment>/report.json`), or a git ref
  * whose tree is synthesized in a temporary worktree; prints the differences per environment
- * and stack and writes them to `<out>/<environment>/diff.md`.
+ * and stack and writes them to `<out>/<environment>/diff.md`. `--compare <a>,<b>` describes
+ * what differs from environment a to b the same way, into `<out>/compare-<a>-<b>.md`.
  */
 runEntry('audit', () => {
   const options = parseArguments(process.argv.slice(2));
@@ -35,8 +36,9 @@ runEntry('audit', () => {
   const results = auditFolder(planDir, environments);
   const previous = options.diff === undefined ? undefined : previousReports(options.diff, environments, auditFolder);
   const diffs = previous === undefined ? undefined : diffAudits(previous.reports, results.map((result) => result.data), previous.label);
-  writeAuditReports(outdir, results, diffs);
-  process.stdout.write(auditSummary(results, path.relative(process.cwd(), outdir) || '.', diffs));
+  const comparison = options.compare === undefined ? undefined : compareEnvironments(options.compare, results);
+  writeAuditReports(outdir, results, diffs, comparison);
+  process.stdout.write(auditSummary(results, path.relative(process.cwd(), outdir) || '.', diffs ?? (comparison ? [comparison] : undefined)));
   if (results.some((result) => result.data.result === 'fail')) process.exitCode = 1;
 });
 
@@ -44,15 +46,25 @@ interface AuditOptions {
   readonly plan?: string;
   readonly out?: string;
   readonly diff?: string;
+  readonly compare?: string;
+}
+
+/** `--compare staging,production`: what differs from the first environment to the second, stack by stack. */
+function compareEnvironments(pair: string, results: readonly AuditResult[]): AuditDiff {
+  const names = pair.split(',').map((name) => name.trim());
+  const available = results.map((result) => result.data.environment);
+  const [first, second] = names.map((name) => results.find((result) => result.data.environment === name));
+  if (names.length !== 2 || !first || !second) throw new PlatformError(`audit: --compare ${formatValue(pair)} is not two environments of the plan (allowed: <environment>,<environment> from ${available.join(', ')})`);
+  return { environment: `${names[0]} -> ${names[1]}`, against: names[0]!, lines: diffPair(first.data, second.data) };
 }
 
 function parseArguments(args: readonly string[]): AuditOptions {
   const options: Record<string, string> = {};
   for (let index = 0; index < args.length; index += 1) {
     const name = args[index]!;
-    if (!['--plan', '--out', '--diff'].includes(name)) throw new PlatformError(`audit: argument ${formatValue(name)} is not an option (allowed: --plan <folder>, --out <folder>, --diff <folder or git ref>)`);
+    if (!['--plan', '--out', '--diff', '--compare'].includes(name)) throw new PlatformError(`audit: argument ${formatValue(name)} is not an option (allowed: --plan <folder>, --out <folder>, --diff <folder or git ref>, --compare <environment>,<environment>)`);
     const value = args[index + 1];
-    if (value === undefined || value.startsWith('--')) throw new PlatformError(`audit: ${name} needs a value (allowed: ${name} <${name === '--diff' ? 'folder or git ref' : 'folder'}>)`);
+    if (value === undefined || value.startsWith('--')) throw new PlatformError(`audit: ${name} needs a value (allowed: ${name} <${name === '--diff' ? 'folder or git ref' : name === '--compare' ? 'environment>,<environment' : 'folder'}>)`);
     options[name.slice(2)] = value;
     index += 1;
   }

@@ -142,7 +142,7 @@ describe('npm run audit', () => {
   test('rejects an unknown option', () => {
     const result = audit(['--env', 'production']);
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe('audit failed: audit: argument "--env" is not an option (allowed: --plan <folder>, --out <folder>, --diff <folder or git ref>)\n');
+    expect(result.stderr).toBe('audit failed: audit: argument "--env" is not an option (allowed: --plan <folder>, --out <folder>, --diff <folder or git ref>, --compare <environment>,<environment>)\n');
   });
 
   test('--diff against another version says what changes, stack by stack', () => {
@@ -164,6 +164,30 @@ describe('npm run audit', () => {
     const same = audit(['--plan', plan, '--out', path.join(scratch, 'diff-same'), '--diff', reports]);
     expect(same.status).toBe(0);
     expect(fs.readFileSync(path.join(scratch, 'diff-same', 'production', 'diff.md'), 'utf8')).toBe(`# Changes in production against ${reports}\n\n\n## Result and objectives\n\n- No change.\n\n## Inventory\n\n- No change.\n`);
+  });
+});
+
+describe('npm run audit, comparing', () => {
+  test('--compare <a>,<b> says what differs from one environment to another', () => {
+    const out = path.join(scratch, 'compare');
+    const result = audit(['--plan', plan, '--out', out, '--compare', 'staging,production']);
+    expect(result.status).toBe(0);
+    const comparison = fs.readFileSync(path.join(out, 'compare-staging-production.md'), 'utf8');
+    expect(comparison).toContain('# Changes in staging -> production against staging');
+    expect(comparison).toContain('- The tier changes from staging to production.');
+    expect(comparison).toContain('- Volume added: lusaka StatefulSet lms-data/sql-server data 1Ti x 1.');
+    expect(audit(['--plan', plan, '--out', out, '--compare', 'staging,prod']).stderr).toBe('audit failed: audit: --compare "staging,prod" is not two environments of the plan (allowed: <environment>,<environment> from dev, production, staging)\n');
+  });
+
+  test('--diff <git ref> synthesizes that version in a temporary worktree and compares', () => {
+    const out = path.join(scratch, 'diff-head');
+    const result = audit(['--plan', plan, '--out', out, '--diff', 'HEAD']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'production', 'diff.md'), 'utf8')).toMatch(/^# Changes in production against HEAD\n\n\n## Result and objectives\n/);
+    const unknown = audit(['--plan', plan, '--out', out, '--diff', 'no-such-ref-or-folder']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toBe('audit failed: audit: --diff "no-such-ref-or-folder" is neither a folder nor a git ref of this repository (allowed: a folder with a synthesized plan or audit reports, or a branch, tag or commit)\n');
   });
 });
 
