@@ -48,7 +48,8 @@ export function auditSummary(results: readonly AuditResult[], shownOutdir: strin
   for (const { data } of results) {
     const open = data.findings.filter((finding) => finding.status === 'open');
     const errors = open.filter((finding) => finding.level === 'error');
-    lines.push(`audit ${data.environment}: ${data.result.toUpperCase()}: ${errors.length} open error${errors.length === 1 ? '' : 's'}, ${open.length - errors.length} other open, ${data.findings.length - open.length} suppressed (reports: ${shownOutdir}/${data.environment}/report.{md,html,json}, findings.csv)`);
+    const warnings = open.filter((finding) => finding.level === 'warning').length;
+    lines.push(`audit ${data.environment}: ${data.result.toUpperCase()}: ${errors.length} open error${errors.length === 1 ? '' : 's'}, ${warnings} open warning${warnings === 1 ? '' : 's'}, ${open.length - errors.length - warnings} open info, ${data.findings.length - open.length} suppressed (reports: ${shownOutdir}/${data.environment}/report.{md,html,json}, findings.csv)`);
     for (const finding of errors) lines.push(`  ${finding.ruleId} ${finding.stack}: ${finding.label}: ${finding.path}: ${finding.value} (allowed: ${finding.allowed})`);
     const suppressed = new Map<string, { stacks: number; reason: string }>();
     for (const finding of data.findings.filter((candidate) => candidate.status === 'suppressed')) {

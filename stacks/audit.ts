@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { PlatformError, formatValue } from '../constructs/platform-error';
+import { VERSIONS } from '../constructs/versions';
 import { DATA_SOVEREIGNTY, type Environment } from '../environments/schema';
 import { auditEnvironment } from '../policy/audit/audit';
 import { architectureDiagram } from '../policy/audit/diagram';
@@ -95,6 +96,7 @@ function contextFor(plan: EnvironmentPlan, environments: readonly Environment[])
     tier: environment.tier,
     recoveryPointMinutes: environment.objectives.recoveryPoint.totalSeconds / 60,
     recoveryTimeMinutes: environment.objectives.recoveryTime.totalSeconds / 60,
+    imageProvenance: Object.fromEntries(Object.values(VERSIONS.images).map((image) => [`${image.repository}@${image.digest}`, { upstream: image.upstream, digestSource: image.digestSource }])),
   };
 }
 

@@ -57,7 +57,7 @@ export function auditEnvironment(plan: EnvironmentPlan, context: AuditContext, s
     packs: packs.map((pack) => ({ name: pack.name, title: pack.title, ruleIds: pack.rules.map((rule) => rule.id) })),
     suppressions: applicable,
     evidence: recoveryEvidence(plan),
-    inventory: buildInventory(plan),
+    inventory: buildInventory(plan, context),
   };
 }
 

@@ -21,6 +21,20 @@ export interface AuditContext {
   readonly recoveryPointMinutes: number;
   /** The environment's recovery time objective, in minutes. */
   readonly recoveryTimeMinutes: number;
+  /**
+   * Where each pinned image comes from, by `<repository>@<digest>` (the path under the
+   * registry host): its upstream and whether the digest was read from the in-country
+   * registry (`registry`) or is a stand-in not yet recorded (`stand-in`), from
+   * constructs/versions.ts.
+   */
+  readonly imageProvenance: Readonly<Record<string, { readonly upstream: string; readonly digestSource: string }>>;
+}
+
+/** The provenance of an image reference, `undefined` when constructs/versions.ts does not pin it. */
+export function provenanceOf(image: string, context: AuditContext): { readonly upstream: string; readonly digestSource: string } | undefined {
+  const withoutHost = image.includes('/') && /[.:]/.test(image.split('/')[0]!) ? image.slice(image.indexOf('/') + 1) : image;
+  const key = withoutHost.replace(/:[^/@]+@/, '@');
+  return Object.prototype.hasOwnProperty.call(context.imageProvenance, key) ? context.imageProvenance[key] : undefined;
 }
 
 /** One image reference found in the plan, with where it was found. */

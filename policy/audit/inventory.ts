@@ -1,22 +1,22 @@
 import { field, isRecord } from '../objects';
-import { imagesOf, inCluster, pinnedByDigest, registryOf, urlsIn } from './facts';
+import { imagesOf, inCluster, pinnedByDigest, provenanceOf, registryOf, urlsIn, type AuditContext } from './facts';
 import { bucketsAt, replicatedBucketsAt } from './rules/business-buckets-replicated';
 import { compare, objectsOf, type EnvironmentPlan } from './plan';
 
 /** What an environment is made of, as auditors list it: images, volumes, buckets, exposed endpoints, Vault paths. */
 export interface Inventory {
-  readonly images: readonly { readonly image: string; readonly registry: string; readonly digest?: string; readonly sites: readonly string[]; readonly usedBy: readonly string[] }[];
+  readonly images: readonly { readonly image: string; readonly registry: string; readonly digest?: string; readonly upstream: string; readonly digestSource: string; readonly sites: readonly string[]; readonly usedBy: readonly string[] }[];
   readonly volumes: readonly { readonly site: string; readonly owner: string; readonly claim: string; readonly size: string; readonly copies: number }[];
   readonly buckets: readonly { readonly site: string; readonly bucket: string; readonly objectLock: string; readonly replicatedTo?: string }[];
   readonly endpoints: readonly { readonly site: string; readonly kind: string; readonly name: string; readonly address: string; readonly detail: string }[];
   readonly vaultPaths: readonly { readonly site: string; readonly path: string; readonly capabilities: readonly string[]; readonly policy: string; readonly readers: readonly string[] }[];
 }
 
-export function buildInventory(plan: EnvironmentPlan): Inventory {
-  return { images: images(plan), volumes: volumes(plan), buckets: buckets(plan), endpoints: endpoints(plan), vaultPaths: vaultPaths(plan) };
+export function buildInventory(plan: EnvironmentPlan, context: AuditContext): Inventory {
+  return { images: images(plan, context), volumes: volumes(plan), buckets: buckets(plan), endpoints: endpoints(plan), vaultPaths: vaultPaths(plan) };
 }
 
-function images(plan: EnvironmentPlan): Inventory['images'] {
+function images(plan: EnvironmentPlan, context: AuditContext): Inventory['images'] {
   const byImage = new Map<string, { sites: Set<string>; usedBy: Set<string> }>();
   for (const use of imagesOf(plan)) {
     const entry = byImage.get(use.image) ?? { sites: new Set(), usedBy: new Set() };
@@ -31,6 +31,8 @@ function images(plan: EnvironmentPlan): Inventory['images'] {
       image,
       registry: registryOf(image) ?? '(unreadable)',
       ...(pinnedByDigest(image) ? { digest: image.slice(image.indexOf('@') + 1) } : {}),
+      upstream: provenanceOf(image, context)?.upstream ?? '(not in constructs/versions.ts)',
+      digestSource: provenanceOf(image, context)?.digestSource ?? 'unknown',
       sites: [...entry.sites].sort(compare),
       usedBy: [...entry.usedBy].sort(compare),
     }));

@@ -17,10 +17,11 @@ export function reportBlocks(data: AuditReportData, diagram: string): Block[] {
   const open = data.findings.filter((finding) => finding.status === 'open');
   const suppressed = data.findings.filter((finding) => finding.status === 'suppressed');
   const errors = open.filter((finding) => finding.level === 'error');
+  const warnings = open.filter((finding) => finding.level === 'warning');
   const blocks: Block[] = [
     { heading: `Audit of ${data.environment}`, level: 1 },
     {
-      paragraph: `Result: ${data.result === 'pass' ? 'PASS' : 'FAIL'}: ${plural(errors.length, 'open error')}, ${plural(open.length - errors.length, 'open warning or note')}, ${suppressed.length} suppressed. Tier ${data.tier}; recovery point objective ${data.objectives.recoveryPoint}, recovery time objective ${data.objectives.recoveryTime} (from environments/${data.environment}.ts). Read from the synthesized plan (cdktf.out/); rules and their reasons: policy/RULES.md.`,
+      paragraph: `Result: ${data.result === 'pass' ? 'PASS' : 'FAIL'}: ${plural(errors.length, 'open error')}, ${plural(warnings.length, 'open warning')}, ${open.length - errors.length - warnings.length} open info, ${suppressed.length} suppressed. Tier ${data.tier}; recovery point objective ${data.objectives.recoveryPoint}, recovery time objective ${data.objectives.recoveryTime} (from environments/${data.environment}.ts). Read from the synthesized plan (cdktf.out/); rules and their reasons: policy/RULES.md.`,
     },
     { heading: 'Summary per pack', level: 2, id: 'summary' },
   ];
@@ -70,7 +71,7 @@ export function reportBlocks(data: AuditReportData, diagram: string): Block[] {
   blocks.push(
     { heading: 'Inventory', level: 2, id: 'inventory' },
     { heading: 'Images', level: 3 },
-    { table: { headers: ['Image', 'Registry', 'Digest', 'Sites', 'Used by'], rows: inventory.images.map((image) => [image.image.replace(/@sha256:.*$/, ''), image.registry, image.digest ?? 'NOT PINNED', image.sites.join(', '), image.usedBy.join('; ')]) } },
+    { table: { headers: ['Image', 'Registry', 'Digest', 'Digest from', 'Upstream', 'Sites', 'Used by'], rows: inventory.images.map((image) => [image.image.replace(/@sha256:.*$/, ''), image.registry, image.digest ?? 'NOT PINNED', image.digestSource, image.upstream, image.sites.join(', '), image.usedBy.join('; ')]) } },
     { heading: 'Volumes', level: 3 },
     { table: { headers: ['Site', 'Owner', 'Claim', 'Size each', 'Copies'], rows: inventory.volumes.map((volume) => [volume.site, volume.owner, volume.claim, volume.size, String(volume.copies)]) } },
     { heading: 'Buckets', level: 3 },

@@ -153,7 +153,8 @@ describe('npm run audit', () => {
     const diff = fs.readFileSync(path.join(out, 'staging', 'diff.md'), 'utf8');
     expect(diff).toContain(`# Changes in staging against ${broken}`);
     expect(diff).toContain('- The audit result changes from FAIL to PASS.');
-    expect(diff).toContain('## Stack lusaka-data\n\n- Changes ConfigMap lms-data/object-store-replication.\n- Adds CronJob lms-data/sql-server-backup-full.\n- Changes TerraformBackend s3.\n- Resolved: LMS-SOV-006 (Terraform state in-country, at its own site) on TerraformBackend s3 (terraform.backend.s3.endpoints.s3).');
+    expect(diff).toContain('## Stack lusaka-data\n\n- Changes ConfigMap lms-data/object-store-replication.\n- Adds CronJob lms-data/sql-server-backup-full.\n- Changes TerraformBackend s3.\n');
+    expect(diff).toContain('- Resolved: LMS-SOV-006 (Terraform state in-country, at its own site) on TerraformBackend s3 (terraform.backend.s3.endpoints.s3).');
     expect(diff).toContain('## The environment as a whole\n\n- Resolved: LMS-BC-003 (Daily full backups) on CronJob lms-data/sql-server-backup-full (CronJob at lusaka).');
     expect(diff).toContain('- Resolved: LMS-BC-004 (Every bucket with business data replicated to the other site) on Bucket lusaka/documents');
     expect(diff).toContain('- SQL Server full backups at lusaka is new: 30 1 * * *.');

@@ -1,3 +1,4 @@
+import { digestsFromRegistry } from '../rules/digests-from-registry';
 import { imagesPinnedByDigest } from '../rules/images-pinned-by-digest';
 import { inCountryCharts } from '../rules/in-country-charts';
 import { inCountryEndpoints } from '../rules/in-country-endpoints';
@@ -21,5 +22,6 @@ export const DATA_SOVEREIGNTY_PACK: AuditPack = {
     { id: 'LMS-SOV-005', level: 'error', title: 'No public-cloud provider or resource', why: 'A stack that configured a cloud provider could create storage or services abroad; only the on-premises kubernetes, helm and vault providers are used.', check: noPublicCloud },
     { id: 'LMS-SOV-006', level: 'error', title: 'Terraform state in-country, at its own site', why: "State holds every resource's attributes; kept in the site's own object store it stays in Zambia, and the DR site can plan and apply with the primary gone.", check: stateAtOwnSite },
     { id: 'LMS-SOV-007', level: 'error', title: "Bucket replication targets the environment's other Zambian site", why: 'Replicated copies of loan documents and backups must land in the other Zambian site and nowhere else.', check: replicationInCountry },
+    { id: 'LMS-SOV-008', level: 'warning', title: "Every image's digest recorded from the in-country registry", why: 'A stand-in digest has the right form but names no image the registry holds: the deploy cannot pull it until the release that mirrors the image records its real digest. Reported until then, so nobody mistakes it for a verified image.', check: digestsFromRegistry },
   ],
 };

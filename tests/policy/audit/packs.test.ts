@@ -5,10 +5,13 @@ import type { AuditContext } from '../../../policy/audit/facts';
 import type { EnvironmentPlan, PlanObject } from '../../../policy/audit/plan';
 import { AUDIT_SUPPRESSIONS } from '../../../policy/audit/suppressions';
 import { RESTRICTED_WORKLOADS } from '../../../policy/packs/restricted-workloads';
+import { VERSIONS } from '../../../constructs/versions';
 import type { KubeObject, RuleResult } from '../../../policy/types';
 import { plansIn, synthesizeInto } from '../../support/synthesized-plan';
 
-const PRODUCTION: AuditContext = { approvedRegistries: ['registry.lms.co.zm'], approvedDomains: ['lms.co.zm'], tier: 'production', recoveryPointMinutes: 60, recoveryTimeMinutes: 240 };
+/** Every pinned image as if its digest had been recorded from the registry: the stand-ins are LMS-SOV-008's non-compliant case. */
+const RECORDED = Object.fromEntries(Object.values(VERSIONS.images).map((image) => [`${image.repository}@${image.digest}`, { upstream: image.upstream, digestSource: 'registry' }]));
+const PRODUCTION: AuditContext = { approvedRegistries: ['registry.lms.co.zm'], approvedDomains: ['lms.co.zm'], tier: 'production', recoveryPointMinutes: 60, recoveryTimeMinutes: 240, imageProvenance: RECORDED };
 
 let folder: string;
 let production: EnvironmentPlan;
@@ -80,6 +83,13 @@ const CASES: readonly { id: string; breakIt: (plan: Mutable) => void; expected: 
     },
     expected: { value: 'https://$REMOTE_USERINFO@minio.example.com' },
   },
+  {
+    id: 'LMS-SOV-008',
+    breakIt: () => undefined,
+    context: { imageProvenance: { ...RECORDED, [`${VERSIONS.images.loanService.repository}@${VERSIONS.images.loanService.digest}`]: { upstream: 'app-services/loan-service', digestSource: 'stand-in' } } },
+    expected: { path: 'spec.template.spec.containers[0].image', value: `registry.lms.co.zm/lms/loan-service:${VERSIONS.images.loanService.tag}@${VERSIONS.images.loanService.digest} (stand-in digest; upstream app-services/loan-service)` },
+  },
+  { id: 'LMS-SOV-008', breakIt: () => undefined, context: { imageProvenance: {} }, expected: { value: 'not pinned in constructs/versions.ts' } },
   { id: 'LMS-SEC-001', breakIt: (plan) => loanService(plan).spec.template.spec.containers[0].env.push({ name: 'DB_PASSWORD', value: 'hunter2' }), expected: { value: 'DB_PASSWORD=<literal>' } },
   { id: 'LMS-SEC-001', breakIt: (plan) => (object(plan, 'production-lusaka-observability', 'Secret', 'elasticsearch-snapshot-credentials').data = { 's3.client.default.secret_key': 'c2VjcmV0' }), expected: { path: 'data', value: 's3.client.default.secret_key: <value>' } },
   { id: 'LMS-SEC-001', breakIt: (plan) => (release(plan, 'production-lusaka-observability', 'monitoring').values.grafana.adminPassword = 'admin'), expected: { path: 'values.grafana.adminPassword' } },
@@ -114,7 +124,7 @@ const CASES: readonly { id: string; breakIt: (plan: Mutable) => void; expected: 
 describe('audit packs', () => {
   test('pin their rule ids', () => {
     expect(Object.fromEntries(AUDIT_PACKS.map((pack) => [pack.name, pack.rules.map((rule) => rule.id)]))).toEqual({
-      'data-sovereignty': ['LMS-SOV-001', 'LMS-SOV-002', 'LMS-SOV-003', 'LMS-SOV-004', 'LMS-SOV-005', 'LMS-SOV-006', 'LMS-SOV-007'],
+      'data-sovereignty': ['LMS-SOV-001', 'LMS-SOV-002', 'LMS-SOV-003', 'LMS-SOV-004', 'LMS-SOV-005', 'LMS-SOV-006', 'LMS-SOV-007', 'LMS-SOV-008'],
       security: ['LMS-SEC-001', 'LMS-SEC-002', 'LMS-SEC-003', 'LMS-SEC-004', 'LMS-SEC-005', 'LMS-SEC-006'],
       'business-continuity': ['LMS-BC-001', 'LMS-BC-002', 'LMS-BC-003', 'LMS-BC-004', 'LMS-BC-005', 'LMS-BC-006', 'LMS-BC-007'],
       observability: ['LMS-OBS-001', 'LMS-OBS-002', 'LMS-OBS-003'],
