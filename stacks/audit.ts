@@ -13,6 +13,7 @@ import { AUDIT_SUPPRESSIONS } from '../policy/audit/suppressions';
 import { auditSummary, writeAuditReports, type AuditResult } from './audit-output';
 import { diffAudits, diffPair, type AuditDiff } from '../policy/audit/diff';
 import { previousReports } from './audit-previous';
+import { loadEnvironments } from '../environments/load';
 import { PROJECT_ROOT, runEntry, selectedEnvironments } from './entry';
 
 /**
@@ -21,7 +22,8 @@ import { PROJECT_ROOT, runEntry, selectedEnvironments } from './entry';
  * environment, `audit-out/<environment>/` (or `--out <folder>`): report.md, report.html,
  * report.json and findings.csv. Exits 1 when any environment has an unsuppressed error (the
  * reports are still written: they say what to fix). Targets (recovery point and time, tier)
- * come from the environment files (LMS_ENVIRONMENTS_DIR as for the synth).
+ * come from the environment files (LMS_ENVIRONMENTS_DIR as for the synth); LMS_ENVIRONMENTS
+ * limits which environments of the plan are audited.
  *
  * `--diff <folder or git ref>` compares with another version: a folder holding a synthesized
  * plan (its `stacks/`) or an earlier audit's JSON (`<environment>/report.json`), or a git ref
@@ -33,8 +35,9 @@ runEntry('audit', () => {
   const options = parseArguments(process.argv.slice(2));
   const planDir = path.resolve(options.plan ?? path.join(PROJECT_ROOT, 'cdktf.out'));
   const outdir = path.resolve(options.out ?? path.join(PROJECT_ROOT, 'audit-out'));
-  const environments = selectedEnvironments();
-  const results = auditFolder(planDir, environments);
+  const environments = loadEnvironments(process.env.LMS_ENVIRONMENTS_DIR ?? path.join(PROJECT_ROOT, 'environments'));
+  const only = process.env.LMS_ENVIRONMENTS === undefined ? undefined : selectedEnvironments().map((environment) => environment.name);
+  const results = auditFolder(planDir, environments).filter((result) => only === undefined || only.includes(result.data.environment));
   const previous = options.diff === undefined ? undefined : previousReports(options.diff, environments, auditFolder);
   const diffs = previous === undefined ? undefined : diffAudits(previous.reports, results.map((result) => result.data), previous.label);
   const comparison = options.compare === undefined ? undefined : compareEnvironments(options.compare, results);

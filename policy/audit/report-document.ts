@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { readableMinutes } from './facts';
 import type { AuditReportData } from './report-data';
 
@@ -26,9 +27,11 @@ export function reportBlocks(data: AuditReportData, diagram: string): Block[] {
     { heading: 'Summary per pack', level: 2, id: 'summary' },
   ];
   for (const pack of data.packs) {
-    const failing = pack.rules.reduce((sum, rule) => sum + rule.nonCompliant, 0);
+    const openOf = (level: string) => pack.rules.filter((rule) => rule.level === level).reduce((sum, rule) => sum + rule.nonCompliant, 0);
+    const notes = [openOf('warning') > 0 ? plural(openOf('warning'), 'open warning') : '', openOf('info') > 0 ? `${openOf('info')} open info` : ''].filter(Boolean).join(', ');
+    const verdict = openOf('error') > 0 ? `FAILS: ${plural(openOf('error'), 'open error')}` : 'holds';
     blocks.push(
-      { heading: `${pack.title} (${pack.name}): ${failing === 0 ? 'holds' : plural(failing, 'open finding')}`, level: 3 },
+      { heading: `${pack.title} (${pack.name}): ${verdict}${notes ? ` (${notes})` : ''}`, level: 3 },
       { table: { headers: ['Rule', 'Level', 'What', 'Compliant', 'Open findings', 'Suppressed', 'Not applicable'], rows: pack.rules.map((rule) => [rule.id, rule.level, rule.title, String(rule.compliant), String(rule.nonCompliant), String(rule.suppressed), String(rule.notApplicable)]) } },
     );
   }
@@ -109,6 +112,8 @@ th{background:#eef2f5}
 .result-pass{color:#0a6b2d}.result-fail{color:#a40e0e}
 figure{margin:1rem 0}svg{max-width:100%;height:auto;border:1px solid #c8c8c8}`;
 
+const STYLE_HASH = `sha256-${createHash('sha256').update(STYLE).digest('base64')}`;
+
 /** report.html: one self-contained page (inline style and SVG, no script, no external resource, a strict CSP). */
 export function htmlReport(title: string, blocks: readonly Block[], result: 'pass' | 'fail'): string {
   const parts = blocks.map((block) => {
@@ -124,7 +129,8 @@ export function htmlReport(title: string, blocks: readonly Block[], result: 'pas
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    // Nothing may load or run; the one style element is allowed by its hash.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src '${STYLE_HASH}'; base-uri 'none'; form-action 'none'">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title>`,
     `<style>${STYLE}</style>`,

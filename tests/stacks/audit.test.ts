@@ -218,6 +218,8 @@ describeWithTools('the HTML report in Chromium', ['chromium'], (tools) => {
       expect(await page.locator('#diagram svg g.flow').count()).toBe(2);
       expect(await page.locator('#diagram svg g.site[data-site="lusaka"] text').first().textContent()).toBe('Lusaka (primary)');
       expect(await page.locator('table').count()).toBeGreaterThan(8);
+      // The style element runs under the page's strict CSP (allowed by its hash).
+      expect(await page.locator('th').first().evaluate((cell) => (globalThis as unknown as { getComputedStyle: (element: unknown) => { backgroundColor: string } }).getComputedStyle(cell).backgroundColor)).toBe('rgb(238, 242, 245)');
       expect(requests).toEqual([`file://${file}`]);
       expect(problems).toEqual([]);
     } finally {
