@@ -100,6 +100,14 @@ const CASES: readonly { id: string; breakIt: (plan: Mutable) => void; expected: 
   { id: 'LMS-SEC-005', breakIt: (plan) => (object(plan, 'production-lusaka-observability', 'ClusterRole', 'lms-filebeat').rules[0].verbs = ['*']), expected: { path: 'rules[0].verbs' } },
   { id: 'LMS-SEC-005', breakIt: (plan) => stack(plan, 'production-lusaka-vault-config').vaultPolicies[0].paths.push({ path: 'kv/*', capabilities: ['read'] }), expected: { value: 'kv/*' } },
   { id: 'LMS-SEC-006', breakIt: (plan) => (object(plan, 'production-lusaka-apps', 'Service', 'loan-service').spec.type = 'NodePort'), expected: { path: 'spec.type', value: 'NodePort' } },
+  {
+    id: 'LMS-SEC-007',
+    breakIt: (plan) => {
+      const config = stack(plan, 'production-lusaka-vault-config');
+      config.vaultPolicies.find((policy: { name: string }) => policy.name === 'alertmanager').paths.push({ path: 'kv/data/production/loan-service', capabilities: ['read'] });
+    },
+    expected: { value: 'lms-apps/loan-service, lms-data/sql-server-setup, lms-observability/monitoring-alertmanager' },
+  },
   { id: 'LMS-BC-001', breakIt: (plan) => (object(plan, 'production-lusaka-data', 'CronJob', 'sql-server-backup-log').spec.schedule = '0 */2 * * *'), expected: { path: 'log backup interval', value: '2 h' } },
   { id: 'LMS-BC-001', breakIt: (plan) => (object(plan, 'production-kitwe-data', 'CronJob', 'sql-server-restore').spec.schedule = '5 * * * *'), expected: { path: 'worst-case data loss', value: '1 h 20 min' } },
   { id: 'LMS-BC-002', breakIt: () => undefined, context: { recoveryTimeMinutes: 120 }, expected: { path: 'estimated recovery time', value: '2 h 37 min' } },
@@ -125,7 +133,7 @@ describe('audit packs', () => {
   test('pin their rule ids', () => {
     expect(Object.fromEntries(AUDIT_PACKS.map((pack) => [pack.name, pack.rules.map((rule) => rule.id)]))).toEqual({
       'data-sovereignty': ['LMS-SOV-001', 'LMS-SOV-002', 'LMS-SOV-003', 'LMS-SOV-004', 'LMS-SOV-005', 'LMS-SOV-006', 'LMS-SOV-007', 'LMS-SOV-008'],
-      security: ['LMS-SEC-001', 'LMS-SEC-002', 'LMS-SEC-003', 'LMS-SEC-004', 'LMS-SEC-005', 'LMS-SEC-006'],
+      security: ['LMS-SEC-001', 'LMS-SEC-002', 'LMS-SEC-003', 'LMS-SEC-004', 'LMS-SEC-005', 'LMS-SEC-006', 'LMS-SEC-007'],
       'business-continuity': ['LMS-BC-001', 'LMS-BC-002', 'LMS-BC-003', 'LMS-BC-004', 'LMS-BC-005', 'LMS-BC-006', 'LMS-BC-007'],
       observability: ['LMS-OBS-001', 'LMS-OBS-002', 'LMS-OBS-003'],
     });
@@ -141,7 +149,9 @@ describe('audit packs', () => {
     expect(results.some((result) => result.status === 'compliant')).toBe(true);
     const suppressed = AUDIT_SUPPRESSIONS.filter((suppression) => suppression.ruleId === id && (suppression.environments === undefined || suppression.environments.includes('production')));
     const open = nonCompliant(results).filter((result) => !suppressed.some((suppression) => suppression.object === `${result.object.kind}/${result.object.namespace}/${result.object.name}`));
-    expect(open).toEqual([]);
+    // An info rule lists facts for review: the plan has some by design (shared Vault reads).
+    const level = AUDIT_RUN_PACKS.flatMap((pack) => pack.rules).find((rule) => rule.id === id)!.level;
+    if (level !== 'info') expect(open).toEqual([]);
   });
 
   test.each(CASES.map((entry, index) => [`${entry.id} #${index}`, entry] as const))('%s: a broken plan is a finding', (_name, entry) => {
