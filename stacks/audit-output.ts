@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { diffMarkdown, type AuditDiff } from '../policy/audit/diff';
+import type { EnvironmentPlan } from '../policy/audit/plan';
 import { findingsCsv, type AuditReportData } from '../policy/audit/report-data';
 import { htmlReport, markdownReport, reportBlocks } from '../policy/audit/report-document';
 import { synthesizeAtomically } from './synthesize';
@@ -9,6 +10,8 @@ import { synthesizeAtomically } from './synthesize';
 export interface AuditResult {
   readonly data: AuditReportData;
   readonly diagram: string;
+  /** The plan it was made from: `--diff` against another plan names the changed fields. */
+  readonly plan: EnvironmentPlan;
 }
 
 /** The files of one environment's folder: name -> content. */

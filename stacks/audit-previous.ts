@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { PlatformError, formatValue } from '../constructs/platform-error';
 import type { Environment } from '../environments/schema';
+import type { EnvironmentPlan } from '../policy/audit/plan';
 import type { AuditReportData } from '../policy/audit/report-data';
 import type { AuditResult } from './audit-output';
 import { PROJECT_ROOT } from './entry';
@@ -18,10 +19,13 @@ export function previousReports(
   source: string,
   environments: readonly Environment[],
   auditFolder: (planDir: string, environments: readonly Environment[]) => AuditResult[],
-): { reports: AuditReportData[]; label: string } {
+): { reports: AuditReportData[]; plans?: EnvironmentPlan[]; label: string } {
   const folder = path.resolve(source);
   if (fs.existsSync(folder) && fs.statSync(folder).isDirectory()) {
-    if (fs.existsSync(path.join(folder, 'stacks'))) return { reports: auditFolder(folder, environments).map((result) => result.data), label: source };
+    if (fs.existsSync(path.join(folder, 'stacks'))) {
+      const results = auditFolder(folder, environments);
+      return { reports: results.map((result) => result.data), plans: results.map((result) => result.plan), label: source };
+    }
     const reports = fs
       .readdirSync(folder)
       .sort()
@@ -30,10 +34,11 @@ export function previousReports(
     if (reports.length === 0) throw new PlatformError(`audit: --diff ${formatValue(source)} holds neither a synthesized plan (stacks/) nor audit reports (<environment>/report.json) (allowed: such a folder, or a git ref)`);
     return { reports, label: source };
   }
-  return { reports: auditGitRef(source, environments, auditFolder), label: source };
+  const results = auditGitRef(source, environments, auditFolder);
+  return { reports: results.map((result) => result.data), plans: results.map((result) => result.plan), label: source };
 }
 
-function auditGitRef(ref: string, environments: readonly Environment[], auditFolder: (planDir: string, environments: readonly Environment[]) => AuditResult[]): AuditReportData[] {
+function auditGitRef(ref: string, environments: readonly Environment[], auditFolder: (planDir: string, environments: readonly Environment[]) => AuditResult[]): AuditResult[] {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   let commit: string;
   try {
@@ -52,7 +57,7 @@ function auditGitRef(ref: string, environments: readonly Environment[], auditFol
     } catch (error) {
       throw new PlatformError(`audit: --diff ${formatValue(ref)}: the synth of ${commit.slice(0, 12)} failed (allowed: a ref whose tree synthesizes): ${String((error as { stderr?: string }).stderr ?? error).trim()}`);
     }
-    return auditFolder(outdir, environments).map((result) => result.data);
+    return auditFolder(outdir, environments);
   } finally {
     try {
       git('worktree', 'remove', '--force', worktree);

@@ -39,7 +39,12 @@ runEntry('audit', () => {
   const only = process.env.LMS_ENVIRONMENTS === undefined ? undefined : selectedEnvironments().map((environment) => environment.name);
   const results = auditFolder(planDir, environments).filter((result) => only === undefined || only.includes(result.data.environment));
   const previous = options.diff === undefined ? undefined : previousReports(options.diff, environments, auditFolder);
-  const diffs = previous === undefined ? undefined : diffAudits(previous.reports, results.map((result) => result.data), previous.label);
+  const planPair = (environment: string) => {
+    const old = previous?.plans?.find((candidate) => candidate.name === environment);
+    const current = results.find((result) => result.data.environment === environment)?.plan;
+    return old && current ? { old, current } : undefined;
+  };
+  const diffs = previous === undefined ? undefined : diffAudits(previous.reports, results.map((result) => result.data), previous.label, planPair);
   const comparison = options.compare === undefined ? undefined : compareEnvironments(options.compare, results);
   writeAuditReports(outdir, results, diffs, comparison);
   process.stdout.write(auditSummary(results, path.relative(process.cwd(), outdir) || '.', diffs ?? (comparison ? [comparison] : undefined)));
@@ -59,7 +64,7 @@ function compareEnvironments(pair: string, results: readonly AuditResult[]): Aud
   const available = results.map((result) => result.data.environment);
   const [first, second] = names.map((name) => results.find((result) => result.data.environment === name));
   if (names.length !== 2 || !first || !second) throw new PlatformError(`audit: --compare ${formatValue(pair)} is not two environments of the plan (allowed: <environment>,<environment> from ${available.join(', ')})`);
-  return { environment: `${names[0]} -> ${names[1]}`, against: names[0]!, lines: diffPair(first.data, second.data) };
+  return { environment: `${names[0]} -> ${names[1]}`, against: names[0]!, lines: diffPair(first.data, second.data, { old: first.plan, current: second.plan }) };
 }
 
 function parseArguments(args: readonly string[]): AuditOptions {
@@ -84,7 +89,7 @@ export function auditFolder(planDir: string, environments: readonly Environment[
   return plans.map((plan) => {
     const audit = auditEnvironment(plan, contextFor(plan, environments), AUDIT_SUPPRESSIONS);
     const data: AuditReportData = auditReportData(audit, plan);
-    return { data, diagram: architectureDiagram(plan, audit.evidence, audit.inventory) };
+    return { data, diagram: architectureDiagram(plan, audit.evidence, audit.inventory), plan };
   });
 }
 

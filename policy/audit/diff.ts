@@ -1,5 +1,7 @@
+import { isRecord, objectKey } from '../objects';
 import { readableMinutes } from './facts';
-import { compare } from './plan';
+import { secretValues } from './rules/no-secret-values';
+import { compare, type EnvironmentPlan } from './plan';
 import type { AuditReportData } from './report-data';
 
 /** What changed in one environment between two versions (or between two environments), in sentences. */
@@ -12,20 +14,26 @@ export interface AuditDiff {
   readonly lines: readonly string[];
 }
 
+/** The plans behind the reports, when both sides have them: changed objects then say which fields changed. */
+export interface PlanPair {
+  readonly old: EnvironmentPlan;
+  readonly current: EnvironmentPlan;
+}
+
 /** Pairs environments by name and describes each pair's changes; an environment on one side only is said so. */
-export function diffAudits(before: readonly AuditReportData[], after: readonly AuditReportData[], against: string): AuditDiff[] {
+export function diffAudits(before: readonly AuditReportData[], after: readonly AuditReportData[], against: string, plans?: (environment: string) => PlanPair | undefined): AuditDiff[] {
   const names = [...new Set([...before, ...after].map((data) => data.environment))].sort(compare);
   return names.map((name) => {
     const old = before.find((data) => data.environment === name);
     const current = after.find((data) => data.environment === name);
     if (!old) return { environment: name, against, lines: [`- Environment ${name} is new: it is not in ${against}.`] };
     if (!current) return { environment: name, against, lines: [`- Environment ${name} was removed: it is only in ${against}.`] };
-    return { environment: name, against, lines: diffPair(old, current) };
+    return { environment: name, against, lines: diffPair(old, current, plans?.(name)) };
   });
 }
 
 /** Describes the changes from `old` to `current`; stacks are matched by name without their environment prefix, so two environments compare too. */
-export function diffPair(old: AuditReportData, current: AuditReportData): string[] {
+export function diffPair(old: AuditReportData, current: AuditReportData, plans?: PlanPair): string[] {
   const lines: string[] = [];
   const say = (text: string) => lines.push(`- ${text}`);
   const minutes = (value: number | undefined) => (value === undefined ? 'unknown' : readableMinutes(value));
@@ -67,7 +75,10 @@ export function diffPair(old: AuditReportData, current: AuditReportData): string
     else {
       for (const key of Object.keys(newStack.items).sort(compare)) {
         if (!(key in oldStack.items)) note(`Adds ${describe(key)}.`);
-        else if (oldStack.items[key] !== newStack.items[key]) note(`Changes ${describe(key)}.`);
+        else if (oldStack.items[key] !== newStack.items[key]) {
+          const fields = plans ? changedFields(itemValue(plans.old, oldStack.name, key), itemValue(plans.current, newStack.name, key)) : [];
+          note(`Changes ${describe(key)}${fields.length > 0 ? `: ${fields.join('; ')}` : ''}.`);
+        }
       }
       for (const key of Object.keys(oldStack.items).sort(compare)) if (!(key in newStack.items)) note(`Removes ${describe(key)}.`);
     }
@@ -107,4 +118,50 @@ function describe(key: string): string {
 /** diff.md for one environment. */
 export function diffMarkdown(diff: AuditDiff): string {
   return `# Changes in ${diff.environment} against ${diff.against}\n\n${diff.lines.map((line) => (line.startsWith('## ') ? `\n${line}\n` : line)).join('\n')}\n`;
+}
+
+/** The content of one item of a stack, as report.json digests it: an object, a release, the backend, a Vault policy or role. */
+export function itemValue(plan: EnvironmentPlan, stackName: string, key: string): unknown {
+  const stack = plan.stacks.find((candidate) => candidate.name === stackName);
+  if (!stack) return undefined;
+  const object = stack.objects.find(({ ref }) => objectKey(ref) === key);
+  if (object) return object.object;
+  const release = stack.releases.find(({ ref }) => objectKey(ref) === key);
+  if (release) return { chart: release.chart, repository: release.repository, version: release.version, values: release.values };
+  if (stack.backend && objectKey(stack.backend.ref) === key) return stack.backend.config;
+  const policy = stack.vaultPolicies.find(({ ref }) => objectKey(ref) === key);
+  if (policy) return policy.paths;
+  return stack.vaultRoles.find(({ ref }) => objectKey(ref) === key);
+}
+
+/**
+ * The fields that differ between two values, as `path: "old" -> "new"` (a missing side as
+ * `(none)`), values shortened, at most `limit` of them and then how many more.
+ */
+export function changedFields(before: unknown, after: unknown, limit = 4): string[] {
+  const changes: string[] = [];
+  const show = (value: unknown) => {
+    if (value === undefined) return '(none)';
+    // A diff never repeats a secret value a plan wrongly held (LMS-SEC-001 reports it).
+    if (secretValues({ value }, '').length > 0) return '<redacted: holds a secret value>';
+    const text = JSON.stringify(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  };
+  const walk = (a: unknown, b: unknown, path: string) => {
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    if (isRecord(a) && isRecord(b)) {
+      for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort(compare)) walk(a[key], b[key], path ? `${path}.${key}` : key);
+    } else if (Array.isArray(a) && Array.isArray(b) && named(a) && named(b)) {
+      // Containers, env variables, ports: matched by name, so an added one is one change.
+      const names = [...new Set([...a, ...b].map((entry) => (entry as { name: string }).name))];
+      for (const name of names) walk(a.find((entry) => (entry as { name: string }).name === name), b.find((entry) => (entry as { name: string }).name === name), `${path}[name=${name}]`);
+    } else if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+      a.forEach((entry, index) => walk(entry, b[index], `${path}[${index}]`));
+    } else {
+      changes.push(`${path || '(whole)'}: ${show(a)} -> ${show(b)}`);
+    }
+  };
+  const named = (list: readonly unknown[]) => list.every((entry) => isRecord(entry) && typeof entry.name === 'string') && new Set(list.map((entry) => (entry as { name: string }).name)).size === list.length;
+  walk(before, after, '');
+  return changes.length > limit ? [...changes.slice(0, limit), `and ${changes.length - limit} more`] : changes;
 }
