@@ -1,4 +1,4 @@
-import { load as parseYaml } from 'js-yaml';
+import { loadAll } from 'js-yaml';
 import { PlatformError, formatValue } from '../../constructs/platform-error';
 import { field, isRecord, objectRef } from '../objects';
 import type { KubeObject, ObjectRef } from '../types';
@@ -221,10 +221,7 @@ export function vaultPolicyPaths(hcl: string): { path: string; capabilities: str
 
 function parseYamlDocuments(file: PlanFile): unknown[] {
   try {
-    return file.text
-      .split(/^---\s*$/m)
-      .filter((part) => part.trim() !== '')
-      .map((part) => parseYaml(part));
+    return loadAll(file.text).filter((document) => document !== null && document !== undefined);
   } catch (error) {
     throw new PlatformError(`${file.path}: not valid YAML (${(error as Error).message.split('\n')[0]}) (allowed: YAML as \`npm run synth\` writes it)`);
   }
