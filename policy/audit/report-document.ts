@@ -10,7 +10,8 @@ export type Block =
   | { readonly heading: string; readonly level: 1 | 2 | 3; readonly id?: string }
   | { readonly paragraph: string }
   | { readonly table: { readonly headers: readonly string[]; readonly rows: readonly (readonly string[])[] } }
-  | { readonly diagram: string };
+  | { readonly diagram: string }
+  | { readonly links: readonly (readonly [text: string, anchor: string])[] };
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
@@ -23,6 +24,17 @@ export function reportBlocks(data: AuditReportData, diagram: string): Block[] {
     { heading: `Audit of ${data.environment}`, level: 1 },
     {
       paragraph: `Result: ${data.result === 'pass' ? 'PASS' : 'FAIL'}: ${plural(errors.length, 'open error')}, ${plural(warnings.length, 'open warning')}, ${open.length - errors.length - warnings.length} open info, ${suppressed.length} suppressed. Tier ${data.tier}; recovery point objective ${data.objectives.recoveryPoint}, recovery time objective ${data.objectives.recoveryTime} (from environments/${data.environment}.ts). Read from the synthesized plan (cdktf.out/); rules and their reasons: policy/RULES.md.`,
+    },
+    {
+      links: [
+        ['Summary per pack', 'summary'],
+        ['Recovery point and recovery time', 'recovery'],
+        ['Architecture', 'architecture'],
+        ['Findings', 'findings'],
+        ['Suppressed findings', 'suppressed'],
+        ['Suppressions', 'suppressions'],
+        ['Inventory', 'inventory'],
+      ],
     },
     { heading: 'Summary per pack', level: 2, id: 'summary' },
   ];
@@ -94,6 +106,8 @@ export function markdownReport(blocks: readonly Block[]): string {
     if ('heading' in block) return `${'#'.repeat(block.level)} ${block.heading}`;
     if ('paragraph' in block) return block.paragraph;
     if ('diagram' in block) return '![Architecture diagram](diagram.svg)';
+    // Markdown viewers make a heading's anchor from its text; each link's text is its heading.
+    if ('links' in block) return block.links.map(([text]) => `[${text}](#${text.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')})`).join(' · ');
     const { headers, rows } = block.table;
     if (rows.length === 0) return '(none)';
     return [`| ${headers.map(cell).join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');
@@ -120,6 +134,7 @@ export function htmlReport(title: string, blocks: readonly Block[], result: 'pas
     if ('heading' in block) return `<h${block.level}${block.id ? ` id="${escapeHtml(block.id)}"` : ''}>${escapeHtml(block.heading)}</h${block.level}>`;
     if ('paragraph' in block) return `<p${block.paragraph.startsWith('Result: ') ? ` class="result-${result}"` : ''}>${escapeHtml(block.paragraph)}</p>`;
     if ('diagram' in block) return `<figure id="diagram">${block.diagram}</figure>`;
+    if ('links' in block) return `<nav>${block.links.map(([text, anchor]) => `<a href="#${escapeHtml(anchor)}">${escapeHtml(text)}</a>`).join(' · ')}</nav>`;
     const { headers, rows } = block.table;
     if (rows.length === 0) return '<p>(none)</p>';
     return `<table><thead><tr>${headers.map((header) => `<th>${escapeHtml(header)}</th>`).join('')}</tr></thead><tbody>\n${rows.map((row) => `<tr>${row.map((value) => `<td>${escapeHtml(value)}</td>`).join('')}</tr>`).join('\n')}\n</tbody></table>`;
