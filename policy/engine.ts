@@ -1,7 +1,7 @@
 import { PlatformError, formatValue } from '../constructs/platform-error';
 import { objectKey, objectLabel, objectRef } from './objects';
 import { RESTRICTED_WORKLOADS } from './packs/restricted-workloads';
-import type { KubeObject, ObjectRef, PolicyContext, PolicyLevel, PolicyPack, PolicyRule, PolicySuppression, Violation } from './types';
+import type { KubeObject, ObjectRef, PolicyContext, PolicyLevel, PolicyPack, PolicySuppression, Violation } from './types';
 
 /** The packs every stack is checked against. */
 export const POLICY_PACKS: readonly PolicyPack[] = [RESTRICTED_WORKLOADS];
@@ -53,11 +53,29 @@ export function checkPolicies(
   suppressions: readonly PolicySuppression[] = [],
   packs: readonly PolicyPack[] = POLICY_PACKS,
 ): PolicyReport {
+  return evaluatePacks(objects, context, packs, suppressions, new Set(objects.map((object) => objectKey(objectRef(object)))));
+}
+
+/**
+ * The engine behind `checkPolicies` and the audit: runs every rule of `packs` over `input`
+ * (one stack's objects, or a whole environment's synthesized plan) and applies the
+ * suppressions, which may name only objects in `subjects` (their `Kind/namespace/name` keys).
+ * `objectCount` is the number of subjects. Pure.
+ *
+ * @throws PlatformError listing every bad suppression, as `checkPolicies` does.
+ */
+export function evaluatePacks<Input, Context>(
+  input: Input,
+  context: Context,
+  packs: readonly PolicyPack<Input, Context>[],
+  suppressions: readonly PolicySuppression[],
+  subjects: ReadonlySet<string>,
+): PolicyReport {
   const rules = packs.flatMap((pack) => pack.rules);
   const duplicateIds = rules.map((rule) => rule.id).filter((id, index, ids) => ids.indexOf(id) !== index);
   if (duplicateIds.length > 0) throw new PlatformError(`policy packs: rule id ${formatValue(duplicateIds[0])} is used twice (allowed: each rule id once across ${packs.map((pack) => pack.name).join(', ')})`);
 
-  const problems = suppressionProblems(objects, rules, suppressions);
+  const problems = suppressionProblems(subjects, rules.map((rule) => rule.id), suppressions);
   const byRuleAndObject = new Map<string, PolicySuppression>();
   for (const suppression of suppressions) {
     const key = `${suppression.ruleId} ${suppression.object}`;
@@ -68,7 +86,7 @@ export function checkPolicies(
   const findings: PolicyFinding[] = [];
   for (const rule of rules) {
     const counts = { compliant: 0, nonCompliant: 0, suppressed: 0, notApplicable: 0 };
-    for (const result of rule.check(objects, context)) {
+    for (const result of rule.check(input, context)) {
       if (result.status === 'compliant') counts.compliant += 1;
       else if (result.status === 'not-applicable') counts.notApplicable += 1;
       else {
@@ -89,13 +107,11 @@ export function checkPolicies(
     const lines = suppressions.filter((s) => problems.has(s)).map((s) => `policy suppression ${s.ruleId} ${s.object}: ${problems.get(s)}`);
     throw new PlatformError(`invalid policy suppressions (${lines.length} problem${lines.length === 1 ? '' : 's'}):\n${lines.map((line) => `  ${line}`).join('\n')}`);
   }
-  return { objectCount: objects.length, rules: summaries, findings };
+  return { objectCount: subjects.size, rules: summaries, findings };
 }
 
 /** Problems a suppression has on its own, before any rule runs: at most one each. */
-function suppressionProblems(objects: readonly KubeObject[], rules: readonly PolicyRule[], suppressions: readonly PolicySuppression[]): Map<PolicySuppression, string> {
-  const ruleIds = rules.map((rule) => rule.id);
-  const objectKeys = new Set(objects.map((object) => objectKey(objectRef(object))));
+function suppressionProblems(subjects: ReadonlySet<string>, ruleIds: readonly string[], suppressions: readonly PolicySuppression[]): Map<PolicySuppression, string> {
   const seen = new Set<string>();
   const problems = new Map<PolicySuppression, string>();
   for (const suppression of suppressions) {
@@ -104,7 +120,7 @@ function suppressionProblems(objects: readonly KubeObject[], rules: readonly Pol
       problems.set(suppression, `reason: ${formatValue(suppression.reason)} is not allowed (allowed: a non-empty reason why the finding is accepted)`);
     } else if (!ruleIds.includes(suppression.ruleId)) {
       problems.set(suppression, `ruleId: ${formatValue(suppression.ruleId)} is not a policy rule (allowed: ${ruleIds.join(', ')})`);
-    } else if (!objectKeys.has(suppression.object)) {
+    } else if (!subjects.has(suppression.object)) {
       problems.set(suppression, `object: ${formatValue(suppression.object)} is not an object of this stack (allowed: Kind/namespace/name of one of its objects, the namespace empty for cluster-scoped objects)`);
     } else if (seen.has(key)) {
       problems.set(suppression, 'is listed twice (allowed: one suppression per rule and object)');

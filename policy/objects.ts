@@ -21,9 +21,12 @@ export function objectKey(ref: ObjectRef): string {
   return `${ref.kind}/${ref.namespace}/${ref.name}`;
 }
 
-/** `Deployment lms-apps/loan-service`, `PriorityClass lms-apps`: how reports name objects. */
+/**
+ * `Deployment lms-apps/loan-service`, `PriorityClass lms-apps`: how reports name objects;
+ * prefixed by the stack (`production-lusaka-apps: Deployment ...`) when the ref names one.
+ */
 export function objectLabel(ref: ObjectRef): string {
-  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  return `${ref.stack ? `${ref.stack}: ` : ''}${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
 
 /** The namespace an object states, or `undefined` when it states none (or not as a string). */

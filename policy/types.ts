@@ -8,14 +8,23 @@ export interface PolicyContext {
   readonly approvedRegistries: readonly string[];
 }
 
-/** `error` findings stop the synth unless suppressed; `warning` findings are only reported. */
-export type PolicyLevel = 'error' | 'warning';
+/**
+ * `error` findings stop the synth (and fail `npm run audit`) unless suppressed; `warning`
+ * findings are only reported; `info` findings record a fact an auditor should see.
+ */
+export type PolicyLevel = 'error' | 'warning' | 'info';
 
 /** The object a result is about. `namespace` is `''` for cluster-scoped objects. */
 export interface ObjectRef {
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
+  /**
+   * The synthesized stack the object is in, when a rule reads a whole environment's plan
+   * (the audit packs). Not part of the object's key: a suppression covers the object in
+   * every stack that renders it.
+   */
+  readonly stack?: string;
 }
 
 /** One field that breaks a rule: where (a path inside the object), what was found and what is allowed. */
@@ -41,8 +50,8 @@ export type RuleResult =
  */
 export type RuleCheck = (objects: readonly KubeObject[], context: PolicyContext) => readonly RuleResult[];
 
-/** A rule as a pack lists it. */
-export interface PolicyRule {
+/** A rule as a pack lists it: by default a check over one stack's Kubernetes objects. */
+export interface PolicyRule<Input = readonly KubeObject[], Context = PolicyContext> {
   /** Stable id, e.g. `LMS-K8S-001`: suppressions and reports name rules by it. */
   readonly id: string;
   readonly level: PolicyLevel;
@@ -50,16 +59,16 @@ export interface PolicyRule {
   readonly title: string;
   /** Why it matters here; written into policy/RULES.md. */
   readonly why: string;
-  readonly check: RuleCheck;
+  readonly check: (input: Input, context: Context) => readonly RuleResult[];
 }
 
 /** A named table of rules, run together. */
-export interface PolicyPack {
+export interface PolicyPack<Input = readonly KubeObject[], Context = PolicyContext> {
   /** Kebab-case name, e.g. `restricted-workloads`. */
   readonly name: string;
   readonly title: string;
   /** What the pack covers, for policy/RULES.md. */
   readonly description: string;
-  readonly rules: readonly PolicyRule[];
+  readonly rules: readonly PolicyRule<Input, Context>[];
 }
 

@@ -1,5 +1,5 @@
 import { PlatformError } from '../../constructs/platform-error';
-import { POLICY_PACKS, assertNoPolicyErrors, checkPolicies, formatReport } from '../../policy/engine';
+import { POLICY_PACKS, assertNoPolicyErrors, checkPolicies, evaluatePacks, formatFinding, formatReport } from '../../policy/engine';
 import type { KubeObject, PolicyPack } from '../../policy/types';
 import { CONTEXT, POD_LABELS, REMOVED, SERVICE, ownNetworkPolicy, withField, workload } from './fixtures';
 
@@ -215,5 +215,52 @@ describe('checkPolicies and assertNoPolicyErrors', () => {
     const before = JSON.stringify(objects);
     expect(checkPolicies(objects, CONTEXT).findings.length).toBe(10);
     expect(JSON.stringify(objects)).toBe(before);
+  });
+});
+
+describe('evaluatePacks over any input (what the audit runs on)', () => {
+  /** A pack over a list of bucket names: each must be versioned. */
+  const BUCKETS: PolicyPack<readonly { name: string; versioned: boolean }[], { site: string }> = {
+    name: 'buckets',
+    title: 'Buckets',
+    description: 'test',
+    rules: [
+      {
+        id: 'T-001',
+        level: 'info',
+        title: 'Buckets are versioned',
+        why: 'test',
+        check: (buckets, context) =>
+          buckets.map((bucket) =>
+            bucket.versioned
+              ? { status: 'compliant', object: { kind: 'Bucket', namespace: context.site, name: bucket.name } }
+              : { status: 'non-compliant', object: { kind: 'Bucket', namespace: context.site, name: bucket.name, stack: 'dev-lusaka-data' }, path: 'versioning', value: false, allowed: 'true' },
+          ),
+      },
+    ],
+  };
+  const buckets = [
+    { name: 'documents', versioned: true },
+    { name: 'scratch', versioned: false },
+    { name: 'logs', versioned: false },
+  ];
+  const subjects = new Set(['Bucket/lusaka/documents', 'Bucket/lusaka/scratch', 'Bucket/lusaka/logs']);
+
+  test('counts, keeps info findings, applies suppressions by Kind/namespace/name whatever the stack', () => {
+    const report = evaluatePacks(buckets, { site: 'lusaka' }, [BUCKETS], [{ ruleId: 'T-001', object: 'Bucket/lusaka/logs', reason: 'logs are rewritten every hour' }], subjects);
+    expect(report.objectCount).toBe(3);
+    expect(report.rules).toEqual([{ id: 'T-001', level: 'info', title: 'Buckets are versioned', compliant: 1, nonCompliant: 1, suppressed: 1, notApplicable: 0 }]);
+    expect(report.findings.map((finding) => [finding.object.name, finding.object.stack, finding.suppressedBecause])).toEqual([
+      ['scratch', 'dev-lusaka-data', undefined],
+      ['logs', 'dev-lusaka-data', 'logs are rewritten every hour'],
+    ]);
+    expect(() => assertNoPolicyErrors('dev-lusaka-data', report)).not.toThrow();
+    expect(formatFinding(report.findings[0]!)).toBe('T-001 Buckets are versioned: dev-lusaka-data: Bucket lusaka/scratch: versioning: false (allowed: true)');
+  });
+
+  test('a suppression naming no subject is an error', () => {
+    expect(() => evaluatePacks(buckets, { site: 'lusaka' }, [BUCKETS], [{ ruleId: 'T-001', object: 'Bucket/kitwe/logs', reason: 'x' }], subjects)).toThrow(
+      'policy suppression T-001 Bucket/kitwe/logs: object: "Bucket/kitwe/logs" is not an object of this stack',
+    );
   });
 });

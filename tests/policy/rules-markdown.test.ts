@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { AUDIT_PACKS } from '../../policy/audit/audit';
 import { RESTRICTED_WORKLOADS } from '../../policy/packs/restricted-workloads';
 import { rulesMarkdown } from '../../policy/rules-markdown';
 import { PROJECT_ROOT } from '../support/environments';
@@ -11,9 +12,11 @@ describe('policy/RULES.md', () => {
 
   test('has one table row per rule, with its id, level, title and reason', () => {
     const rows = rulesMarkdown().split('\n').filter((line) => line.startsWith('| LMS-'));
-    expect(rows).toHaveLength(RESTRICTED_WORKLOADS.rules.length);
+    expect(rows).toHaveLength(RESTRICTED_WORKLOADS.rules.length + AUDIT_PACKS.reduce((sum, pack) => sum + pack.rules.length, 0));
     const first = RESTRICTED_WORKLOADS.rules[0]!;
     expect(rows[0]).toBe(`| ${first.id} | ${first.level} | ${first.title} | ${first.why} |`);
+    const firstAudit = AUDIT_PACKS[0]!.rules[0]!;
+    expect(rows[RESTRICTED_WORKLOADS.rules.length]).toBe(`| ${firstAudit.id} | ${firstAudit.level} | ${firstAudit.title} | ${firstAudit.why} |`);
   });
 
   test('changes when a pack changes, and escapes table pipes', () => {
