@@ -8,6 +8,5 @@ module.exports = {
   },
   // The process tests run the built program; global setup builds dist/ once.
   globalSetup: '<rootDir>/tests/support/global-setup.js',
-  setupFiles: ['<rootDir>/tests/support/setup-env.js'],
   testTimeout: 20000,
 };

@@ -37,7 +37,7 @@ describe('loadReconcileConfig', () => {
   });
 
   it('names a file that is not JSON', () => {
-    expect(errorLines('{ "site": "lusaka", }')).toEqual([`<file>: not valid JSON (Expected double-quoted property name in JSON at position 20)`]);
+    expect(errorLines('{ "site": "lusaka", }')).toEqual([`<file>: not valid JSON (Expected double-quoted property name in JSON at position 20 (line 1 column 21))`]);
   });
 
   it('names every problem with its field path, value and what is allowed', () => {

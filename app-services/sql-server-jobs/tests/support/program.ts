@@ -7,7 +7,7 @@ export const MAIN = join(PACKAGE_ROOT, 'dist', 'main.js');
 
 /** The environment the image sets, plus what a test adds. Nothing else leaks in from the test run. */
 export function programEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
-  return { NODE_ENV: 'production', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...extra };
+  return { NODE_ENV: 'production', ...extra };
 }
 
 export interface ProgramRun {
